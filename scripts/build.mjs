@@ -1,0 +1,35 @@
+// Bundles the client, the language server and the CLI with esbuild; with --tests, also
+// bundles every test/**/*.test.ts into test/out/ so `node --test` runs them without a loader.
+import { build } from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+
+await Promise.all([
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+]);
+
+if (process.argv.includes('--tests')) {
+  const found = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (name === 'out' || name === 'fixtures' || name === 'e2e') continue;
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.test.ts')) found.push(path);
+    }
+  };
+  walk('test');
+  rmSync('test/out', { recursive: true, force: true });
+  // Each test file becomes test/out/<same relative path>.js; tests locate fixtures
+  // through the repository root, not through __dirname, so the depth does not matter.
+  await Promise.all(found.map((entry) => build({
+    ...common,
+    entryPoints: [entry],
+    outfile: join('test/out', relative('test', entry)).replace(/\.ts$/, '.js'),
+    external: ['vscode'],
+  })));
+}
