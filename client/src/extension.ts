@@ -1,6 +1,7 @@
-// Thin client: starts the Scap Lens language server for `scap` documents.
+// Thin client: starts the Scap Lens language server for `scap` documents. All features
+// (hover, definition, diagnostics, symbols, inlay hints) live in the server.
 import * as path from 'node:path';
-import { ExtensionContext } from 'vscode';
+import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -13,10 +14,41 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   client = new LanguageClient('scapLens', 'Scap Lens', serverOptions, {
     documentSelector: [{ language: 'scap' }],
+    traceOutputChannel: traceChannel(context),
   });
+  context.subscriptions.push(
+    commands.registerCommand('scapLens.restartServer', () => client?.restart()),
+  );
   await client.start();
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
+}
+
+// The client reads `scapLens.trace.server` (off | messages | verbose) itself, but since
+// vscode-languageclient 10 it only traces while its trace channel's log level is Trace.
+// This channel reports Trace exactly when the setting is not "off", so the setting alone
+// switches tracing on and off, and the messages go to the "Scap Lens Trace" output.
+function traceChannel(context: ExtensionContext): LogOutputChannel {
+  const out = window.createOutputChannel('Scap Lens Trace');
+  const levelChanged = new EventEmitter<LogLevel>();
+  const level = () =>
+    workspace.getConfiguration('scapLens').get<string>('trace.server', 'off') === 'off' ? LogLevel.Off : LogLevel.Trace;
+  context.subscriptions.push(
+    out,
+    levelChanged,
+    workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('scapLens.trace.server')) levelChanged.fire(level());
+    }),
+  );
+  const line = (message: string) => out.appendLine(message);
+  return {
+    name: out.name,
+    get logLevel() { return level(); },
+    onDidChangeLogLevel: levelChanged.event,
+    trace: line, debug: line, info: line, warn: line, error: (e: string | Error) => line(String(e)),
+    append: (v) => out.append(v), appendLine: line, replace: (v) => out.replace(v), clear: () => out.clear(),
+    show: (preserveFocus?: boolean) => out.show(preserveFocus), hide: () => out.hide(), dispose: () => out.dispose(),
+  } as LogOutputChannel;
 }
