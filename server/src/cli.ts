@@ -1,2 +1,150 @@
-// scap-lens command-line entry point (filled in by the analysis work).
-process.stdout.write('scap-lens: not implemented yet\n');
+// `scap-lens check FILE...`: the analysis on the command line, for CI and for dumps too large
+// for an editor. Argument parsing uses node:util's parseArgs (part of Node, so no dependency).
+
+import { statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyzeFile, type Analysis, type Finding } from './analysis';
+
+const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] FILE...
+
+Analyses sysdig text dumps (sysdig -r trace.scap > trace.scap.txt): pairs the two ends of
+every socket, follows the bytes each way, and reports
+  error    epipe         a write failed with EPIPE (with the peer's close that caused it)
+  error    econnreset    a read or write failed with ECONNRESET
+  warning  unread-write  bytes written that the peer closed without reading
+
+Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
+  --json              one JSON object per file instead
+  --no-unread-write   leave out unread-write warnings
+Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage.`;
+
+const EXIT_OK = 0;
+const EXIT_FINDINGS = 1;
+const EXIT_BAD_INPUT = 2;
+
+interface FileReport {
+  file: string;
+  events: number;
+  unparsedLines: number;
+  connections: number;
+  diagnostics: {
+    line: number; column: number; severity: string; code: string; message: string;
+    related: { line: number; message: string }[];
+  }[];
+  unparsedSamples: { line: number; reason: string }[];
+}
+
+function toReport(file: string, analysis: Analysis): FileReport {
+  return {
+    file,
+    events: analysis.stats.events,
+    unparsedLines: analysis.stats.unparsedLines,
+    connections: analysis.connections.length,
+    diagnostics: analysis.findings.map((f: Finding) => ({
+      line: f.line + 1,
+      column: f.column + 1,
+      severity: f.severity,
+      code: f.code,
+      message: f.message,
+      related: f.related.map((r) => ({ line: r.line + 1, message: r.message })),
+    })),
+    unparsedSamples: analysis.stats.unparsedSamples.map((s) => ({ line: s.line + 1, reason: s.reason })),
+  };
+}
+
+/** Why a path cannot be analysed, as one sentence, or undefined when it can be read. */
+function unreadable(file: string): string | undefined {
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) return `${file} is a directory, not a sysdig dump`;
+    if (!stat.isFile()) return `${file} is not a regular file`;
+    if (stat.size === 0) return `${file} is empty: there is nothing to analyse`;
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `${file} does not exist`;
+    if (code === 'EACCES') return `${file} cannot be read: permission denied`;
+    return `${file} cannot be read (${code ?? String(error)})`;
+  }
+}
+
+async function check(files: string[], json: boolean, unreadWrite: boolean): Promise<number> {
+  let status = EXIT_OK;
+  for (const file of files) {
+    const problem = unreadable(file);
+    if (problem) {
+      process.stderr.write(`scap-lens: ${problem}\n`);
+      status = EXIT_BAD_INPUT;
+      continue;
+    }
+    let analysis: Analysis;
+    try {
+      analysis = await analyzeFile(file, { unreadWrite });
+    } catch (error) {
+      process.stderr.write(`scap-lens: ${file} could not be read: ${(error as Error).message}\n`);
+      status = EXIT_BAD_INPUT;
+      continue;
+    }
+    if (analysis.stats.events === 0) {
+      const sample = analysis.stats.unparsedSamples[0];
+      process.stderr.write(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
+        + (sample ? ` (line ${sample.line + 1}: ${sample.reason})` : '') + '\n');
+      status = EXIT_BAD_INPUT;
+      continue;
+    }
+    if (status === EXIT_OK && analysis.findings.some((f) => f.severity === 'error')) status = EXIT_FINDINGS;
+    const report = toReport(file, analysis);
+    if (json) {
+      process.stdout.write(JSON.stringify(report) + '\n');
+      continue;
+    }
+    const out: string[] = [];
+    for (const d of report.diagnostics) {
+      out.push(`${file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]`);
+      for (const r of d.related) out.push(`${file}:${r.line}:1: note: ${r.message}`);
+    }
+    const count = (severity: string) => report.diagnostics.filter((d) => d.severity === severity).length;
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    out.push(`${file}: ${plural(report.events, 'event')}, ${plural(report.connections, 'connection')}, `
+      + `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(report.unparsedLines, 'unparsed line')}`
+      + (report.unparsedSamples[0] ? ` (first: line ${report.unparsedSamples[0].line}, ${report.unparsedSamples[0].reason})` : ''));
+    process.stdout.write(out.join('\n') + '\n');
+  }
+  return status;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'no-unread-write': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`scap-lens: ${(error as Error).message}\n${USAGE}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const [command, ...files] = parsed.positionals;
+  if (parsed.values.help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT_OK;
+  }
+  if (command !== 'check' || files.length === 0) {
+    process.stderr.write(`${command === undefined || command === 'check' ? 'scap-lens: no file given' : `scap-lens: unknown command '${command}'`}\n${USAGE}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  return check(files, parsed.values.json === true, parsed.values['no-unread-write'] !== true);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    process.stderr.write(`scap-lens: internal error: ${(error as Error).message}\n`);
+    process.exitCode = EXIT_BAD_INPUT;
+  },
+);

@@ -1,0 +1,392 @@
+// Turns a stream of TraceEvents into syscalls, connections, endpoints and byte streams.
+// Events arrive in dump order; only socket-related syscalls are retained, so memory grows
+// with socket activity, not with the size of the dump.
+
+import type {
+  Analysis, CallRole, Connection, DumpStats, Endpoint, SocketKind, Syscall, TraceEvent,
+} from './model';
+import { parseSysdigLine } from './sysdigParser';
+import { computeFindings, type FindingOptions } from './findings';
+
+const ROLE_BY_TYPE: Record<string, CallRole> = {
+  write: 'write', writev: 'write', pwrite: 'write', pwritev: 'write', send: 'write',
+  sendto: 'write', sendmsg: 'write', sendmmsg: 'write', sendfile: 'write',
+  read: 'read', readv: 'read', pread: 'read', preadv: 'read', recv: 'read',
+  recvfrom: 'read', recvmsg: 'read', recvmmsg: 'read',
+  connect: 'connect', accept: 'accept', accept4: 'accept', close: 'close', shutdown: 'shutdown',
+};
+
+const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
+
+/** A line longer than this is not an event sysdig prints; it is skipped and counted. */
+export const MAX_LINE_LENGTH = 1 << 20;
+const MAX_SAMPLES = 20;
+const SPACE = 32;
+
+/** Where a socket fd points: its kind and the unordered address pair that identifies it. */
+export interface SocketAddress {
+  kind: SocketKind;
+  key: string;
+  tuple: string;
+  path?: string;
+}
+
+/**
+ * Reads a socket's fd name or tuple into an address, e.g. `<u>` + `ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s`
+ * or `<4t>` + `127.0.0.1:47418->127.0.0.1:8080`. Listening sockets (`0.0.0.0:80`, `/path`)
+ * and not-yet-connected ones (`<u>`) have no pair and give undefined.
+ */
+export function parseSocketAddress(tag: string, name: string): SocketAddress | undefined {
+  const arrow = name.indexOf('->');
+  if (arrow <= 0) return undefined;
+  let kind: SocketKind;
+  let tuple = name;
+  let path: string | undefined;
+  if (tag === 'u') {
+    kind = 'unix';
+    // Both ends print the same `A->B`, but the path can differ (/run vs /var/run): not identity.
+    const space = name.indexOf(' ', arrow);
+    if (space >= 0) {
+      tuple = name.slice(0, space);
+      path = name.slice(space + 1);
+    }
+  } else if (tag === '4t' || tag === '4') kind = tag === '4t' ? 'tcp4' : 'ip4';
+  else if (tag === '6t' || tag === '6') kind = tag === '6t' ? 'tcp6' : 'ip6';
+  else if (tag === '4u') kind = 'udp4';
+  else if (tag === '6u') kind = 'udp6';
+  else return undefined;
+  const a = tuple.slice(0, arrow);
+  const b = tuple.slice(arrow + 2);
+  if (a.length === 0 || b.length === 0) return undefined;
+  const family = kind === 'unix' ? 'u' : 'ip';
+  return { kind, key: a < b ? `${family}|${a}|${b}` : `${family}|${b}|${a}`, tuple, path };
+}
+
+/** Reads a connect/accept `tuple=` value: same shapes as fd names, the tag comes from the fd. */
+function addressOfTuple(tag: string | undefined, tuple: string | undefined): SocketAddress | undefined {
+  if (tuple === undefined || tuple === 'NULL') return undefined;
+  if (tag !== undefined && tag.length > 0) return parseSocketAddress(tag, tuple);
+  // `connect fd=3(<u>)` then `tuple=A->B /path`: a unix tuple has hex pointers, an IP one has dots or colons.
+  return /^[0-9a-f]+->[0-9a-f]+ /.test(tuple) ? parseSocketAddress('u', tuple) : parseSocketAddress(tuple.includes('.') ? '4t' : '6t', tuple);
+}
+
+interface Pending {
+  type: string;
+  call?: Syscall;
+  /** The fd's tag, remembered for connect exits whose tuple must be read with it. */
+  fdTag?: string;
+}
+
+function emptyStats(): DumpStats {
+  return {
+    lines: 0, events: 0, continuationLines: 0, unparsedLines: 0, unparsedSamples: [],
+    orphanExits: 0, unattributedSocketCalls: 0,
+  };
+}
+
+export class DumpAnalyzer {
+  private readonly stats = emptyStats();
+  private readonly calls: Syscall[] = [];
+  private readonly connections: Connection[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private readonly live = new Map<string, Connection>();
+  private readonly pidOfTid = new Map<number, number>();
+  private readonly names = new Map<string, string>();
+  private endpointCount = 0;
+  /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
+  private recordOpen = false;
+
+  /**
+   * Feeds one line (without its `\n`). Handles `\r\n`, continuation lines of multi-line
+   * records and garbage, which is counted, never fatal.
+   */
+  addLine(raw: string, line: number): void {
+    this.stats.lines++;
+    let text = raw;
+    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (text.length > MAX_LINE_LENGTH) {
+      this.stats.lines--;
+      this.skipOverlong(line, text.length);
+      return;
+    }
+    const event = text.length > 0 ? parseSysdigLine(text, line) : undefined;
+    if (event) {
+      this.stats.events++;
+      // sysdig ends every complete record with a space; a record without one continues below.
+      this.recordOpen = text.charCodeAt(text.length - 1) !== SPACE;
+      this.addEvent(event);
+      return;
+    }
+    if (this.recordOpen) {
+      this.stats.continuationLines++;
+      return;
+    }
+    this.unparsed(line, text.length === 0 ? 'empty line' : describeGarbage(text));
+  }
+
+  /** Counts a line too long to be an event; the line splitter calls it without buffering the line. */
+  skipOverlong(line: number, length: number): void {
+    this.stats.lines++;
+    this.recordOpen = false;
+    this.unparsed(line, `a line of ${length} characters is too long to be a sysdig event; skipped`);
+  }
+
+  private unparsed(line: number, reason: string): void {
+    this.stats.unparsedLines++;
+    if (this.stats.unparsedSamples.length < MAX_SAMPLES) this.stats.unparsedSamples.push({ line, reason });
+  }
+
+  addEvent(event: TraceEvent): void {
+    if (event.pid !== undefined) this.pidOfTid.set(event.tid, event.pid);
+    if (event.exit) this.addExit(event);
+    else this.addEnter(event);
+  }
+
+  // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
+  private addEnter(event: TraceEvent): void {
+    const role = ROLE_BY_TYPE[event.type] ?? 'other';
+    const address = event.fdTag !== undefined && event.fdName !== undefined
+      ? parseSocketAddress(event.fdTag, event.fdName) : undefined;
+    // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
+    const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
+    if (!address && !isSocketConnect && role !== 'accept') {
+      this.pending.set(event.tid, { type: event.type });
+      return;
+    }
+    const call = this.newCall(event, role);
+    call.enterNum = event.num;
+    call.enterLine = event.line;
+    call.fdCol = event.fdCol;
+    call.size = event.size;
+    if (address) this.attach(call, address, undefined);
+    // A close takes effect at its enter: that is the moment the peer's next write can fail.
+    if (role === 'close' && call.endpoint) call.endpoint.closed ??= call;
+    if (role === 'shutdown' && call.endpoint) call.endpoint.shutdown ??= call;
+    this.pending.set(event.tid, { type: event.type, call, fdTag: event.fdTag });
+  }
+
+  // `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........`
+  private addExit(event: TraceEvent): void {
+    if (PID_TYPES.has(event.type)) return;
+    const pending = this.pending.get(event.tid);
+    let call: Syscall | undefined;
+    let fdTag: string | undefined;
+    if (pending !== undefined && pending.type === event.type) {
+      this.pending.delete(event.tid);
+      call = pending.call;
+      fdTag = pending.fdTag;
+      if (!call) return;
+    } else {
+      // Exit lines carry no fd, so an exit without its enter (the syscall was in progress
+      // when the capture started) can only be placed when it names its socket itself.
+      this.stats.orphanExits++;
+      if (pending !== undefined) this.pending.delete(event.tid);
+      const address = event.fdTag !== undefined && event.fdName !== undefined
+        ? parseSocketAddress(event.fdTag, event.fdName) : undefined;
+      if (!address) {
+        if (event.fdTag === undefined && (ROLE_BY_TYPE[event.type] === 'read' || ROLE_BY_TYPE[event.type] === 'write') && (event.res ?? 0) > 0) {
+          this.stats.unattributedSocketCalls++;
+        }
+        return;
+      }
+      call = this.newCall(event, ROLE_BY_TYPE[event.type] ?? 'other');
+    }
+    call.exitNum = event.num;
+    call.exitLine = event.line;
+    call.exitTime = timeOfDay(event.time);
+    call.res = event.res;
+    call.errno = event.errno === undefined ? undefined : this.intern(event.errno);
+    call.resCol = event.resCol;
+    if (call.size === undefined) call.size = event.size;
+
+    if (call.role === 'accept') {
+      // `< accept fd=10(<u>A->B /tmp/helloFastCGI.s) tuple=A->B /tmp/helloFastCGI.s queuepct=0`
+      if (event.fd === undefined || event.fd < 0) return;
+      call.fd = event.fd;
+      call.fdCol = event.fdCol;
+      const address = event.fdTag !== undefined && event.fdName !== undefined
+        ? parseSocketAddress(event.fdTag, event.fdName) : addressOfTuple(undefined, event.tuple);
+      if (address) this.attach(call, address, 'accept');
+      return;
+    }
+    if (call.role === 'connect') {
+      // `< connect res=0 tuple=ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s`; a failed
+      // connect (`res=-2(ENOENT) tuple=0->ffff...`) opens nothing. EINPROGRESS is a non-blocking
+      // connect that completes later, so it does open the connection.
+      if (call.res === undefined || (call.res < 0 && call.errno !== 'EINPROGRESS')) return;
+      const address = addressOfTuple(fdTag === 'u' ? 'u' : fdTag, event.tuple);
+      if (address && !call.endpoint) this.attach(call, address, 'connect');
+      return;
+    }
+    if (!call.endpoint) {
+      const address = event.fdTag !== undefined && event.fdName !== undefined
+        ? parseSocketAddress(event.fdTag, event.fdName) : undefined;
+      if (!address) return;
+      if (call.fd < 0 && event.fd !== undefined) call.fd = event.fd;
+      this.attach(call, address, undefined);
+      if (!call.endpoint) return;
+    }
+    const res = call.res ?? 0;
+    const endpoint = call.endpoint!;
+    if (call.role === 'write' && res > 0) {
+      call.range = { start: endpoint.bytesWritten, end: endpoint.bytesWritten + res };
+      endpoint.bytesWritten += res;
+      endpoint.writes.push(call);
+    } else if (call.role === 'read') {
+      if (res > 0) {
+        call.range = { start: endpoint.bytesRead, end: endpoint.bytesRead + res };
+        endpoint.bytesRead += res;
+        endpoint.reads.push(call);
+      } else if (res === 0 && call.errno === undefined) {
+        endpoint.eof ??= call;
+      }
+    }
+  }
+
+  /**
+   * One copy of each process name and errno. A name sliced from the input line would keep
+   * the line's whole chunk in memory, so the first occurrence is copied out of it.
+   */
+  private intern(text: string): string {
+    let copy = this.names.get(text);
+    if (copy === undefined) {
+      copy = Buffer.from(text, 'latin1').toString('latin1');
+      this.names.set(copy, copy);
+    }
+    return copy;
+  }
+
+  private newCall(event: TraceEvent, role: CallRole): Syscall {
+    const call: Syscall = {
+      id: this.calls.length,
+      type: event.type,
+      role,
+      process: this.intern(event.process),
+      tid: event.tid,
+      fd: event.fd ?? -1,
+      enterNum: -1,
+      enterLine: -1,
+      exitNum: -1,
+      exitLine: -1,
+      enterTime: event.exit ? NaN : timeOfDay(event.time),
+      exitTime: NaN,
+      fdCol: event.exit ? -1 : event.fdCol,
+      resCol: -1,
+      typeCol: event.typeCol,
+    };
+    this.calls.push(call);
+    return call;
+  }
+
+  /**
+   * Ties a call to the endpoint (process, fd) of the connection live on its address, starting
+   * a new connection when the address is being reused: after both ends closed, or when a
+   * second connect/accept arrives for an end that was already opened.
+   */
+  private attach(call: Syscall, address: SocketAddress, opening: 'connect' | 'accept' | undefined): void {
+    const pid = this.pidOfTid.get(call.tid);
+    let connection = this.live.get(address.key);
+    let endpoint = connection?.endpoints.find((e) => sameEnd(e, call, pid));
+    if (connection && (connection.endpoints.every((e) => e.closed !== undefined)
+      || (opening !== undefined && connection.endpoints.some((e) => e.opened !== undefined && e.role === opening && e !== endpoint))
+      || (opening !== undefined && endpoint?.opened !== undefined))) {
+      connection = undefined;
+      endpoint = undefined;
+    }
+    if (!connection) {
+      connection = {
+        id: this.connections.length,
+        kind: address.kind,
+        datagram: address.kind === 'udp4' || address.kind === 'udp6',
+        key: this.intern(address.key),
+        tuple: this.intern(address.tuple),
+        path: address.path === undefined ? undefined : this.intern(address.path),
+        endpoints: [],
+        calls: [],
+      };
+      this.connections.push(connection);
+      this.live.set(connection.key, connection);
+    }
+    if (!endpoint) {
+      if (connection.endpoints.length >= 2) {
+        // A third holder of the same socket (a forked child, a dup) is not a peer: leave it out.
+        this.stats.unattributedSocketCalls++;
+        return;
+      }
+      endpoint = {
+        id: this.endpointCount++,
+        connection,
+        process: call.process,
+        pid,
+        tids: [call.tid],
+        fd: call.fd,
+        role: 'unknown',
+        calls: [],
+        writes: [],
+        reads: [],
+        bytesWritten: 0,
+        bytesRead: 0,
+      };
+      connection.endpoints.push(endpoint);
+    } else if (!endpoint.tids.includes(call.tid)) {
+      endpoint.tids.push(call.tid);
+    }
+    if (opening !== undefined && endpoint.opened === undefined) {
+      endpoint.opened = call;
+      endpoint.role = opening;
+    }
+    if (endpoint.pid === undefined && pid !== undefined) endpoint.pid = pid;
+    call.endpoint = endpoint;
+    endpoint.calls.push(call);
+    connection.calls.push(call);
+  }
+
+  finish(options: FindingOptions = {}): Analysis {
+    // Calls are created in dump order of their first line, which is the order features want.
+    const analysis: Analysis = { stats: this.stats, calls: this.calls, connections: this.connections, findings: [] };
+    analysis.findings = computeFindings(analysis, options);
+    return analysis;
+  }
+}
+
+/** Threads of one process share an fd: same fd, same name, and no pid that says otherwise. */
+function sameEnd(endpoint: Endpoint, call: Syscall, pid: number | undefined): boolean {
+  return endpoint.fd === call.fd && endpoint.process === call.process
+    && (pid === undefined || endpoint.pid === undefined || pid === endpoint.pid);
+}
+
+/**
+ * `07:12:54.259984241` (or the seconds.nanoseconds of `-t a/r`) as ns modulo one day, which
+ * a double holds exactly. `-t a` prints nanoseconds without zero padding, so the digits after
+ * the dot are a count, not a fraction.
+ */
+export function timeOfDay(time: string): number {
+  const dot = time.indexOf('.');
+  if (dot < 0) return NaN;
+  let seconds = 0;
+  for (const part of time.slice(0, dot).split(':')) seconds = seconds * 60 + Number(part);
+  return (seconds % 86400) * 1e9 + Number(time.slice(dot + 1));
+}
+
+/** One short sentence about a line that is not an event, for the unparsed-lines report. */
+function describeGarbage(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x08\x0e-\x1f]/.test(text.slice(0, 200))) return 'binary data, not text';
+  if (/^\d+ /.test(text)) return 'starts like an event but does not have sysdig\'s `num time cpu name (tid) dir type` shape';
+  return 'not a sysdig event line';
+}
+
+/** Analyses a whole dump held in memory (the language server's case). */
+export function analyzeText(text: string, options: FindingOptions = {}): Analysis {
+  const analyzer = new DumpAnalyzer();
+  let start = 0;
+  let line = 0;
+  const length = text.length;
+  while (start < length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = length;
+    analyzer.addLine(text.slice(start, end), line++);
+    start = end + 1;
+  }
+  return analyzer.finish(options);
+}

@@ -1,0 +1,177 @@
+// Findings: what went wrong on a connection, placed on the syscall that shows it.
+//   epipe         a write failed because the reader had closed (error)
+//   econnreset    a read or write failed because the peer reset the connection (error)
+//   unread-write  bytes written successfully that the reader closed without reading (warning):
+//                 the race that only sometimes turns into EPIPE.
+// No claim without evidence: a peer that is not in the capture, or that has not closed by
+// the end of it, yields no unread-write warning.
+
+import {
+  type Analysis, type Endpoint, type Finding, type RelatedEvent, type Syscall,
+  peerOf, primaryLine, threadLabel,
+} from './model';
+
+export interface FindingOptions {
+  /** Report unread-write warnings (default true). */
+  unreadWrite?: boolean;
+}
+
+export function computeFindings(analysis: Analysis, options: FindingOptions): Finding[] {
+  const findings: Finding[] = [];
+  for (const connection of analysis.connections) {
+    for (const call of connection.calls) {
+      if (call.errno === 'EPIPE' && call.role === 'write') findings.push(epipeFinding(call));
+      else if (call.errno === 'ECONNRESET' && (call.role === 'write' || call.role === 'read')) findings.push(econnresetFinding(call));
+    }
+    if (options.unreadWrite !== false && connection.endpoints.length === 2 && !connection.datagram) {
+      const [a, b] = connection.endpoints;
+      const ab = unreadWriteFinding(a, b);
+      if (ab) findings.push(ab);
+      const ba = unreadWriteFinding(b, a);
+      if (ba) findings.push(ba);
+    }
+  }
+  findings.sort((x, y) => x.line - y.line || x.column - y.column);
+  return findings;
+}
+
+/** Both ends were opened inside the capture, so their byte offsets both start at 0. */
+export function streamsAligned(a: Endpoint, b: Endpoint): boolean {
+  return a.opened !== undefined && b.opened !== undefined;
+}
+
+/**
+ * The unread-write warning for the direction writer → reader, e.g. on
+ *   `8766 12:14:44.321921917 0 httpd (23745) < writev res=8 data=........`
+ * when uwsgi's reads stop at byte 695 of httpd's 703 and uwsgi then closes its fd.
+ */
+function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undefined {
+  if (!reader.closed || writer.writes.length === 0 || !streamsAligned(writer, reader)) return undefined;
+  const readUpTo = reader.bytesRead;
+  const unread = writer.bytesWritten - readUpTo;
+  // A reader that read more than the writer wrote means events were lost: claim nothing.
+  if (unread <= 0) return undefined;
+  const unreadWrites = writer.writes.filter((w) => w.range!.end > readUpTo);
+  const first = unreadWrites[0];
+  const close = reader.closed;
+  const firstUnread = first.range!.end - Math.max(first.range!.start, readUpTo);
+  const scope = unreadWrites.length === 1
+    ? (firstUnread === first.range!.end - first.range!.start ? 'written here' : `of the ${first.range!.end - first.range!.start} written here`)
+    : `written here and in ${unreadWrites.length - 1} later write${unreadWrites.length > 2 ? 's' : ''}`;
+  const message = `${unread} bytes ${scope} were never read: ${threadLabel(reader)} closed fd ${reader.fd} at event ${close.enterNum >= 0 ? close.enterNum : close.exitNum}`
+    + (readUpTo > 0 ? ` after reading ${readUpTo} of ${writer.bytesWritten} bytes` : ' without reading any of them');
+  const related: RelatedEvent[] = [
+    relatedEvent(close, `${threadLabel(reader)} closed fd ${reader.fd} with bytes ${readUpTo}–${writer.bytesWritten} of this stream unread`),
+  ];
+  for (const write of unreadWrites.slice(1)) {
+    related.push(relatedEvent(write, `also never read: bytes ${write.range!.start}–${write.range!.end} (${write.type} of ${write.res} bytes)`));
+  }
+  const lastRead = reader.reads[reader.reads.length - 1];
+  if (lastRead) {
+    related.push(relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${lastRead.range!.start}–${lastRead.range!.end}`));
+  }
+  return finding('unread-write', 'warning', first, message, related);
+}
+
+/**
+ * The EPIPE error, on the failed write's exit line, e.g.
+ *   `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........`
+ * related to the peer's close that caused it (`89188 ... uwsgi (20882) > close fd=10(...)`).
+ */
+function epipeFinding(call: Syscall): Finding {
+  const endpoint = call.endpoint!;
+  const peer = peerOf(endpoint);
+  const what = `${call.type}${call.size !== undefined ? ` of ${call.size} bytes` : ''} failed with EPIPE`;
+  const related: RelatedEvent[] = [];
+  let message: string;
+  const cause = peer ? causeOf(peer, call) : undefined;
+  if (peer && cause) {
+    const when = elapsedBetween(cause, call);
+    message = `${what}: ${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} fd ${peer.fd} at event ${primaryNumOfCause(cause)}${when ? `, ${when} earlier` : ''}`;
+    related.push(relatedEvent(cause, `${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} its end (fd ${peer.fd})${when ? ` ${when} before the failed ${call.type}` : ''}`));
+    addUnreadRelated(endpoint, peer, related);
+  } else if (peer) {
+    message = `${what}: the reader ${threadLabel(peer)} had stopped reading, but its close is not in the capture`;
+  } else {
+    message = `${what}: the reading end was closed by a process that is not in the capture`;
+  }
+  return finding('epipe', 'error', call, message, related);
+}
+
+/** ECONNRESET on either side: the peer closed with data it had not read, so the kernel sent a reset. */
+function econnresetFinding(call: Syscall): Finding {
+  const endpoint = call.endpoint!;
+  const peer = peerOf(endpoint);
+  const what = `${call.type} failed with ECONNRESET`;
+  const related: RelatedEvent[] = [];
+  let message: string;
+  const cause = peer ? causeOf(peer, call) : undefined;
+  if (peer && cause) {
+    const unread = streamsAligned(endpoint, peer) ? endpoint.bytesWritten - peer.bytesRead : 0;
+    message = `${what}: ${threadLabel(peer)} closed fd ${peer.fd} at event ${primaryNumOfCause(cause)}`
+      + (unread > 0 ? ` with ${unread} bytes of this stream unread` : '');
+    related.push(relatedEvent(cause, `${threadLabel(peer)} closed its end (fd ${peer.fd})`));
+    addUnreadRelated(endpoint, peer, related);
+  } else if (peer) {
+    message = `${what}: the peer ${threadLabel(peer)} reset the connection; its close is not in the capture`;
+  } else {
+    message = `${what}: the peer reset the connection; it is not in the capture`;
+  }
+  return finding('econnreset', 'error', call, message, related);
+}
+
+/** The peer's close or read-side shutdown that came before `call`. */
+function causeOf(peer: Endpoint, call: Syscall): Syscall | undefined {
+  const line = primaryLine(call);
+  if (peer.closed && lineOf(peer.closed) <= line) return peer.closed;
+  if (peer.shutdown && lineOf(peer.shutdown) <= line) return peer.shutdown;
+  return undefined;
+}
+
+function addUnreadRelated(writer: Endpoint, reader: Endpoint, related: RelatedEvent[]): void {
+  if (!streamsAligned(writer, reader)) return;
+  for (const write of writer.writes) {
+    if (write.range!.end > reader.bytesRead) {
+      related.push(relatedEvent(write, `never read by ${threadLabel(reader)}: bytes ${Math.max(write.range!.start, reader.bytesRead)}–${write.range!.end}`));
+    }
+  }
+  const lastRead = reader.reads[reader.reads.length - 1];
+  if (lastRead) related.push(relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${lastRead.range!.start}–${lastRead.range!.end}`));
+}
+
+function lineOf(call: Syscall): number {
+  return call.enterLine >= 0 ? call.enterLine : call.exitLine;
+}
+
+function primaryNumOfCause(call: Syscall): number {
+  return call.enterNum >= 0 ? call.enterNum : call.exitNum;
+}
+
+function relatedEvent(call: Syscall, message: string): RelatedEvent {
+  // A close is remembered where it starts (its enter line), everything else where it returns.
+  const line = call.role === 'close' || call.role === 'shutdown' ? lineOf(call) : primaryLine(call);
+  return { call, line, message };
+}
+
+function finding(code: Finding['code'], severity: Finding['severity'], call: Syscall, message: string, related: RelatedEvent[]): Finding {
+  const line = primaryLine(call);
+  const column = call.exitLine >= 0 && call.resCol >= 0 ? call.resCol : call.exitLine < 0 && call.fdCol >= 0 ? call.fdCol : call.typeCol;
+  return { code, severity, call, line, column, message, related };
+}
+
+/** How long before `later` the call `earlier` happened, as text (`89 µs`), when the times allow it. */
+export function elapsedBetween(earlier: Syscall, later: Syscall): string | undefined {
+  const from = Number.isNaN(earlier.enterTime) ? earlier.exitTime : earlier.enterTime;
+  const to = Number.isNaN(later.exitTime) ? later.enterTime : later.exitTime;
+  const ns = to - from;
+  // NaN (unknown times) fails both tests; a negative gap means -t d/D deltas or midnight.
+  if (!(ns >= 0 && ns < 86400e9)) return undefined;
+  return formatDuration(ns);
+}
+
+export function formatDuration(ns: number): string {
+  if (ns < 1e3) return `${ns} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toFixed(ns < 1e4 ? 1 : 0)} µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toFixed(ns < 1e7 ? 2 : 1)} ms`;
+  return `${(ns / 1e9).toFixed(3)} s`;
+}

@@ -1,0 +1,24 @@
+// The analysis API used by the CLI and the language server.
+import { createReadStream } from 'node:fs';
+import { DumpAnalyzer, analyzeText, parseSocketAddress } from './analyzer';
+import type { FindingOptions } from './findings';
+import { LineSplitter } from './lineSplitter';
+import type { Analysis } from './model';
+
+export * from './model';
+export { DumpAnalyzer, analyzeText, parseSocketAddress };
+export type { FindingOptions };
+
+/**
+ * Analyses a dump file without holding it in memory: chunks are split into lines and fed to
+ * the analyzer, which keeps only socket activity. latin1 keeps one character per byte, so
+ * columns are byte offsets and no byte sequence can fail to decode.
+ */
+export async function analyzeFile(path: string, options: FindingOptions = {}): Promise<Analysis> {
+  const analyzer = new DumpAnalyzer();
+  const splitter = new LineSplitter(analyzer);
+  const stream = createReadStream(path, { encoding: 'latin1', highWaterMark: 1 << 20 });
+  for await (const chunk of stream) splitter.push(chunk as string);
+  splitter.end();
+  return analyzer.finish(options);
+}

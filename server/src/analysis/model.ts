@@ -1,0 +1,183 @@
+// The format-neutral model every feature stands on. Parsers (sysdig today, strace later)
+// produce `TraceEvent`s; the analyzer turns them into syscalls, connections, endpoints and
+// byte streams. Nothing here knows about VS Code or LSP: positions are 0-based line numbers
+// and columns (UTF-16 code units of the line, which are bytes for the ASCII that sysdig prints).
+
+/** One line-level event as a parser saw it: an enter (`>`) or an exit (`<`) line. */
+export interface TraceEvent {
+  /** 0-based line of the record's first line. */
+  line: number;
+  /** `evt.num` as printed (strace: the line number). */
+  num: number;
+  /** The time field as printed, in whatever `-t` mode the dump used. */
+  time: string;
+  process: string;
+  tid: number;
+  /** Only known when the dump prints it (`(PID.TID)` in terminal output, clone/execve exits). */
+  pid?: number;
+  exit: boolean;
+  /** Syscall or event name: `read`, `writev`, `accept`, `switch`, ... */
+  type: string;
+  /** The file descriptor argument (`fd=`, `out_fd=` of sendfile), when the line has one. */
+  fd?: number;
+  /** What sysdig printed inside the fd's parentheses, split into the `<T>` tag and the name. */
+  fdTag?: string;
+  fdName?: string;
+  /** `res=` as a number; negative results carry the errno name. */
+  res?: number;
+  errno?: string;
+  /** `size=` (the buffer size asked for, not the bytes moved). */
+  size?: number;
+  /** `tuple=` of connect/accept exits and sendto/recvfrom. */
+  tuple?: string;
+  /** Column of the fd value and of the res value, -1 when absent. */
+  fdCol: number;
+  resCol: number;
+  /** Column where the syscall name starts (always present). */
+  typeCol: number;
+}
+
+export type SocketKind = 'unix' | 'tcp4' | 'tcp6' | 'udp4' | 'udp6' | 'ip4' | 'ip6';
+
+/** A half-open range of byte offsets in one direction of a stream: [start, end). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export type CallRole = 'write' | 'read' | 'connect' | 'accept' | 'close' | 'shutdown' | 'other';
+
+/** One syscall: its enter and exit lines merged (either may be missing). */
+export interface Syscall {
+  id: number;
+  type: string;
+  role: CallRole;
+  process: string;
+  tid: number;
+  fd: number;
+  /** Event numbers and 0-based lines of the enter and exit records; -1 when not in the dump. */
+  enterNum: number;
+  enterLine: number;
+  exitNum: number;
+  exitLine: number;
+  /**
+   * When the call started and returned, in ns modulo one day (NaN when unknown). Numbers, not
+   * the printed text: a substring would keep the whole input chunk alive in a streamed dump.
+   */
+  enterTime: number;
+  exitTime: number;
+  res?: number;
+  errno?: string;
+  size?: number;
+  /** Column of the fd on the enter line and of `res=`'s value on the exit line (-1 if absent). */
+  fdCol: number;
+  resCol: number;
+  typeCol: number;
+  endpoint?: Endpoint;
+  /** For successful reads and writes: the bytes this call moved, as offsets in its direction. */
+  range?: ByteRange;
+}
+
+/** One end of a connection: a process and the fd it holds (threads of one process share it). */
+export interface Endpoint {
+  id: number;
+  connection: Connection;
+  process: string;
+  /** Known only when the dump tells it (clone/execve exits, terminal format). */
+  pid?: number;
+  tids: number[];
+  fd: number;
+  /** How this end came to be: connect(), accept(), or seen already open when the capture started. */
+  role: 'connect' | 'accept' | 'unknown';
+  opened?: Syscall;
+  closed?: Syscall;
+  shutdown?: Syscall;
+  /** Every syscall on this end, in dump order. */
+  calls: Syscall[];
+  /** Successful writes and reads with their byte ranges, in offset order. */
+  writes: Syscall[];
+  reads: Syscall[];
+  bytesWritten: number;
+  bytesRead: number;
+  /** First read that returned 0 (end of file). */
+  eof?: Syscall;
+}
+
+export interface Connection {
+  id: number;
+  kind: SocketKind;
+  datagram: boolean;
+  /** Unordered address pair: both ends and a swapped reuse of the same pair share it. */
+  key: string;
+  /** The tuple as first printed (`A->B` without the unix path). */
+  tuple: string;
+  /** Unix socket path as first printed (ends can print different ones: /run vs /var/run). */
+  path?: string;
+  endpoints: Endpoint[];
+  /** Every syscall of the connection in dump order. */
+  calls: Syscall[];
+}
+
+export type Severity = 'error' | 'warning' | 'information';
+export type FindingCode = 'epipe' | 'econnreset' | 'unread-write';
+
+export interface RelatedEvent {
+  call: Syscall;
+  line: number;
+  message: string;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  call: Syscall;
+  line: number;
+  column: number;
+  message: string;
+  related: RelatedEvent[];
+}
+
+export interface UnparsedSample {
+  line: number;
+  reason: string;
+}
+
+export interface DumpStats {
+  lines: number;
+  events: number;
+  continuationLines: number;
+  unparsedLines: number;
+  /** The first few lines that were not understood, with why. */
+  unparsedSamples: UnparsedSample[];
+  /** Exit lines whose enter is not in the dump (normal at the start of a thread). */
+  orphanExits: number;
+  /** Socket I/O that could not be tied to a connection (e.g. an fd inherited before the capture). */
+  unattributedSocketCalls: number;
+}
+
+export interface Analysis {
+  stats: DumpStats;
+  calls: Syscall[];
+  connections: Connection[];
+  findings: Finding[];
+}
+
+/** The line a finding or a jump should point at: the exit line, or the enter when the exit is lost. */
+export function primaryLine(call: Syscall): number {
+  return call.exitLine >= 0 ? call.exitLine : call.enterLine;
+}
+
+export function primaryNum(call: Syscall): number {
+  return call.exitNum >= 0 ? call.exitNum : call.enterNum;
+}
+
+/** `uwsgi (20882)`: how people name a thread in sysdig output. */
+export function threadLabel(endpoint: Endpoint): string {
+  return `${endpoint.process} (${endpoint.tids[0]})`;
+}
+
+export function peerOf(endpoint: Endpoint): Endpoint | undefined {
+  const ends = endpoint.connection.endpoints;
+  if (ends.length !== 2) return undefined;
+  return ends[0] === endpoint ? ends[1] : ends[0];
+}
