@@ -22,6 +22,8 @@ const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
 export const MAX_LINE_LENGTH = 1 << 20;
 const MAX_SAMPLES = 20;
 const SPACE = 32;
+// eslint-disable-next-line no-control-regex
+const ANSI_ONLY = /\x1b\[[0-9;]*m|\s/g;
 
 /** Where a socket fd points: its kind and the unordered address pair that identifies it. */
 export interface SocketAddress {
@@ -79,7 +81,7 @@ interface Pending {
 
 function emptyStats(): DumpStats {
   return {
-    lines: 0, events: 0, continuationLines: 0, unparsedLines: 0, unparsedSamples: [],
+    lines: 0, events: 0, continuationLines: 0, blankLines: 0, unparsedLines: 0, unparsedSamples: [],
     orphanExits: 0, unattributedSocketCalls: 0,
   };
 }
@@ -104,12 +106,18 @@ export class DumpAnalyzer {
     this.stats.lines++;
     let text = raw;
     if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    // Pasted terminal output ends with a bare colour reset; a blank line carries nothing either.
+    if (text.length === 0 || (text.length < 16 && text.replace(ANSI_ONLY, '').length === 0)) {
+      if (this.recordOpen) this.stats.continuationLines++;
+      else this.stats.blankLines++;
+      return;
+    }
     if (text.length > MAX_LINE_LENGTH) {
       this.stats.lines--;
       this.skipOverlong(line, text.length);
       return;
     }
-    const event = text.length > 0 ? parseSysdigLine(text, line) : undefined;
+    const event = parseSysdigLine(text, line);
     if (event) {
       this.stats.events++;
       // sysdig ends every complete record with a space; a record without one continues below.
@@ -121,7 +129,7 @@ export class DumpAnalyzer {
       this.stats.continuationLines++;
       return;
     }
-    this.unparsed(line, text.length === 0 ? 'empty line' : describeGarbage(text));
+    this.unparsed(line, describeGarbage(text));
   }
 
   /** Counts a line too long to be an event; the line splitter calls it without buffering the line. */

@@ -146,6 +146,8 @@ export interface DumpStats {
   lines: number;
   events: number;
   continuationLines: number;
+  /** Empty lines (or a terminal's bare colour reset): neither events nor garbage. */
+  blankLines: number;
   unparsedLines: number;
   /** The first few lines that were not understood, with why. */
   unparsedSamples: UnparsedSample[];
