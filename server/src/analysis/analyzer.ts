@@ -398,3 +398,49 @@ export function analyzeText(text: string, options: FindingOptions = {}): Analysi
   }
   return analyzer.finish(options);
 }
+
+export interface AsyncAnalysisHooks {
+  /** Lines between two yields to the event loop; ~10 000 keeps each slice near 10–40 ms. */
+  sliceLines?: number;
+  onProgress?: (fraction: number) => void;
+  /** Checked between slices: an edit or a closed document makes the work pointless. */
+  isCancelled?: () => boolean;
+}
+
+/**
+ * The same analysis as analyzeText, in slices that yield to the event loop, so that a server
+ * stays responsive (progress, cancellation, other requests) while a large dump is indexed.
+ * Resolves to undefined when cancelled.
+ */
+export async function analyzeTextAsync(text: string, options: FindingOptions = {}, hooks: AsyncAnalysisHooks = {}): Promise<Analysis | undefined> {
+  const analyzer = new DumpAnalyzer();
+  const slice = hooks.sliceLines ?? 10000;
+  let start = 0;
+  let line = 0;
+  const length = text.length;
+  while (start < length) {
+    const stop = line + slice;
+    while (start < length && line < stop) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = length;
+      analyzer.addLine(text.slice(start, end), line++);
+      start = end + 1;
+    }
+    if (start < length) {
+      hooks.onProgress?.(start / length);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (hooks.isCancelled?.()) return undefined;
+    }
+  }
+  return analyzer.finish(options);
+}
+
+/** For each line, the id of the syscall whose enter or exit record starts there, or -1. */
+export function buildLineIndex(analysis: Analysis, lineCount: number): Int32Array {
+  const index = new Int32Array(lineCount).fill(-1);
+  for (const call of analysis.calls) {
+    if (call.enterLine >= 0 && call.enterLine < lineCount) index[call.enterLine] = call.id;
+    if (call.exitLine >= 0 && call.exitLine < lineCount) index[call.exitLine] = call.id;
+  }
+  return index;
+}

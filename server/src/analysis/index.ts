@@ -1,13 +1,15 @@
 // The analysis API used by the CLI and the language server.
 import { createReadStream } from 'node:fs';
-import { DumpAnalyzer, analyzeText, parseSocketAddress } from './analyzer';
+import { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress, type AsyncAnalysisHooks } from './analyzer';
 import type { FindingOptions } from './findings';
 import { LineSplitter } from './lineSplitter';
 import type { Analysis } from './model';
 
 export * from './model';
-export { DumpAnalyzer, analyzeText, parseSocketAddress };
-export type { FindingOptions };
+export { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
+export type { AsyncAnalysisHooks, FindingOptions };
+export { peersOf, unreadBytes } from './peers';
+export { elapsedBetween, streamsAligned } from './findings';
 
 /**
  * Analyses a dump file without holding it in memory: chunks are split into lines and fed to

@@ -1,0 +1,126 @@
+// Keeps one analysis per open dump: analyses on open, re-analyses after edits (debounced),
+// in slices so the server keeps answering, with work-done progress for large dumps.
+// Requests await the current analysis; an edit cancels the one in flight.
+
+import type { Connection } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { type Analysis, type Syscall, analyzeTextAsync, buildLineIndex } from './analysis';
+
+export interface Settings {
+  unreadWrite: boolean;
+  inlayHints: boolean;
+}
+
+export const defaultSettings: Settings = { unreadWrite: true, inlayHints: true };
+
+/** A finished analysis of one version of a document, with its line → syscall index. */
+export class DumpIndex {
+  constructor(
+    readonly document: TextDocument,
+    readonly analysis: Analysis,
+    private readonly lineIndex: Int32Array,
+  ) {}
+
+  callAt(line: number): Syscall | undefined {
+    const id = line >= 0 && line < this.lineIndex.length ? this.lineIndex[line] : -1;
+    return id >= 0 ? this.analysis.calls[id] : undefined;
+  }
+}
+
+interface Entry {
+  version: number;
+  timer?: NodeJS.Timeout;
+  pending: Promise<DumpIndex | undefined>;
+  resolvePending?: (index: DumpIndex | undefined) => void;
+  current?: DumpIndex;
+}
+
+/** Dumps above this many characters get a progress notification while they are indexed. */
+const PROGRESS_THRESHOLD = 2_000_000;
+const EDIT_DEBOUNCE_MS = 300;
+
+export class DumpStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly settings: () => Settings,
+    private readonly onAnalysed: (index: DumpIndex) => void,
+    private readonly progressSupported: () => boolean,
+  ) {}
+
+  /** Schedules an analysis: at once for a newly opened document, after a pause for edits. */
+  update(document: TextDocument, opened: boolean): void {
+    let entry = this.entries.get(document.uri);
+    // onDidChangeContent also fires right after open, for the version the open scheduled.
+    if (!opened && entry && entry.version === document.version) return;
+    if (!entry) {
+      entry = { version: document.version, pending: Promise.resolve(undefined) };
+      this.entries.set(document.uri, entry);
+    }
+    entry.version = document.version;
+    if (entry.timer) clearTimeout(entry.timer);
+    if (!entry.resolvePending) {
+      entry.pending = new Promise((resolve) => { entry!.resolvePending = resolve; });
+    }
+    const run = () => { entry!.timer = undefined; void this.analyse(document, entry!); };
+    if (opened) run();
+    else entry.timer = setTimeout(run, EDIT_DEBOUNCE_MS);
+  }
+
+  /** Re-analyses every open dump (after a settings change). */
+  refreshAll(documents: TextDocument[]): void {
+    for (const document of documents) if (this.entries.has(document.uri)) this.update(document, true);
+  }
+
+  close(uri: string): void {
+    const entry = this.entries.get(uri);
+    if (entry?.timer) clearTimeout(entry.timer);
+    entry?.resolvePending?.(undefined);
+    this.entries.delete(uri);
+  }
+
+  /** The analysis of the document's latest version, waiting for it if it is being computed. */
+  async get(uri: string): Promise<DumpIndex | undefined> {
+    const entry = this.entries.get(uri);
+    if (!entry) return undefined;
+    if (entry.current && entry.current.document.version === entry.version && !entry.resolvePending) return entry.current;
+    return entry.pending;
+  }
+
+  private async analyse(document: TextDocument, entry: Entry): Promise<void> {
+    const version = document.version;
+    const text = document.getText();
+    const cancelled = () => this.entries.get(document.uri) !== entry || entry.version !== version;
+    const progress = text.length > PROGRESS_THRESHOLD && this.progressSupported()
+      ? await this.connection.window.createWorkDoneProgress().catch(() => undefined)
+      : undefined;
+    progress?.begin('Scap Lens: indexing dump', 0, `${(text.length / 1e6).toFixed(1)} MB`, false);
+    let analysis: Analysis | undefined;
+    try {
+      analysis = await analyzeTextAsync(text, { unreadWrite: this.settings().unreadWrite }, {
+        isCancelled: cancelled,
+        onProgress: (fraction) => progress?.report(Math.round(fraction * 100)),
+      });
+    } catch (error) {
+      // The analysis is written never to throw on input; if it does, say so and keep serving.
+      this.connection.console.error(`Scap Lens: analysis of ${document.uri} failed: ${(error as Error).stack ?? error}`);
+    } finally {
+      progress?.done();
+    }
+    if (cancelled()) return;
+    if (!analysis) {
+      // Failed: answer waiting requests with nothing rather than leave them hanging.
+      const resolve = entry.resolvePending;
+      entry.resolvePending = undefined;
+      resolve?.(undefined);
+      return;
+    }
+    const index = new DumpIndex(document, analysis, buildLineIndex(analysis, document.lineCount));
+    entry.current = index;
+    const resolve = entry.resolvePending;
+    entry.resolvePending = undefined;
+    resolve?.(index);
+    this.onAnalysed(index);
+  }
+}

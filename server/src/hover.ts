@@ -1,0 +1,137 @@
+// Hover on a socket syscall (enter or exit line): who is on the other end, the connection's
+// life, the bytes each way, this call's place in the stream. On an errno: what it means here.
+// On a socket address: the other connections in the capture that reused it.
+
+import { type Hover, MarkupKind, type Position } from 'vscode-languageserver';
+import {
+  type Connection, type Endpoint, type Syscall,
+  elapsedBetween, peerOf, peersOf, primaryLine, primaryNum, streamsAligned, threadLabel,
+} from './analysis';
+import { errnoMeaning } from './analysis/errno';
+import { lineLink, lineText, tokenRange } from './convert';
+import type { DumpIndex } from './dumpStore';
+
+const MAX_LISTED = 5;
+
+function eventLink(index: DumpIndex, call: Syscall, atEnter = false): string {
+  const line = atEnter && call.enterLine >= 0 ? call.enterLine : primaryLine(call);
+  const num = atEnter && call.enterNum >= 0 ? call.enterNum : primaryNum(call);
+  return lineLink(index.document, line, `event ${num}`);
+}
+
+function endLabel(endpoint: Endpoint): string {
+  return `**${threadLabel(endpoint)}** fd ${endpoint.fd}`;
+}
+
+function describeConnection(connection: Connection): string {
+  const kind = connection.kind === 'unix' ? 'unix socket' : connection.datagram ? `${connection.kind.toUpperCase()} socket` : `${connection.kind.replace(/\d$/, '').toUpperCase()} connection`;
+  return `${kind} \`${connection.tuple}\`${connection.path ? ` \`${connection.path}\`` : ''}`;
+}
+
+function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | undefined): string {
+  const head = `${writer.process} → ${reader ? reader.process : 'peer'}: ${writer.bytesWritten} bytes written`;
+  if (!reader) return head;
+  let text = `${head}, ${reader.bytesRead} read`;
+  if (reader.closed && streamsAligned(writer, reader) && writer.bytesWritten > reader.bytesRead) {
+    text += `, **${writer.bytesWritten - reader.bytesRead} never read** (${threadLabel(reader)} closed at ${eventLink(index, reader.closed, true)})`;
+  }
+  return text;
+}
+
+function listCalls(index: DumpIndex, calls: Syscall[]): string {
+  const shown = calls.slice(0, MAX_LISTED).map((c) => eventLink(index, c)).join(', ');
+  return calls.length > MAX_LISTED ? `${shown} and ${calls.length - MAX_LISTED} more` : shown;
+}
+
+function thisCallLine(index: DumpIndex, call: Syscall): string | undefined {
+  const endpoint = call.endpoint!;
+  const peer = peerOf(endpoint);
+  const peers = peersOf(call);
+  if (call.range) {
+    const direction = call.role === 'write'
+      ? `${endpoint.process} → ${peer?.process ?? 'peer'}` : `${peer?.process ?? 'peer'} → ${endpoint.process}`;
+    let text = `this ${call.type}: bytes ${call.range.start}–${call.range.end} of ${direction}`;
+    if (peers.length > 0) text += call.role === 'write' ? `, read by ${peer ? threadLabel(peer) : 'the peer'} at ${listCalls(index, peers)}` : `, written at ${listCalls(index, peers)}`;
+    else if (call.role === 'write' && peer?.closed && streamsAligned(endpoint, peer)) text += ', **never read**';
+    return text;
+  }
+  if ((call.role === 'connect' || call.role === 'accept') && peers.length > 0) return `this ${call.type} pairs with the ${peers[0].type} at ${eventLink(index, peers[0])}`;
+  return undefined;
+}
+
+function socketSummary(index: DumpIndex, call: Syscall): string {
+  const endpoint = call.endpoint!;
+  const connection = endpoint.connection;
+  const peer = peerOf(endpoint);
+  const lines: string[] = [];
+  lines.push(`${endLabel(endpoint)} ⟷ ${peer ? endLabel(peer) : '*peer not in the capture*'}`);
+  lines.push('');
+  lines.push(describeConnection(connection));
+  lines.push('');
+  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${e.process} at ${eventLink(index, e.opened!)}`);
+  const closed = connection.endpoints.filter((e) => e.closed).map((e) => `${e.process} at ${eventLink(index, e.closed!, true)}`);
+  const items: string[] = [];
+  items.push(`opened: ${opened.length > 0 ? opened.join(' · ') : 'before the capture started'}`);
+  items.push(`closed: ${closed.length > 0 ? closed.join(' · ') : 'not in the capture'}`);
+  items.push(directionLine(index, endpoint, peer));
+  if (peer) items.push(directionLine(index, peer, endpoint));
+  const here = thisCallLine(index, call);
+  if (here) items.push(here);
+  if (peer && !streamsAligned(endpoint, peer)) items.push('byte offsets count from the first byte seen: the capture started after this connection opened, so reads are not matched to writes');
+  if (!peer) items.push('only this end is in the capture: nothing is claimed about what the peer read');
+  return lines.join('\n') + items.map((item) => `- ${item}`).join('\n');
+}
+
+function errnoSection(index: DumpIndex, call: Syscall): string {
+  let text = `**${call.errno}** (${call.res}): ${errnoMeaning(call.errno!, call.type)}`;
+  const finding = index.analysis.findings.find((f) => f.call === call);
+  const cause = finding?.related[0];
+  if (finding && cause && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) {
+    const when = elapsedBetween(cause.call, call);
+    text += `\n\nHere: ${cause.call.endpoint ? threadLabel(cause.call.endpoint) : cause.call.process} ${cause.call.role === 'shutdown' ? 'shut down' : 'closed'} its end at ${eventLink(index, cause.call, true)}${when ? `, ${when} before` : ''}.`;
+  } else if (finding) {
+    text += `\n\nHere: ${finding.message}.`;
+  }
+  return text;
+}
+
+/** `ffff880108bcc440` or `127.0.0.1:47418` under the cursor, if any. */
+function addressAt(text: string, character: number): string | undefined {
+  const pattern = /[0-9a-f]{8,16}|\d{1,3}(?:\.\d{1,3}){3}:\d+/g;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    if (character >= m.index && character <= m.index + m[0].length) return m[0];
+  }
+  return undefined;
+}
+
+function reuseSection(index: DumpIndex, address: string, current: Connection | undefined): string | undefined {
+  const users = index.analysis.connections.filter((c) => c.key.split('|').slice(1).includes(address));
+  const others = users.filter((c) => c !== current);
+  if (others.length === 0) return undefined;
+  const shown = others.slice(0, MAX_LISTED).map((c) => {
+    const first = c.calls[0];
+    const who = c.endpoints.map((e) => threadLabel(e)).join(' ⟷ ');
+    return `- \`${c.tuple}\` ${who} from ${first ? eventLink(index, first, true) : '?'}`;
+  });
+  return `\`${address}\` is used by ${users.length} connections in this capture (addresses are reused after a close):\n${shown.join('\n')}`
+    + (others.length > MAX_LISTED ? `\n- and ${others.length - MAX_LISTED} more` : '');
+}
+
+export function provideHover(index: DumpIndex, position: Position): Hover | undefined {
+  const call = index.callAt(position.line);
+  const text = lineText(index.document, position.line);
+  const sections: string[] = [];
+  if (call?.errno !== undefined && call.exitLine === position.line && call.resCol >= 0) {
+    const range = tokenRange(index.document, position.line, call.resCol);
+    if (position.character >= call.resCol - 4 && position.character <= range.end.character) sections.push(errnoSection(index, call));
+  }
+  const address = addressAt(text, position.character);
+  if (address) {
+    const reuse = reuseSection(index, address, call?.endpoint?.connection);
+    if (reuse) sections.push(reuse);
+  }
+  if (call?.endpoint) sections.push(socketSummary(index, call));
+  else if (call?.errno !== undefined && sections.length === 0) sections.push(errnoSection(index, call));
+  if (sections.length === 0) return undefined;
+  return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') } };
+}

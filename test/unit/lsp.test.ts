@@ -1,0 +1,152 @@
+// LSP-level tests: the built server over a real JSON-RPC connection, on real fixtures.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import {
+  DefinitionRequest, DocumentHighlightRequest, DocumentSymbolRequest, HoverRequest, InlayHintRequest,
+  type Location, type MarkupContent, ReferencesRequest, type DocumentSymbol, type InlayHint,
+} from 'vscode-languageserver-protocol/node';
+import { LspSession, fixture } from './lspClient';
+
+const seedPath = fixture('seed-epipe.scap.txt');
+const seedLines = readFileSync(seedPath, 'latin1').split('\n');
+
+/** 0-based line of the first line containing `text`. */
+function lineOf(text: string): number {
+  const line = seedLines.findIndex((l) => l.includes(text));
+  assert.ok(line >= 0, `fixture has no line with ${text}`);
+  return line;
+}
+
+describe('language server over stdio', () => {
+  let session: LspSession;
+  let seedUri: string;
+
+  before(async () => {
+    session = new LspSession();
+    await session.initialize();
+  });
+  after(async () => {
+    await session.close();
+  });
+
+  it('publishes the EPIPE error and the unread-write warning with related events', async () => {
+    const opened = await session.open(seedPath);
+    seedUri = opened.uri;
+    const diagnostics = opened.diagnostics.diagnostics;
+    const epipe = diagnostics.find((d) => d.code === 'epipe');
+    const unread = diagnostics.find((d) => d.code === 'unread-write');
+    assert.ok(epipe && unread, JSON.stringify(diagnostics));
+    assert.equal(diagnostics.length, 2);
+    assert.equal(epipe.severity, 1);
+    assert.equal(unread.severity, 2);
+    assert.equal(epipe.source, 'scap-lens');
+    assert.equal(epipe.range.start.line, lineOf('res=-32(EPIPE)'));
+    assert.match(epipe.message, /uwsgi \(20882\) closed fd 10 at event 89188/);
+    assert.match(epipe.codeDescription!.href, /README\.md#epipe$/);
+    // The first related event is uWSGI's close, on its enter line.
+    assert.equal(epipe.relatedInformation![0].location.range.start.line, lineOf('89188 '));
+    assert.equal(unread.range.start.line, lineOf('89150 '));
+    assert.match(unread.message, /^94 bytes .* never read: httpd \(22014\) closed fd 26 at event 89314/);
+    const relatedLines = unread.relatedInformation!.map((r) => r.location.range.start.line);
+    assert.ok(relatedLines.includes(lineOf('89314 ')), `related ${relatedLines}`);
+    for (const num of ['89159 ', '89162 ', '89166 ', '89186 ']) assert.ok(relatedLines.includes(lineOf(num)), `${num} in ${relatedLines}`);
+  });
+
+  it('hover on httpd\'s fd names the peer process, thread and fd', async () => {
+    const line = lineOf('89021 ');
+    const character = seedLines[line].indexOf('fd=26') + 3;
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: seedUri }, position: { line, character } });
+    const text = (hover!.contents as MarkupContent).value;
+    assert.match(text, /\*\*uwsgi \(20882\)\*\* fd 10/);
+    assert.match(text, /bytes 16–715/);
+    assert.match(text, /httpd → uwsgi: 723 bytes written, 723 read/);
+    assert.match(text, /uwsgi → httpd: 94 bytes written, 0 read, \*\*94 never read\*\*/);
+  });
+
+  it('hover on an exit line (which prints no fd) still knows the connection', async () => {
+    const line = lineOf('89045 ');
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: seedUri }, position: { line, character: 10 } });
+    assert.match((hover!.contents as MarkupContent).value, /\*\*httpd \(22014\)\*\* fd 26/);
+  });
+
+  it('hover on res=-32(EPIPE) explains the errno and its cause here', async () => {
+    const line = lineOf('res=-32(EPIPE)');
+    const character = seedLines[line].indexOf('EPIPE');
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: seedUri }, position: { line, character } });
+    const text = (hover!.contents as MarkupContent).value;
+    assert.match(text, /\*\*EPIPE\*\* \(-32\)/);
+    assert.match(text, /Here: uwsgi \(20882\) closed its end at \[event 89188\]/);
+  });
+
+  it('go to peer: the 699-byte writev lands on the 699-byte read, and back', async () => {
+    for (const from of ['89021 ', '89030 ']) {
+      const targets = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf(from), character: 5 } }) as Location[];
+      assert.deepEqual(targets.map((t) => t.range.start.line), [lineOf('89045 ')], from);
+    }
+    const back = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf('89045 '), character: 5 } }) as Location[];
+    assert.deepEqual(back.map((t) => t.range.start.line), [lineOf('89030 ')]);
+    const accept = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf('87796 '), character: 5 } }) as Location[];
+    assert.deepEqual(accept.map((t) => t.range.start.line), [lineOf('88619 ')]);
+    const close = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf('89314 '), character: 5 } }) as Location[];
+    assert.deepEqual(close.map((t) => t.range.start.line), [lineOf('89188 ')]);
+  });
+
+  it('references and highlights cover every event of the connection', async () => {
+    const refs = await session.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: seedUri }, position: { line: lineOf('89021 '), character: 5 }, context: { includeDeclaration: true },
+    }) as Location[];
+    // Every syscall of the seed is on the one connection: 18 syscalls (36 lines).
+    assert.equal(refs.length, 18);
+    const highlights = await session.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf('89021 '), character: 5 } });
+    assert.equal(highlights!.length, 36);
+  });
+
+  it('outline: processes with their connection and findings', async () => {
+    const symbols = await session.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: seedUri } }) as DocumentSymbol[];
+    assert.deepEqual(symbols.map((s) => s.name).sort(), ['httpd', 'uwsgi']);
+    const httpd = symbols.find((s) => s.name === 'httpd')!;
+    assert.equal(httpd.children![0].name, 'fd 26 ⟷ uwsgi (20882) fd 10');
+    assert.match(httpd.children![0].detail!, /epipe/);
+  });
+
+  it('inlay hints show the byte range and the peer event', async () => {
+    const hints = await session.connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri: seedUri }, range: { start: { line: 0, character: 0 }, end: { line: seedLines.length, character: 0 } },
+    }) as InlayHint[];
+    const onWrite = hints.find((h) => h.position.line === lineOf('89030 '));
+    assert.equal(onWrite?.label, 'bytes 16–715 → #89045');
+  });
+
+  it('re-analyses a document after an edit', async () => {
+    // Remove uWSGI's close: nobody closed before the EPIPE, so the cause is unknown and the
+    // unread-write claim (httpd closed without reading) stays.
+    const edited = seedLines.filter((l) => !l.startsWith('89188 ')).join('\n');
+    const published = await session.change(seedUri, 2, edited);
+    const epipe = published.diagnostics.find((d) => d.code === 'epipe');
+    assert.match(epipe!.message, /its close is not in the capture/);
+  });
+
+  it('keeps serving after a garbage document', async () => {
+    const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)).toString('latin1');
+    const opened = await session.open(fixture('garbage.scap.txt'), junk + '\n' + 'x'.repeat(2_000_000) + '\n');
+    assert.equal(opened.diagnostics.diagnostics.length, 1);
+    assert.equal(opened.diagnostics.diagnostics[0].code, 'not-a-dump');
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: opened.uri }, position: { line: 0, character: 1 } });
+    assert.equal(hover, null);
+    // The seed still answers afterwards.
+    const targets = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf('89021 '), character: 5 } }) as Location[];
+    assert.equal(targets.length, 1);
+  });
+
+  it('the converted httpd/uWSGI capture: 62 unread-write warnings, 0 errors, first diagnostics within a second', async () => {
+    const started = process.hrtime.bigint();
+    const opened = await session.open(fixture('revert-httpd-POST-single.scap.txt'));
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const diagnostics = opened.diagnostics.diagnostics;
+    assert.equal(diagnostics.filter((d) => d.code === 'unread-write').length, 62);
+    assert.equal(diagnostics.filter((d) => d.severity === 1).length, 0);
+    assert.ok(ms < 1000, `first diagnostics after ${ms} ms`);
+  });
+});

@@ -1,0 +1,104 @@
+// A real LSP client over JSON-RPC for tests: spawns the built server with --stdio and speaks
+// the protocol through vscode-languageserver-protocol, as any editor would. No mocks.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
+  InitializedNotification, InitializeRequest, type ProtocolConnection, PublishDiagnosticsNotification,
+  type PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+
+/** How long a server may take to answer shutdown before it is killed. */
+const SHUTDOWN_GRACE_MS = 2000;
+
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'server'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('repository root not found above ' + __dirname);
+    dir = parent;
+  }
+  return dir;
+}
+
+export function fixture(name: string): string {
+  return path.join(repoRoot(), 'test', 'fixtures', name);
+}
+
+export class LspSession {
+  readonly connection: ProtocolConnection;
+  private readonly child: ChildProcess;
+  private readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
+  private readonly waiters: { uri: string; resolve: (p: PublishDiagnosticsParams) => void; after: number }[] = [];
+  stderr = '';
+
+  constructor() {
+    const serverJs = path.join(repoRoot(), 'server', 'out', 'server.js');
+    if (!existsSync(serverJs)) throw new Error(`${serverJs} is missing: run npm run build first`);
+    this.child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr!.on('data', (d) => { this.stderr += String(d); });
+    this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      const list = this.diagnostics.get(params.uri) ?? [];
+      list.push(params);
+      this.diagnostics.set(params.uri, list);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.uri === params.uri && list.length > waiter.after) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(params);
+        }
+      }
+    });
+    this.connection.listen();
+  }
+
+  async initialize(): Promise<void> {
+    await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { relatedInformation: true } } },
+      workspaceFolders: null,
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+  }
+
+  /** Opens a document and waits for its first diagnostics (the event, with a time limit). */
+  async open(file: string, text = readFileSync(file, 'latin1')): Promise<{ uri: string; diagnostics: PublishDiagnosticsParams }> {
+    const uri = pathToFileURL(file).href;
+    const published = this.nextDiagnostics(uri);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'scap', version: 1, text },
+    });
+    return { uri, diagnostics: await published };
+  }
+
+  async change(uri: string, version: number, text: string): Promise<PublishDiagnosticsParams> {
+    const published = this.nextDiagnostics(uri);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
+    return published;
+  }
+
+  nextDiagnostics(uri: string, timeoutMs = 20000): Promise<PublishDiagnosticsParams> {
+    const after = this.diagnostics.get(uri)?.length ?? 0;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms; stderr: ${this.stderr}`)), timeoutMs);
+      this.waiters.push({ uri, after, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, SHUTDOWN_GRACE_MS))]);
+      await this.connection.sendNotification('exit');
+    } finally {
+      this.connection.dispose();
+      this.child.kill();
+    }
+  }
+}
