@@ -1,0 +1,258 @@
+// End-to-end UI test: a real VS Code workbench (code-server) with the packaged .vsix installed,
+// driven through headless Chromium the way a person uses it. Started by scripts/e2e/run.sh
+// (env CS_URL, WS_DIR, E2E_ARTIFACTS). Prints one line per check and "N passed, N failed".
+const fs = require('node:fs');
+const path = require('node:path');
+const wb = require('../../scripts/e2e/workbench.js');
+
+const { log, norm } = wb;
+const REPO = path.resolve(__dirname, '../..');
+const CS_URL = process.env.CS_URL;
+const WS_DIR = process.env.WS_DIR;
+const FIXTURE = 'seed-epipe.scap.txt';
+
+// Lines are found by their text in the fixture; the test never hard-codes line numbers.
+const fixtureLines = fs.readFileSync(path.join(REPO, 'test/fixtures', FIXTURE), 'utf8').split(/\r?\n/);
+function lineOf(re) {
+  const i = fixtureLines.findIndex((l) => re.test(l));
+  if (i < 0) throw new Error(`no line of ${FIXTURE} matches ${re}`);
+  return i + 1;
+}
+// A visible editor line is found by its text; the event number + timestamp at its start are unique.
+const key = (line) => fixtureLines[line - 1].split(' ').slice(0, 2).join(' ');
+const L = {
+  writev699: lineOf(/ httpd \(\d+\) > writev fd=\d+\(.*size=699/),
+  writev699Exit: lineOf(/ httpd \(\d+\) < writev res=699/),
+  read699: lineOf(/ uwsgi \(\d+\) < read res=699/),
+  firstUwsgiWriteExit: lineOf(/ uwsgi \(\d+\) < write res=/),
+  epipe: lineOf(/res=-32\(EPIPE\)/),
+};
+const languageAlias = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'))
+  .contributes.languages.find((l) => l.id === 'scap').aliases[0];
+
+const results = [];
+let page;
+
+async function resetUi() {
+  await page.keyboard.press('Escape').catch(() => {});
+  await page.keyboard.press('Escape').catch(() => {});
+  await page.mouse.move(3, 3).catch(() => {});
+}
+
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    const detail = await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name}${detail ? ` (${detail})` : ''} [${((Date.now() - started) / 1000).toFixed(1)}s]`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    const msg = (e && e.message ? e.message : String(e)).split('\n')[0];
+    console.log(`FAIL ${name}: ${msg} [${((Date.now() - started) / 1000).toFixed(1)}s]`);
+    await wb.shot(page, `fail-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`);
+  } finally {
+    await resetUi();
+  }
+}
+
+/** The `fd=N(` number on a fixture line: its screen box. */
+async function fdBox(line) {
+  const text = fixtureLines[line - 1];
+  const m = /fd=(\d+)\(/.exec(text);
+  const box = await wb.textBox(page, key(line), m[0], 3, m[1].length);
+  if (!box) throw new Error(`line ${line} (${key(line)}) is not visible in the editor`);
+  return box;
+}
+
+/** Problems rows as the tree exposes them to screen readers, plus their text. */
+function problemRows() {
+  return page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => ({
+    index: Number(r.getAttribute('data-index')),
+    aria: (r.getAttribute('aria-label') || '').replace(/\u00a0/g, ' '),
+    text: (r.textContent || '').replace(/\u00a0/g, ' '),
+    level: Number(r.getAttribute('aria-level')),
+    expanded: r.getAttribute('aria-expanded'),
+  })));
+}
+const rowLine = (r) => Number((/ at line (\d+) and character/.exec(r.aria) || [])[1]);
+
+async function expandProblem(match, what) {
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: match }).first();
+  await row.waitFor({ timeout: 10000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') {
+    await row.locator('.monaco-tl-twistie').click({ timeout: 5000 });
+  }
+  const index = Number(await row.getAttribute('data-index'));
+  // Related entries are the rows right below it, one level deeper, labelled "... in <file>".
+  await page.waitForFunction((i) => {
+    const next = document.querySelector(`.markers-panel .monaco-list-row[data-index="${i + 1}"]`);
+    return next && / at line \d+ and character \d+ in /.test(next.getAttribute('aria-label') || '');
+  }, index, { timeout: 10000 }).catch(() => { throw new Error(`expanding the ${what} shows no related events`); });
+  return index;
+}
+
+async function main() {
+  const browser = await wb.launch();
+  try {
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await wb.installHelpers(page);
+    page.on('pageerror', (e) => log('pageerror:', e.message.slice(0, 200)));
+
+    await page.goto(wb.workbenchUrl(CS_URL, WS_DIR));
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
+    log('workbench loaded');
+    await wb.quickOpen(page, FIXTURE, key(1));
+    log(`${FIXTURE} open`);
+    await wb.shot(page, '01-open');
+
+    await check(`language mode is "${languageAlias}" (scap) in the status bar`, async () => {
+      const mode = page.locator('#status\\.editor\\.mode');
+      await page.waitForFunction((want) => (document.querySelector('#status\\.editor\\.mode')?.textContent || '').trim() === want,
+        languageAlias, { timeout: 15000 }).catch(async () => {
+        throw new Error(`status bar language mode is "${((await mode.textContent()) || '').trim()}"`);
+      });
+      return (await mode.textContent()).trim();
+    });
+
+    await check('grammar colours an errno result (EPIPE) differently from a success result (res=699)', async () => {
+      const errArgs = { lineText: key(L.epipe), needle: '-32(EPIPE)', offsetInNeedle: 4, length: 5 };
+      const okArgs = { lineText: key(L.writev699Exit), needle: 'res=699', offsetInNeedle: 4, length: 3 };
+      await page.waitForFunction(([a, b]) => {
+        const x = window.__e2e.textBox(a);
+        const y = window.__e2e.textBox(b);
+        return x && y && x.color && y.color && x.color !== y.color;
+      }, [errArgs, okArgs], { timeout: 10000 }).catch(() => {});
+      const err = await page.evaluate((a) => window.__e2e.textBox(a), errArgs);
+      const ok = await page.evaluate((a) => window.__e2e.textBox(a), okArgs);
+      if (!err || !ok) throw new Error(`lines ${L.epipe}/${L.writev699Exit} not visible in the editor`);
+      await wb.shot(page, '02-colours');
+      const desc = `line ${L.epipe} "${err.token}" ${err.color} vs line ${L.writev699Exit} "${ok.token}" ${ok.color}`;
+      if (err.color === ok.color) throw new Error(`same colour: ${desc}`);
+      return desc;
+    });
+
+    await check(`hover over httpd's fd on line ${L.writev699} names the peer (uwsgi, fd 10)`, async () => {
+      const want = (t) => t.includes('uwsgi') && /fd 10\b/.test(t);
+      let text = '';
+      const deadline = Date.now() + 40000;
+      while (!want(text) && Date.now() < deadline) {
+        const b = await fdBox(L.writev699);
+        await page.mouse.move(b.x + 1, b.y + b.height / 2);
+        await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 3 });
+        await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover .hover-contents')]
+          .some((e) => /uwsgi/.test(e.textContent || '')), null, { timeout: 5000 }).catch(() => {});
+        text = norm(await page.evaluate(() => [...document.querySelectorAll('.monaco-hover .hover-contents')]
+          .map((e) => (e.textContent || '').trim()).filter(Boolean).join(' | ')));
+        if (!want(text)) await page.mouse.move(3, 3);
+      }
+      await wb.shot(page, '03-hover');
+      if (!want(text)) throw new Error(`hover text ${JSON.stringify(text.slice(0, 300))} lacks "uwsgi" and "fd 10"`);
+      return JSON.stringify(text.slice(0, 120));
+    });
+
+    let problemsOpen = false;
+    await check(`Problems lists the EPIPE error (line ${L.epipe}, epipe) and the unread-write warning (line ${L.firstUwsgiWriteExit})`, async () => {
+      await page.locator('#status\\.problems').click({ timeout: 10000 }); // not Ctrl+Shift+M: see REPORT "stuck Ctrl"
+      problemsOpen = true;
+      await page.locator('.markers-panel').waitFor({ timeout: 10000 });
+      await page.waitForFunction(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')]
+        .filter((r) => /^(Error|Warning):/.test(r.getAttribute('aria-label') || '')).length >= 2, null, { timeout: 20000 }).catch(() => {});
+      const rows = await problemRows();
+      await wb.shot(page, '04-problems');
+      const markers = rows.filter((r) => /^(Error|Warning|Info):/.test(r.aria));
+      const list = markers.map((r) => `${r.aria.split(':')[0]} L${rowLine(r)} ${r.text.slice(0, 80)}`).join(' || ') || 'none';
+      const err = markers.find((r) => r.aria.startsWith('Error:') && rowLine(r) === L.epipe && /EPIPE/.test(r.aria) && /\bepipe\b/.test(r.text));
+      const warn = markers.find((r) => r.aria.startsWith('Warning:') && rowLine(r) === L.firstUwsgiWriteExit && /unread-write/.test(r.text));
+      if (!err || !warn) throw new Error(`missing ${!err ? 'EPIPE error' : ''}${!err && !warn ? ' and ' : ''}${!warn ? 'unread-write warning' : ''}; problems: ${list}`);
+      return `${markers.length} problems`;
+    });
+
+    await check('expanding a problem shows its related events; clicking one moves the cursor there', async () => {
+      if (!problemsOpen) await page.locator('#status\\.problems').click({ timeout: 10000 });
+      const errIndex = await expandProblem('EPIPE', 'EPIPE error');
+      await expandProblem('unread-write', 'unread-write warning').catch((e) => log(e.message));
+      const rows = await problemRows();
+      await wb.shot(page, '05-problems-expanded');
+      const related = [];
+      for (const r of rows.filter((x) => x.index > errIndex).sort((a, b) => a.index - b.index)) {
+        if (!/ in /.test(r.aria) || /^(Error|Warning|Info):/.test(r.aria)) break;
+        related.push(r);
+      }
+      if (!related.length) throw new Error('the EPIPE error has no related events');
+      const current = Number((/^Ln (\d+)/.exec(await wb.cursorStatus(page).catch(() => '')) || [])[1]);
+      const target = related.find((r) => rowLine(r) !== current) || related[0];
+      const line = rowLine(target);
+      await page.locator(`.markers-panel .monaco-list-row[data-index="${target.index}"]`).click({ timeout: 5000 });
+      await wb.waitForCursorLine(page, line, 10000).catch(async () => {
+        throw new Error(`clicked related event "${target.aria}", cursor is at "${await wb.cursorStatus(page)}"`);
+      });
+      await wb.shot(page, '06-related-clicked');
+      return `${related.length} related; clicked "${target.aria.slice(0, 70)}" -> ${await wb.cursorStatus(page)}`;
+    });
+
+    await check(`F12 on httpd's 699-byte writev (line ${L.writev699}) goes to uwsgi's read (line ${L.read699}); Alt+F12 peeks it`, async () => {
+      const b = await fdBox(L.writev699);
+      await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+      await wb.waitForCursorLine(page, L.writev699, 10000);
+      await page.keyboard.press('F12');
+      await wb.waitForCursorLine(page, L.read699, 15000).catch(async () => {
+        throw new Error(`after F12 the cursor is at "${await wb.cursorStatus(page)}"`);
+      });
+      const after = await wb.cursorStatus(page);
+      await wb.shot(page, '07-definition');
+      // The same definition in a peek view (for the README screenshot).
+      const b2 = await fdBox(L.writev699);
+      await page.mouse.click(b2.x + b2.width / 2, b2.y + b2.height / 2);
+      await wb.waitForCursorLine(page, L.writev699, 10000);
+      await page.keyboard.press('Alt+F12');
+      await page.locator('.peekview-widget').first().waitFor({ timeout: 15000 })
+        .catch(() => { throw new Error('Alt+F12 opened no peek view'); });
+      await page.waitForFunction((k) => (document.querySelector('.peekview-widget')?.textContent || '').replace(/\u00a0/g, ' ').includes(k),
+        key(L.read699), { timeout: 10000 }).catch(() => { throw new Error(`the peek view does not show line ${L.read699}`); });
+      await wb.shot(page, '08-peek');
+      return after;
+    });
+
+    await check('Outline shows the processes (httpd, uwsgi) with the connection to the peer under each', async () => {
+      await wb.runCommand(page, 'Explorer: Focus on Outline View');
+      const rowsSel = '.outline-pane .monaco-list-row, .pane-body.outline-pane .monaco-list-row';
+      await page.locator('.outline-pane').first().waitFor({ timeout: 10000 });
+      await page.waitForFunction((s) => [...document.querySelectorAll(s)].some((r) => /httpd/.test(r.textContent || '')),
+        rowsSel, { timeout: 20000 }).catch(() => {});
+      // Expand every collapsed process (as a person clicks the twisties).
+      for (let i = 0; i < 10; i++) {
+        const collapsed = page.locator(`.outline-pane .monaco-list-row[aria-level="1"][aria-expanded="false"]`);
+        if (!(await collapsed.count())) break;
+        await collapsed.first().locator('.monaco-tl-twistie').click({ timeout: 5000 });
+      }
+      const rows = await page.evaluate((s) => [...document.querySelectorAll(s)].map((r) => ({
+        index: Number(r.getAttribute('data-index')), level: Number(r.getAttribute('aria-level')),
+        text: (r.getAttribute('aria-label') || r.textContent || '').replace(/\u00a0/g, ' '),
+      })).sort((a, b) => a.index - b.index), rowsSel);
+      await wb.shot(page, '09-outline');
+      const tree = rows.map((r) => `${'  '.repeat(r.level - 1)}${r.text.slice(0, 60)}`).join(' / ');
+      const problems = [];
+      for (const [proc, peer] of [['httpd', 'uwsgi'], ['uwsgi', 'httpd']]) {
+        const i = rows.findIndex((r) => r.level === 1 && r.text.includes(proc));
+        if (i < 0) { problems.push(`no process entry for ${proc}`); continue; }
+        const children = [];
+        for (let j = i + 1; j < rows.length && rows[j].level > 1; j++) children.push(rows[j]);
+        if (!children.some((c) => c.text.includes(peer))) problems.push(`${proc} has no child entry mentioning ${peer}`);
+      }
+      if (problems.length) throw new Error(`${problems.join('; ')}; outline: ${tree || 'empty'}`);
+      return tree.slice(0, 150);
+    });
+  } catch (e) {
+    console.log(`FAIL harness: ${e && e.message ? e.message.split('\n')[0] : e}`);
+    results.push({ name: 'harness', ok: false });
+    if (page) await wb.shot(page, 'fail-harness');
+  } finally {
+    await browser.close();
+  }
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e); console.log('0 passed, 1 failed'); process.exit(1); });
