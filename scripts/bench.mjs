@@ -1,0 +1,511 @@
+#!/usr/bin/env node
+// `npm run bench`: speed and memory of the analysis, as ratios to a floor measured in
+// the same run on the same machine (so the targets hold on slow and fast hardware).
+//
+//   node --expose-gc scripts/bench.mjs [--mb 50] [--runs 3]
+//
+// Builds nothing: `npm run bench` runs scripts/build.mjs first. Every measured step runs
+// in a fresh child process, so each peak RSS belongs to that step alone.
+//   a. floor   scripts/bench/floor.mjs FILE (start node, read the file, split lines)
+//   b. CLI     node server/out/cli.js check --json FILE
+//   c. server  node server/out/server.js --stdio, driven over LSP: first diagnostics of
+//              the generated dump, RSS after indexing, then hover/definition latency on
+//              the real k8strouble capture from the shared corpus.
+// A step that fails is reported as "n/a (reason)"; the exit status is 0 only when every
+// step produced its numbers. See bench/README.md for what each number means.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT_DIR = path.join(ROOT, 'bench/out');
+const PRELOAD = path.join(ROOT, 'scripts/bench/peak-rss.cjs');
+const K8S_DUMP = path.resolve(ROOT, '../shared/corpus/sysdig/k8strouble__capture.scap.txt');
+const WAIT_MS = 120_000; // upper bound for every wait, so the bench never hangs
+const MB = 1e6; // sizes and throughput use decimal megabytes
+
+const TARGETS = {
+  cliRatio: 3, // CLI s / floor s; the later goal is 1.5
+  cliRatioLater: 1.5,
+  cliRss: 2.5, // CLI peak RSS / file size
+  serverRss: 3, // server RSS after indexing / file size
+  p99Ms: 5, // hover and definition p99
+};
+
+function parseArgs(argv) {
+  const o = { mb: 50, runs: 3 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--mb') o.mb = Number(argv[++i]);
+    else if (argv[i] === '--runs') o.runs = Math.max(1, Number(argv[++i]) | 0);
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------
+// Small helpers
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// VmRSS / VmHWM of a live process in bytes (null when it is gone).
+function procMem(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k) => {
+      const m = new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s);
+      return m ? Number(m[1]) * 1024 : null;
+    };
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  } catch {
+    return null;
+  }
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+// Nearest-rank percentile: p99 of 200 samples is the 198th smallest.
+function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+const oneLine = (s, n = 160) => String(s).replace(/\s+/g, ' ').trim().slice(0, n);
+
+// Runs `node [preload] args...` once. Wall time is measured from spawn to the exit event
+// (node start-up included, as a user would experience it). Peak RSS comes from the
+// preload (ru_maxrss at exit); /proc polling is only a fallback when the child dies
+// without running exit handlers.
+async function runNode(args, { stdoutFile, timeoutMs = 600_000 } = {}) {
+  const rssFile = path.join(OUT_DIR, `.rss-${process.pid}-${Date.now()}`);
+  const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore';
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--require', PRELOAD, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', out, 'pipe'],
+    env: { ...process.env, BENCH_RSS_FILE: rssFile },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { if (stderr.length < 20000) stderr += d; });
+  let polledHwm = 0;
+  const poll = setInterval(() => {
+    const m = procMem(child.pid);
+    if (m && m.hwm > polledHwm) polledHwm = m.hwm;
+  }, 25);
+  let killed = false;
+  const killer = setTimeout(() => { killed = true; child.kill('SIGKILL'); }, timeoutMs);
+  const { code, signal, error } = await new Promise((resolve) => {
+    child.on('error', (e) => resolve({ code: null, signal: null, error: e }));
+    child.on('exit', (c, s) => resolve({ code: c, signal: s }));
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(poll);
+  clearTimeout(killer);
+  if (typeof out === 'number') fs.closeSync(out);
+  let peakRss = polledHwm || null;
+  let cpuSeconds = null;
+  try {
+    const rep = JSON.parse(fs.readFileSync(rssFile, 'utf8'));
+    fs.rmSync(rssFile);
+    peakRss = rep.maxRssKiB * 1024;
+    cpuSeconds = rep.cpuMicros / 1e6;
+  } catch { /* no report: keep the polled value */ }
+  return { code, signal, error, killed, seconds, cpuSeconds, peakRss, stderr };
+}
+
+// ---------------------------------------------------------------------------------
+// Steps. Each returns an object of numbers, or throws an Error whose message is the
+// "n/a" reason.
+
+async function runFloor(file) {
+  const r = await runNode(['scripts/bench/floor.mjs', file]);
+  if (r.error || r.code !== 0) throw new Error(`floor child failed (exit ${r.code ?? r.signal}): ${oneLine(r.error?.message ?? r.stderr)}`);
+  return r;
+}
+
+// The CLI prints, per file, {"file","events","unparsedLines","connections","diagnostics"}.
+// Accept one object, an array of them, or one JSON object per line.
+function parseCliReport(text) {
+  const candidates = [];
+  try {
+    const v = JSON.parse(text);
+    candidates.push(...(Array.isArray(v) ? v : [v]));
+  } catch {
+    for (const l of text.split('\n')) {
+      try { candidates.push(JSON.parse(l)); } catch { /* not JSON */ }
+    }
+  }
+  const rep = candidates.find((c) => c && typeof c === 'object' && typeof c.events === 'number');
+  if (!rep) throw new Error(`output is not the --json contract: "${oneLine(text, 80)}"`);
+  return rep;
+}
+
+async function runCli(file) {
+  const cli = path.join(ROOT, 'server/out/cli.js');
+  if (!fs.existsSync(cli)) throw new Error('server/out/cli.js missing (run npm run build)');
+  const outFile = path.join(OUT_DIR, 'cli-output.json');
+  const r = await runNode([cli, 'check', '--json', file], { stdoutFile: outFile });
+  if (r.killed) throw new Error('CLI killed after its time limit');
+  // 0 = no error-severity findings, 1 = some; both are a successful analysis.
+  if (r.error || (r.code !== 0 && r.code !== 1)) {
+    throw new Error(`CLI exit ${r.code ?? r.signal}: ${oneLine(r.error?.message ?? (r.stderr || fs.readFileSync(outFile, 'utf8')))}`);
+  }
+  const report = parseCliReport(fs.readFileSync(outFile, 'utf8'));
+  const diags = Array.isArray(report.diagnostics) ? report.diagnostics : [];
+  return {
+    ...r,
+    events: report.events,
+    unparsedLines: report.unparsedLines ?? null,
+    connections: Array.isArray(report.connections) ? report.connections.length : report.connections ?? null,
+    diagnostics: diags.length,
+  };
+}
+
+// Floor and CLI runs alternate (floor, CLI, floor, CLI, ...) so that a change in machine
+// load during the bench hits both sides of the ratio alike; each side reports its median.
+async function stepFloorAndCli(file, runs, attempt) {
+  const floorTimes = [];
+  const cliTimes = [];
+  const floorCpu = [];
+  const cliCpu = [];
+  let floorPeak = 0;
+  let cliPeak = 0;
+  let cliLast = null;
+  let cliError = null;
+  for (let i = 0; i < runs; i++) {
+    await attempt(`floor run ${i + 1}/${runs}`, async () => {
+      const r = await runFloor(file);
+      floorTimes.push(r.seconds);
+      floorCpu.push(r.cpuSeconds);
+      floorPeak = Math.max(floorPeak, r.peakRss ?? 0);
+    });
+    // A failing or very slow CLI is not repeated: one sample shows it.
+    if (cliError || (cliLast && cliLast.seconds > 60)) continue;
+    cliError = (await attempt(`CLI run ${i + 1}/${runs}`, async () => {
+      cliLast = await runCli(file);
+      cliTimes.push(cliLast.seconds);
+      cliCpu.push(cliLast.cpuSeconds);
+      cliPeak = Math.max(cliPeak, cliLast.peakRss ?? 0);
+    }))?.error;
+  }
+  const floor = floorTimes.length ? { seconds: median(floorTimes), runs: floorTimes, cpuSeconds: median(floorCpu), peakRss: floorPeak || null } : { error: 'every floor run failed' };
+  const cli = cliTimes.length
+    ? { seconds: median(cliTimes), runs: cliTimes, cpuSeconds: median(cliCpu), peakRss: cliPeak || null, events: cliLast.events, unparsedLines: cliLast.unparsedLines, connections: cliLast.connections, diagnostics: cliLast.diagnostics }
+    : { error: cliError ?? 'no CLI run' };
+  return { floor, cli };
+}
+
+// --- language server over LSP
+
+function startServer() {
+  const rpc = require('vscode-languageserver-protocol/node');
+  const serverJs = path.join(ROOT, 'server/out/server.js');
+  if (!fs.existsSync(serverJs)) throw new Error('server/out/server.js missing (run npm run build)');
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { if (stderr.length < 20000) stderr += d; });
+  // Any wait fails fast (instead of running into its time limit) once the server is gone.
+  let onDeath;
+  const died = new Promise((_, reject) => { onDeath = reject; });
+  died.catch(() => {});
+  child.on('exit', (code, signal) => onDeath(new Error(`server exited (${code ?? signal}): ${oneLine(stderr) || 'no stderr'}`)));
+  child.on('error', (e) => onDeath(e));
+  child.stdin.on('error', () => {}); // EPIPE after a crash is reported through `died`
+
+  const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const diagWaiters = new Map(); // uri -> resolve
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    const w = diagWaiters.get(p.uri);
+    if (w) { diagWaiters.delete(p.uri); w(p); }
+  });
+  // Answer what VS Code would: settings for our section, nothing for the rest.
+  conn.onRequest('workspace/configuration', (p) => p.items.map((it) => (it.section === 'scapLens'
+    ? { unreadWrite: { enabled: true }, inlayHints: { enabled: true }, trace: { server: 'off' } }
+    : null)));
+  conn.onRequest(() => null); // registerCapability, workDoneProgress/create, ...
+  conn.onNotification(() => {}); // logMessage, telemetry, ...
+  conn.onError(() => {});
+  conn.listen();
+
+  const guard = (p, what, ms = WAIT_MS) => withTimeout(Promise.race([p, died]), ms, what);
+  return {
+    child,
+    conn,
+    guard,
+    waitDiagnostics(uri) {
+      return guard(new Promise((resolve) => diagWaiters.set(uri, resolve)), `publishDiagnostics for ${path.basename(uri)}`);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          await withTimeout(conn.sendRequest('shutdown'), 2000, 'shutdown');
+          conn.sendNotification('exit');
+          await withTimeout(new Promise((r) => child.once('exit', r)), 2000, 'server exit');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }
+      conn.dispose();
+    },
+  };
+}
+
+// Positions on lines of the document that carry `fd=N(`: the character offset of N.
+function fdPositions(text, count) {
+  const all = [];
+  let lineNo = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const i = text.indexOf(' fd=', start);
+    if (i >= 0 && i < end) {
+      const c = text.charCodeAt(i + 4);
+      if (c >= 48 && c <= 57) all.push({ line: lineNo, character: i + 4 - start });
+    }
+    lineNo++;
+    start = end + 1;
+  }
+  // Evenly spaced over the file, so the sample covers the start, middle and end.
+  const step = all.length / count;
+  return Array.from({ length: Math.min(count, all.length) }, (_, k) => all[Math.floor(k * step)]);
+}
+
+async function timeRequests(srv, method, uri, positions) {
+  const lat = [];
+  let answered = 0;
+  for (const position of positions) {
+    const t0 = performance.now();
+    const res = await srv.guard(srv.conn.sendRequest(method, { textDocument: { uri }, position }), `${method} response`);
+    lat.push(performance.now() - t0);
+    if (res !== null && res !== undefined && !(Array.isArray(res) && res.length === 0)) answered++;
+  }
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), count: lat.length, answered };
+}
+
+// Returns { index, queries }; each part holds numbers or { error } so that a failing
+// hover does not hide a working first-diagnostics measurement.
+async function stepServer(file, fileBytes) {
+  const result = { index: null, queries: null, errors: {} };
+  let srv;
+  try {
+    srv = startServer();
+  } catch (e) {
+    result.errors.index = result.errors.queries = e.message;
+    return result;
+  }
+  try {
+    const init = await srv.guard(srv.conn.sendRequest('initialize', {
+      processId: process.pid,
+      clientInfo: { name: 'scap-lens-bench' },
+      rootUri: pathToFileURL(ROOT).href,
+      workspaceFolders: null,
+      capabilities: {
+        workspace: { configuration: true },
+        textDocument: {
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          definition: { linkSupport: false },
+          publishDiagnostics: { relatedInformation: true },
+          synchronization: { didSave: false },
+        },
+      },
+    }), 'initialize');
+    srv.conn.sendNotification('initialized', {});
+    const caps = init?.capabilities ?? {};
+    // Without document sync a client never sends didOpen, so waiting for diagnostics
+    // would only run into the time limit (today's skeleton server answers this way).
+    if (!caps.textDocumentSync) throw new Error('server does not advertise textDocumentSync (no didOpen handling)');
+
+    // a) index the generated dump
+    try {
+      const uri = pathToFileURL(file).href;
+      const text = fs.readFileSync(file, 'utf8');
+      const t0 = performance.now();
+      const diags = srv.waitDiagnostics(uri);
+      srv.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'scap', version: 1, text } });
+      const p = await diags;
+      const seconds = (performance.now() - t0) / 1000;
+      const mem = procMem(srv.child.pid);
+      if (!mem) throw new Error('server process gone before its RSS could be read');
+      result.index = { seconds, diagnostics: p.diagnostics.length, rss: mem.rss, hwm: mem.hwm, rssRatio: mem.rss / fileBytes, hwmRatio: mem.hwm / fileBytes };
+      // Close it so the latency part below runs on the small document alone.
+      srv.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    } catch (e) {
+      result.errors.index = e.message;
+    }
+
+    // b) hover / definition latency on the real 13.7 MB k8strouble capture, read in place
+    try {
+      if (!fs.existsSync(K8S_DUMP)) throw new Error(`skipped: ${path.relative(ROOT, K8S_DUMP)} not found (the shared corpus is not checked out next to this repository)`);
+      const uri = pathToFileURL(K8S_DUMP).href;
+      const text = fs.readFileSync(K8S_DUMP, 'utf8');
+      const t0 = performance.now();
+      const diags = srv.waitDiagnostics(uri);
+      srv.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'scap', version: 1, text } });
+      await diags;
+      const q = { file: path.basename(K8S_DUMP), firstDiagnosticsSeconds: (performance.now() - t0) / 1000 };
+      const positions = fdPositions(text, 200);
+      for (const [key, method, cap] of [['hover', 'textDocument/hover', 'hoverProvider'], ['definition', 'textDocument/definition', 'definitionProvider']]) {
+        try {
+          if (!caps[cap]) throw new Error(`server does not advertise ${cap}`);
+          q[key] = await timeRequests(srv, method, uri, positions);
+        } catch (e) {
+          q[key] = { error: e.message };
+        }
+      }
+      result.queries = q;
+    } catch (e) {
+      result.errors.queries = e.message;
+    }
+  } catch (e) {
+    result.errors.index ??= e.message;
+    result.errors.queries ??= e.message;
+  } finally {
+    await srv.stop();
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------
+// Report
+
+function fmt(v, digits = 2) {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : String(v);
+}
+
+function main() {
+  return run().catch((e) => {
+    console.error(`bench: ${e.stack ?? e}`);
+    process.exitCode = 1;
+  });
+}
+
+async function run() {
+  const opts = parseArgs(process.argv.slice(2));
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const tStart = performance.now();
+
+  // The dump is generated (or reused) in its own process so the bench process stays small.
+  const gen = spawnSync(process.execPath, ['scripts/gen-dump.mjs', '--mb', String(opts.mb)], { cwd: ROOT, stdio: 'inherit' });
+  if (gen.status !== 0) throw new Error('dump generation failed');
+  const file = path.join(OUT_DIR, `dump-${opts.mb}mb.scap.txt`);
+  const fileBytes = fs.statSync(file).size;
+  // What the generator put in (see scripts/gen-dump.mjs), to sanity-check the CLI's counts.
+  let truth = null;
+  try { truth = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')).stats; } catch { /* informational only */ }
+  const sizeMb = fileBytes / MB;
+
+  // Wall-time ratios assume the machine is otherwise idle; say so when it is not.
+  const load = os.loadavg()[0];
+  if (load > os.cpus().length) process.stderr.write(`bench: warning: load average ${load.toFixed(1)} on ${os.cpus().length} CPUs; wall times will be noisy\n`);
+
+  const failures = [];
+  // Runs one step; a thrown Error becomes { error } and a line in `failures`.
+  const attempt = async (name, fn) => {
+    process.stderr.write(`bench: ${name}...\n`);
+    try {
+      return await fn();
+    } catch (e) {
+      failures.push(`${name.replace(/ run \d+\/\d+$/, '')}: ${e.message}`);
+      process.stderr.write(`bench: ${name} failed: ${e.message}\n`);
+      return { error: e.message };
+    } finally {
+      globalThis.gc?.(); // keep the parent's own garbage from competing with the next child
+    }
+  };
+
+  const { floor, cli } = await stepFloorAndCli(file, opts.runs, attempt);
+  const server = await attempt('language server', () => stepServer(file, fileBytes));
+  for (const [k, v] of Object.entries(server.errors ?? {})) failures.push(`server ${k === 'index' ? 'indexing' : 'hover/definition'}: ${v}`);
+  for (const k of ['hover', 'definition']) if (server.queries?.[k]?.error) failures.push(`server ${k}: ${server.queries[k].error}`);
+
+  // Derived numbers
+  const cliRatio = cli.seconds && floor.seconds ? cli.seconds / floor.seconds : null;
+  const cliMbps = cli.seconds ? sizeMb / cli.seconds : null;
+  // CPU-time ratio: less sensitive than wall time to other work on a shared machine.
+  const cliCpuRatio = cli.cpuSeconds && floor.cpuSeconds ? cli.cpuSeconds / floor.cpuSeconds : null;
+  const cliRssRatio = cli.peakRss ? cli.peakRss / fileBytes : null;
+
+  const rows = [];
+  const na = (e) => `n/a (${e})`;
+  const row = (metric, value, target = '', ok = null) => rows.push([metric, value, target, ok === null ? '' : ok ? 'ok' : 'MISSED']);
+  row('dump size', `${fmt(sizeMb, 1)} MB`);
+  if (floor.error) row('floor time', na(floor.error));
+  else {
+    row('floor time (read + split lines)', `${fmt(floor.seconds, 3)} s (CPU ${fmt(floor.cpuSeconds, 3)} s)`);
+    row('floor peak RSS', `${fmt(floor.peakRss / MB, 0)} MB (${fmt(floor.peakRss / fileBytes)}x file)`);
+  }
+  if (cli.error) row('CLI check --json', na(cli.error));
+  else {
+    row('CLI time', `${fmt(cli.seconds, 3)} s (CPU ${fmt(cli.cpuSeconds, 3)} s)`);
+    row('CLI throughput', `${fmt(cliMbps, 1)} MB/s`);
+    row('CLI ratio (CLI s / floor s)', cliRatio === null ? na('no floor') : `${fmt(cliRatio)}x`, `<= ${TARGETS.cliRatio} (later <= ${TARGETS.cliRatioLater})`, cliRatio === null ? null : cliRatio <= TARGETS.cliRatio);
+    if (cliCpuRatio !== null) row('  same ratio in CPU time', `${fmt(cliCpuRatio)}x`);
+    row('CLI peak RSS', `${fmt(cli.peakRss / MB, 0)} MB (${fmt(cliRssRatio)}x file)`, `<= ${TARGETS.cliRss}x file`, cliRssRatio <= TARGETS.cliRss);
+    row('CLI findings', `${cli.events} events, ${cli.connections} connections, ${cli.diagnostics} diagnostics, ${cli.unparsedLines} unparsed lines`);
+    if (truth) row('  generator truth', `${truth.lines} events, ${truth.fcgi * 2 + truth.tcp} connections, ${truth.fcgiRace} unread-write races, ${truth.fcgiEpipe + truth.tcpEpipe} EPIPE`);
+  }
+  const idx = server.index;
+  if (!idx) row('server first diagnostics', na(server.errors?.index ?? server.error));
+  else {
+    row('server first diagnostics', `${fmt(idx.seconds, 3)} s` + (floor.seconds ? ` (${fmt(idx.seconds / floor.seconds)}x floor)` : ''));
+    row('server RSS after indexing', `${fmt(idx.rss / MB, 0)} MB (${fmt(idx.rssRatio)}x file; peak ${fmt(idx.hwm / MB, 0)} MB = ${fmt(idx.hwmRatio)}x)`, `<= ${TARGETS.serverRss}x file`, idx.rssRatio <= TARGETS.serverRss);
+  }
+  const q = server.queries;
+  if (!q) row('hover / definition', na(server.errors?.queries ?? server.error));
+  else {
+    row(`server first diagnostics (${q.file})`, `${fmt(q.firstDiagnosticsSeconds, 3)} s`);
+    for (const k of ['hover', 'definition']) {
+      const r = q[k];
+      if (r.error) row(`${k} p50 / p99`, na(r.error));
+      else row(`${k} p50 / p99`, `${fmt(r.p50)} / ${fmt(r.p99)} ms (max ${fmt(r.max)}, ${r.answered}/${r.count} non-empty)`, `p99 < ${TARGETS.p99Ms} ms`, r.p99 < TARGETS.p99Ms);
+    }
+  }
+
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length), ['metric', 'value', 'target'][c].length));
+  const pad = (r) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
+  console.log('');
+  console.log(pad(['metric', 'value', 'target', '']));
+  console.log(pad(widths.map((w) => '-'.repeat(w)).concat([''])));
+  for (const r of rows) console.log(pad(r));
+
+  const totalSeconds = (performance.now() - tStart) / 1000;
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || null,
+    dump: { file: path.relative(ROOT, file), bytes: fileBytes, mb: sizeMb, generated: truth },
+    runs: opts.runs,
+    targets: TARGETS,
+    floor,
+    loadAverage: os.loadavg(),
+    cpus: os.cpus().length,
+    cli: { ...cli, mbPerSecond: cliMbps, ratioToFloor: cliRatio, cpuRatioToFloor: cliCpuRatio, rssRatio: cliRssRatio },
+    server: { index: server.index ?? null, queries: server.queries ?? null, errors: server.errors ?? { all: server.error } },
+    failures,
+    totalSeconds,
+  };
+  fs.writeFileSync(path.join(OUT_DIR, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nresults: ${path.relative(ROOT, path.join(OUT_DIR, 'results.json'))} (bench took ${fmt(totalSeconds, 1)} s)`);
+  if (failures.length) {
+    console.log(`\nbench incomplete: ${failures.length} step(s) did not run:`);
+    for (const f of failures) console.log(`  - ${f}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
