@@ -1,0 +1,294 @@
+// analyzeText on the three real fixtures (provenance in test/fixtures/README.md). Lines in
+// comments are 1-based like an editor's; the API's `line` fields are 0-based.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeText, type Analysis, type Connection, type Endpoint, type Syscall } from '../../server/src/analysis';
+import { readFixture } from '../helpers/repo';
+
+const SEED = readFixture('seed-epipe.scap.txt');
+const TAR_DBUS = readFixture('instruqt-tar-dbus.scap.txt');
+const REVERT = readFixture('revert-httpd-POST-single.scap.txt');
+
+function lines(text: string): string[] {
+  const all = text.split('\n');
+  if (all[all.length - 1] === '') all.pop();
+  return all;
+}
+
+function endpointOf(connection: Connection, process: string): Endpoint {
+  const found = connection.endpoints.find((e) => e.process === process);
+  assert.ok(found, `no ${process} endpoint on connection ${connection.tuple}`);
+  return found;
+}
+
+function overlaps(a: Syscall, b: Syscall): boolean {
+  assert.ok(a.range && b.range, 'both calls need a byte range');
+  return a.range.start < b.range.end && b.range.start < a.range.end;
+}
+
+function codes(analysis: Analysis): string[] {
+  return analysis.findings.map((f) => f.code).sort();
+}
+
+// ---------------------------------------------------------------------------------------
+// seed-epipe: httpd (22014) fd 26 connects, uwsgi (20882) fd 10 accepts.
+
+test('seed: one unix connection, httpd connects on fd 26, uwsgi accepts on fd 10', () => {
+  const a = analyzeText(SEED);
+  assert.equal(a.stats.events, 36);
+  assert.equal(a.stats.unparsedLines, 0);
+  assert.equal(a.connections.length, 1);
+  const c = a.connections[0];
+  assert.equal(c.kind, 'unix');
+  assert.equal(c.tuple, 'ffff880108bcc440->ffff880108bcba80');
+  assert.equal(c.path, '/tmp/helloFastCGI.s');
+  assert.equal(c.endpoints.length, 2);
+  const httpd = endpointOf(c, 'httpd');
+  const uwsgi = endpointOf(c, 'uwsgi');
+  assert.deepEqual([httpd.tids, httpd.fd, httpd.role], [[22014], 26, 'connect']);
+  assert.deepEqual([uwsgi.tids, uwsgi.fd, uwsgi.role], [[20882], 10, 'accept']);
+  assert.equal(httpd.opened?.exitLine, 1, 'httpd opened by the connect exit on line 2');
+  assert.equal(uwsgi.opened?.exitLine, 9, 'uwsgi opened by the accept exit on line 10');
+  assert.equal(uwsgi.closed?.enterLine, 30, 'uwsgi closes at line 31');
+  assert.equal(httpd.closed?.enterLine, 34, 'httpd closes at line 35');
+});
+
+test('seed: bytes each way (httpd→uwsgi 723 written and read; uwsgi→httpd 94 written, 0 read)', () => {
+  const c = analyzeText(SEED).connections[0];
+  const httpd = endpointOf(c, 'httpd');
+  const uwsgi = endpointOf(c, 'uwsgi');
+  assert.equal(httpd.bytesWritten, 16 + 699 + 8);
+  assert.equal(uwsgi.bytesRead, 723);
+  assert.equal(uwsgi.bytesWritten, 8 + 43 + 8 + 11 + 24);
+  assert.equal(httpd.bytesRead, 0);
+  assert.deepEqual(httpd.writes.map((w) => w.res), [16, 699, 8], 'the EPIPE writev moves no bytes');
+  assert.deepEqual(uwsgi.reads.map((r) => r.res), [16, 699, 8]);
+  assert.deepEqual(uwsgi.writes.map((w) => [w.range!.start, w.range!.end]), [[0, 8], [8, 51], [51, 59], [59, 70], [70, 94]]);
+});
+
+test('seed: the 699-byte writev (lines 13/14) covers [16,715) and overlaps exactly the 699-byte read (line 16)', () => {
+  const c = analyzeText(SEED).connections[0];
+  const httpd = endpointOf(c, 'httpd');
+  const uwsgi = endpointOf(c, 'uwsgi');
+  const write = httpd.writes.find((w) => w.res === 699)!;
+  assert.equal(write.enterLine, 12);
+  assert.equal(write.exitLine, 13);
+  assert.deepEqual(write.range, { start: 16, end: 715 });
+  const hit = uwsgi.reads.filter((r) => overlaps(write, r));
+  assert.equal(hit.length, 1);
+  assert.equal(hit[0].exitLine, 15);
+  assert.equal(hit[0].res, 699);
+  assert.deepEqual(hit[0].range, { start: 16, end: 715 });
+});
+
+test('seed: exactly one epipe (line 34, caused by the close on line 31) and one unread-write (line 22)', () => {
+  const a = analyzeText(SEED);
+  assert.deepEqual(codes(a), ['epipe', 'unread-write']);
+  const epipe = a.findings.find((f) => f.code === 'epipe')!;
+  assert.equal(epipe.severity, 'error');
+  assert.equal(epipe.line, 33);
+  assert.ok(epipe.related.some((r) => r.line === 30), `related lines: ${epipe.related.map((r) => r.line + 1)}`);
+  assert.match(epipe.message, /EPIPE/);
+  assert.match(epipe.message, /uwsgi \(20882\)/);
+  const unread = a.findings.find((f) => f.code === 'unread-write')!;
+  assert.equal(unread.severity, 'warning');
+  assert.equal(unread.line, 21, 'on uwsgi\'s first write exit');
+  assert.equal(unread.call.process, 'uwsgi');
+  assert.match(unread.message, /\b94 bytes\b/);
+  assert.ok(unread.related.some((r) => r.line === 34), 'related to httpd\'s close on line 35');
+});
+
+test('seed: unreadWrite false drops the warning and keeps the EPIPE', () => {
+  assert.deepEqual(codes(analyzeText(SEED, { unreadWrite: false })), ['epipe']);
+  assert.deepEqual(codes(analyzeText(SEED, { unreadWrite: true })), ['epipe', 'unread-write']);
+});
+
+test('seed with CRLF line ends: same connections, same findings on the same lines and columns', () => {
+  const crlf = SEED.replace(/\n/g, '\r\n');
+  assert.ok(crlf.includes('\r\n'));
+  const a = analyzeText(SEED);
+  const b = analyzeText(crlf);
+  assert.equal(b.stats.unparsedLines, 0);
+  assert.equal(b.stats.events, a.stats.events);
+  assert.equal(b.connections.length, 1);
+  const simplify = (x: Analysis) => x.findings.map((f) => [f.code, f.line, f.column, f.message, f.related.map((r) => r.line)]);
+  assert.deepEqual(simplify(b), simplify(a));
+});
+
+test('seed without its first 10 lines (neither connect nor accept seen): EPIPE only, no unread-write', () => {
+  const cut = lines(SEED).slice(10).join('\n') + '\n';
+  const a = analyzeText(cut);
+  assert.equal(a.stats.unparsedLines, 0);
+  assert.equal(a.connections.length, 1);
+  const c = a.connections[0];
+  assert.equal(c.endpoints.length, 2);
+  assert.ok(c.endpoints.every((e) => e.role === 'unknown'));
+  assert.deepEqual(codes(a), ['epipe']);
+  const epipe = a.findings[0];
+  assert.equal(epipe.line, 33 - 10);
+  assert.ok(epipe.related.some((r) => r.line === 30 - 10), 'still related to uwsgi\'s close');
+});
+
+test('seed cut after line 30 (the peer has not closed yet): no unread-write', () => {
+  const cut = lines(SEED).slice(0, 30).join('\n') + '\n';
+  const a = analyzeText(cut);
+  assert.equal(a.connections.length, 1);
+  assert.equal(endpointOf(a.connections[0], 'uwsgi').closed, undefined);
+  assert.equal(endpointOf(a.connections[0], 'httpd').closed, undefined);
+  assert.deepEqual(a.findings, []);
+});
+
+// ---------------------------------------------------------------------------------------
+// instruqt-tar-dbus: tar (1847) ↔ dbus-daemon (344) over /run/dbus/system_bus_socket.
+
+test('tar/dbus: the failed nscd connects (lines 182, 188) open no connection', () => {
+  const a = analyzeText(TAR_DBUS);
+  const text = lines(TAR_DBUS);
+  assert.match(text[181], /< connect res=-2\(ENOENT\) tuple=0->ffff91bbfc5e6000 \/var\/run\/nscd\/socket $/);
+  assert.match(text[187], /< connect res=-2\(ENOENT\) tuple=0->ffff91bbfc5e6000 \/var\/run\/nscd\/socket $/);
+  assert.equal(a.connections.length, 2);
+  for (const c of a.connections) {
+    assert.ok(!c.tuple.startsWith('0->'), `connection ${c.tuple}`);
+    assert.notEqual(c.path, '/var/run/nscd/socket');
+    assert.ok(c.calls.every((call) => call.exitLine !== 181 && call.exitLine !== 187));
+  }
+  const failed = a.calls.filter((call) => call.type === 'connect' && call.errno === 'ENOENT');
+  assert.deepEqual(failed.map((call) => call.exitLine), [181, 187]);
+  assert.ok(failed.every((call) => call.endpoint === undefined));
+});
+
+test('tar/dbus: the swapped reuse of the address pair is a second, distinct connection', () => {
+  const a = analyzeText(TAR_DBUS);
+  const [first, second] = a.connections;
+  assert.notEqual(first, second);
+  assert.equal(first.tuple, 'ffff91bbfc5e6000->ffff91bbfc5e7000');
+  assert.equal(second.tuple, 'ffff91bbfc5e7000->ffff91bbfc5e6000');
+  for (const c of [first, second]) {
+    assert.equal(c.kind, 'unix');
+    assert.equal(c.endpoints.length, 2);
+    const tar = endpointOf(c, 'tar');
+    const dbus = endpointOf(c, 'dbus-daemon');
+    assert.deepEqual([tar.fd, tar.role, dbus.fd, dbus.role], [4, 'connect', 13, 'accept']);
+  }
+  // The first connection is closed by both ends (lines 167 and 175); on the second only tar
+  // closes (line 363) before the excerpt ends.
+  assert.equal(endpointOf(first, 'tar').closed?.enterLine, 166);
+  assert.equal(endpointOf(first, 'dbus-daemon').closed?.enterLine, 174);
+  assert.equal(endpointOf(second, 'tar').closed?.enterLine, 362);
+  assert.equal(endpointOf(second, 'dbus-daemon').closed?.enterLine, undefined);
+  // No call of one connection leaks into the other.
+  assert.ok(first.calls.every((call) => call.exitLine < 180 || call.enterLine < 180));
+  assert.ok(second.calls.every((call) => (call.enterLine >= 0 ? call.enterLine : call.exitLine) > 200));
+  // Every byte was read both ways on both connections: no finding.
+  for (const c of [first, second]) {
+    assert.equal(endpointOf(c, 'tar').bytesWritten, 45 + 128 + 197);
+    assert.equal(endpointOf(c, 'dbus-daemon').bytesRead, 370);
+    assert.equal(endpointOf(c, 'dbus-daemon').bytesWritten, 52 + 90 + 170 + 162);
+    assert.equal(endpointOf(c, 'tar').bytesRead, 474);
+  }
+  assert.deepEqual(a.findings, []);
+});
+
+test('tar/dbus: the 45-byte sendmsg is read by dbus-daemon as 1 + 44 bytes, on both connections', () => {
+  const a = analyzeText(TAR_DBUS);
+  // [sendmsg exit, recvmsg res=1 exit, read res=44 exit], 1-based lines of the fixture
+  const expected = [[55, 59, 65], [250, 254, 260]];
+  a.connections.forEach((c, i) => {
+    const write = endpointOf(c, 'tar').writes[0];
+    assert.equal(write.type, 'sendmsg');
+    assert.equal(write.res, 45);
+    assert.equal(write.exitLine + 1, expected[i][0]);
+    assert.deepEqual(write.range, { start: 0, end: 45 });
+    const reads = endpointOf(c, 'dbus-daemon').reads.filter((r) => overlaps(write, r));
+    assert.deepEqual(reads.map((r) => [r.type, r.res, r.exitLine + 1]), [['recvmsg', 1, expected[i][1]], ['read', 44, expected[i][2]]]);
+    assert.deepEqual(reads.map((r) => r.range), [{ start: 0, end: 1 }, { start: 1, end: 45 }]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// revert-httpd-POST-single: the converted strace of the race (truth from
+// ../shared/corpus/strace/revert-httpd-POST-single.summary.txt, read when this was written):
+//   unix connections to the FastCGI socket: 200; EPIPE: 0
+//   frontend write results [16 656 8 15 8] on every connection; uWSGI writes [8 43 8 11 24]
+//   uWSGI read patterns: [703] 129, [695] 20, [680 15] 18, [16 656 8 15] 13, [16 664 15] 6,
+//                        [672 8 15] 5, [680 23] 5, [672 8 23] 4
+//   → the reads that stop at 695 of 703 bytes (20+18+13+6+5 = 62) leave the final 8-byte writev unread.
+const UWSGI_READ_PATTERNS: Record<string, number> = {
+  '703': 129, '695': 20, '680 15': 18, '16 656 8 15': 13, '16 664 15': 6, '672 8 15': 5, '680 23': 5, '672 8 23': 4,
+};
+
+test('revert: 200 unix connections, each httpd → uWSGI, and 200 TCP connections with only httpd\'s end', () => {
+  const a = analyzeText(REVERT);
+  assert.equal(a.stats.unparsedLines, 0);
+  const unix = a.connections.filter((c) => c.kind === 'unix');
+  const tcp = a.connections.filter((c) => c.kind === 'tcp4');
+  assert.equal(unix.length, 200);
+  assert.equal(tcp.length, 200);
+  assert.equal(a.connections.length, 400);
+  for (const c of unix) {
+    assert.equal(c.endpoints.length, 2, c.tuple);
+    assert.equal(c.path, '/tmp/helloFastCGI.s');
+    assert.equal(endpointOf(c, 'httpd').role, 'connect');
+    assert.equal(endpointOf(c, 'uwsgi').role, 'accept');
+  }
+  for (const c of tcp) {
+    assert.equal(c.endpoints.length, 1, c.tuple);
+    assert.equal(c.endpoints[0].process, 'httpd');
+  }
+  assert.equal(new Set(unix.map((c) => c.tuple)).size, 200, 'addresses are never reused in this trace');
+});
+
+test('revert: byte patterns per connection match the strace summary', () => {
+  const unix = analyzeText(REVERT).connections.filter((c) => c.kind === 'unix');
+  const patterns: Record<string, number> = {};
+  for (const c of unix) {
+    const httpd = endpointOf(c, 'httpd');
+    const uwsgi = endpointOf(c, 'uwsgi');
+    assert.deepEqual(httpd.writes.map((w) => w.res), [16, 656, 8, 15, 8], c.tuple);
+    assert.deepEqual(uwsgi.writes.map((w) => w.res), [8, 43, 8, 11, 24], c.tuple);
+    assert.equal(httpd.bytesRead, 94, `httpd reads the whole response on ${c.tuple}`);
+    const key = uwsgi.reads.map((r) => r.res).join(' ');
+    patterns[key] = (patterns[key] ?? 0) + 1;
+  }
+  assert.deepEqual(patterns, UWSGI_READ_PATTERNS);
+});
+
+test('revert: 0 epipe, exactly 62 unread-write warnings, each on an httpd `< writev res=8` exit of a different connection', () => {
+  const a = analyzeText(REVERT);
+  const text = lines(REVERT);
+  assert.equal(a.findings.filter((f) => f.code === 'epipe').length, 0);
+  assert.equal(a.findings.filter((f) => f.code === 'econnreset').length, 0);
+  const unread = a.findings.filter((f) => f.code === 'unread-write');
+  assert.equal(unread.length, 62);
+  assert.equal(a.findings.length, 62);
+  const connections = new Set<Connection>();
+  for (const f of unread) {
+    assert.equal(f.severity, 'warning');
+    assert.match(text[f.line], /^\d+ \S+ \d+ httpd \(\d+\) < writev res=8 /, `line ${f.line + 1}`);
+    assert.equal(f.call.process, 'httpd');
+    assert.equal(f.call.res, 8);
+    const endpoint = f.call.endpoint!;
+    assert.equal(endpoint.connection.kind, 'unix');
+    // The last of httpd's five writes: bytes 695–703 of the stream.
+    assert.equal(endpoint.writes.indexOf(f.call), 4);
+    assert.deepEqual(f.call.range, { start: 695, end: 703 });
+    assert.equal(endpointOf(endpoint.connection, 'uwsgi').bytesRead, 695);
+    assert.match(f.message, /^8 bytes /);
+    connections.add(endpoint.connection);
+  }
+  assert.equal(connections.size, 62);
+});
+
+test('revert: the other 138 unix connections (read in full) and all TCP connections have no finding', () => {
+  const a = analyzeText(REVERT);
+  const flagged = new Set(a.findings.map((f) => f.call.endpoint!.connection));
+  const clean = a.connections.filter((c) => c.kind === 'unix' && !flagged.has(c));
+  assert.equal(clean.length, 138);
+  for (const c of clean) assert.equal(endpointOf(c, 'uwsgi').bytesRead, 703, c.tuple);
+  assert.ok(a.connections.filter((c) => c.kind === 'tcp4').every((c) => !flagged.has(c)));
+});
+
+test('revert: unreadWrite false leaves no finding at all', () => {
+  assert.deepEqual(analyzeText(REVERT, { unreadWrite: false }).findings, []);
+});
