@@ -33,7 +33,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Bump when the output for a given seed changes, so stale cached dumps are replaced.
-const GEN_VERSION = 1;
+const GEN_VERSION = 2;
 
 function parseArgs(argv) {
   const opts = { mb: 50, out: null, seed: 1, force: false };
@@ -132,7 +132,10 @@ class Proc {
   }
 }
 
-const stats = { lines: 0, bytes: 0, fcgi: 0, fcgiRace: 0, fcgiEpipe: 0, tcp: 0, tcpEpipe: 0, files: 0 };
+// Ground truth, saved next to the dump so the bench can compare the CLI's findings.
+// unreadConns: connections where an end closed with bytes from its peer still unread
+// (the races, plus EPIPE connections whose server had not read everything).
+const stats = { lines: 0, bytes: 0, fcgi: 0, fcgiRace: 0, fcgiEpipe: 0, tcp: 0, tcpEpipe: 0, unreadConns: 0, files: 0 };
 
 // Unix socket kernel addresses: ffff8880 + 8 hex digits, 0x400 aligned like slab
 // objects; freed addresses are handed out again so later connections reuse names.
@@ -194,6 +197,7 @@ class Conn {
     return got;
   }
   close(side) {
+    if (this.buf[1 - side].length > 0) stats.unreadConns++;
     this.closed[side] = true;
     if (this.closed[0] && this.closed[1] && this.onFree) this.onFree();
   }
