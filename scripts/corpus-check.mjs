@@ -1,0 +1,112 @@
+// Runs `scap-lens check --json` over the real sysdig dumps of the shared corpus and prints a
+// table: file → events, unparsed lines, connections, findings. Exits 1 when any dump has
+// lines the parser did not understand (or is rejected as "not a sysdig dump"), 2 when the
+// corpus or the built CLI is missing. Empty dumps are fine and shown as "empty".
+//
+//   npm run corpus          (= node scripts/build.mjs && node scripts/corpus-check.mjs)
+//   SCAP_LENS_SHARED=/path/to/shared node scripts/corpus-check.mjs
+//
+// Files: corpus/sysdig/*.scap.txt (sysdig's default format) and the variants
+// *.A.txt *.x.txt *.X.txt *.v.txt *.b.txt *.net*.txt *.t?.txt. Renderings that are not
+// the default line format are left out of the *.net*.txt set and counted as skipped:
+// -j (JSON), -pc (container columns), custom -p field lists (p_fields*), and the
+// *.stderr.txt files (sysdig's stderr, not a dump).
+
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const shared = resolve(process.env.SCAP_LENS_SHARED ?? join(repo, '..', 'shared'));
+const sysdigDir = join(shared, 'corpus', 'sysdig');
+const variantsDir = join(sysdigDir, 'variants');
+const cli = join(repo, 'server', 'out', 'cli.js');
+
+if (!existsSync(sysdigDir)) {
+  console.error(`corpus-check: ${sysdigDir} does not exist (set SCAP_LENS_SHARED to the shared folder)`);
+  process.exit(2);
+}
+if (!existsSync(cli)) {
+  console.error(`corpus-check: ${cli} does not exist: run node scripts/build.mjs first`);
+  process.exit(2);
+}
+
+const VARIANT_PATTERNS = [/\.A\.txt$/, /\.x\.txt$/, /\.X\.txt$/, /\.v\.txt$/, /\.b\.txt$/, /\.net.*\.txt$/, /\.t.\.txt$/];
+const NOT_DEFAULT_FORMAT = /\.(j|pc|p_fields|p_fields_nostar)\.txt$|\.stderr\.txt$/;
+
+const files = readdirSync(sysdigDir).filter((n) => n.endsWith('.scap.txt')).sort().map((n) => join(sysdigDir, n));
+const skipped = [];
+if (existsSync(variantsDir)) {
+  for (const name of readdirSync(variantsDir).sort()) {
+    if (!VARIANT_PATTERNS.some((p) => p.test(name))) continue;
+    if (NOT_DEFAULT_FORMAT.test(name)) skipped.push(name);
+    else files.push(join(variantsDir, name));
+  }
+}
+
+/** Runs the CLI on one file and classifies the result. */
+function check(file) {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [cli, 'check', '--json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    child.on('close', (status) => {
+      const row = { file, status, stderr: stderr.trim() };
+      if (status === 2 && statSync(file).size === 0) row.kind = 'empty';
+      else if (status === 0 || status === 1) {
+        try {
+          row.report = JSON.parse(stdout.trim().split('\n')[0]);
+          row.kind = row.report.unparsedLines > 0 ? 'unparsed' : 'ok';
+        } catch (error) {
+          row.kind = 'failed';
+          row.stderr = `unreadable --json output: ${error.message}`;
+        }
+      } else row.kind = 'failed';
+      done(row);
+    });
+  });
+}
+
+const started = Date.now();
+const rows = new Array(files.length);
+let next = 0;
+const workers = Array.from({ length: Math.max(1, Math.min(8, cpus().length)) }, async () => {
+  while (next < files.length) {
+    const i = next++;
+    rows[i] = await check(files[i]);
+  }
+});
+await Promise.all(workers);
+
+const name = (file) => relative(sysdigDir, file);
+const width = Math.max(...rows.map((r) => name(r.file).length), 4);
+const pad = (text, n) => String(text).padStart(n);
+console.log(`${'file'.padEnd(width)} ${pad('events', 8)} ${pad('unparsed', 8)} ${pad('conns', 6)} ${pad('errors', 6)} ${pad('warnings', 8)}`);
+for (const r of rows) {
+  const label = name(r.file).padEnd(width);
+  if (r.kind === 'empty') {
+    console.log(`${label} ${pad('empty', 8)}`);
+  } else if (r.kind === 'failed') {
+    console.log(`${label} ${pad('FAILED', 8)}  exit ${r.status}: ${r.stderr.split('\n')[0]}`);
+  } else {
+    const d = r.report.diagnostics;
+    const errors = d.filter((x) => x.severity === 'error').length;
+    const warnings = d.filter((x) => x.severity === 'warning').length;
+    const sample = r.report.unparsedSamples?.[0];
+    console.log(`${label} ${pad(r.report.events, 8)} ${pad(r.report.unparsedLines, 8)} ${pad(r.report.connections, 6)} ${pad(errors, 6)} ${pad(warnings, 8)}`
+      + (sample ? `  first unparsed: line ${sample.line}: ${sample.reason}` : ''));
+  }
+}
+
+const bad = rows.filter((r) => r.kind === 'unparsed' || r.kind === 'failed');
+const counts = (kind) => rows.filter((r) => r.kind === kind).length;
+console.log(`\n${rows.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts('ok')} fully parsed, ${counts('empty')} empty, `
+  + `${counts('unparsed')} with unparsed lines, ${counts('failed')} rejected; ${skipped.length} non-default renderings skipped (-j, -pc, -p fields, stderr)`);
+if (bad.length > 0) {
+  console.log(`FAIL: ${bad.map((r) => name(r.file)).join(', ')}`);
+  process.exit(1);
+}
