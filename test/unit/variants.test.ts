@@ -1,0 +1,77 @@
+// The same capture rendered in several of sysdig's output modes must give the same model.
+// Fixtures (provenance in test/fixtures/README.md): wstrouble__example5_nginx as the default
+// dump, terminal output (colours, `(PID.TID)`, CRLF), -x (hex rows) and -A (ASCII payload
+// lines); wstrouble__example5_httpd as the default dump and with -t a (epoch timestamps).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeText, type Analysis } from '../../server/src/analysis';
+import { readFixture } from '../helpers/repo';
+
+/** Everything about the calls and connections that does not depend on line positions or time format. */
+function model(a: Analysis): unknown {
+  return {
+    events: a.stats.events,
+    connections: a.connections.map((c) => ({
+      kind: c.kind,
+      tuple: c.tuple,
+      endpoints: c.endpoints.map((e) => [e.process, e.tids, e.fd, e.role, e.bytesWritten, e.bytesRead]),
+      calls: c.calls.map((call) => [call.type, call.role, call.enterNum, call.exitNum, call.res ?? null, call.errno ?? null, call.range ?? null]),
+    })),
+    findings: a.findings.map((f) => [f.code, f.message]),
+  };
+}
+
+function check(name: string): Analysis {
+  const a = analyzeText(readFixture(name));
+  assert.equal(a.stats.unparsedLines, 0, `${name}: ${JSON.stringify(a.stats.unparsedSamples.slice(0, 3))}`);
+  return a;
+}
+
+const nginx = check('wstrouble-nginx.scap.txt');
+
+test('nginx default dump: 158 events, one TCP connection with nginx\'s side, sendfile bytes counted', () => {
+  assert.equal(nginx.stats.events, 158);
+  assert.equal(nginx.connections.length, 1);
+  const c = nginx.connections[0];
+  assert.equal(c.kind, 'tcp4');
+  assert.equal(c.tuple, '172.18.0.1:51902->172.18.0.2:80');
+  assert.equal(c.endpoints.length, 1);
+  assert.equal(c.endpoints[0].process, 'nginx');
+  assert.equal(c.endpoints[0].role, 'accept');
+  assert.ok(c.endpoints[0].bytesWritten > 0);
+  assert.ok(c.calls.some((call) => call.type === 'sendfile' && call.range !== undefined));
+  assert.deepEqual(nginx.findings, []);
+});
+
+for (const variant of ['wstrouble-nginx.tty_ansi.txt', 'wstrouble-nginx.x.txt', 'wstrouble-nginx.A.txt']) {
+  test(`${variant} gives the same model as the default dump`, () => {
+    const a = check(variant);
+    assert.deepEqual(model(a), model(nginx));
+  });
+}
+
+test('the terminal rendering knows the pid from `(PID.TID)`', () => {
+  const a = check('wstrouble-nginx.tty_ansi.txt');
+  assert.equal(a.connections[0].endpoints[0].pid, 15259);
+  assert.equal(nginx.connections[0].endpoints[0].pid, undefined);
+});
+
+test('-x and -A: payload rows are continuation lines, not garbage', () => {
+  const x = check('wstrouble-nginx.x.txt');
+  const A = check('wstrouble-nginx.A.txt');
+  assert.equal(x.stats.continuationLines, x.stats.lines - x.stats.events - x.stats.blankLines);
+  assert.ok(x.stats.continuationLines > 0);
+  assert.ok(A.stats.continuationLines > 0);
+});
+
+test('httpd with -t a (epoch seconds, unpadded nanoseconds) gives the same model as the default dump', () => {
+  const plain = check('wstrouble-httpd.scap.txt');
+  const epoch = check('wstrouble-httpd.ta.txt');
+  assert.equal(plain.stats.events, 253);
+  assert.deepEqual(model(epoch), model(plain));
+  // Durations do not depend on the time format: `1512416690.41152095` is .041152095 s.
+  const durations = (a: Analysis) => a.calls.filter((c) => c.enterNum >= 0 && c.exitNum >= 0).map((c) => c.exitTime - c.enterTime);
+  assert.deepEqual(durations(epoch), durations(plain));
+  assert.ok(durations(plain).every((d) => d >= 0));
+});
