@@ -43,12 +43,12 @@ describe('language server over stdio', () => {
     assert.equal(unread.severity, 2);
     assert.equal(epipe.source, 'scap-lens');
     assert.equal(epipe.range.start.line, lineOf('res=-32(EPIPE)'));
-    assert.match(epipe.message, /uwsgi \(20882\) closed fd 10 at event 89188/);
+    assert.match(epipe.message as string, /uwsgi \(20882\) closed fd 10 at event 89188/);
     assert.match(epipe.codeDescription!.href, /README\.md#epipe$/);
     // The first related event is uWSGI's close, on its enter line.
     assert.equal(epipe.relatedInformation![0].location.range.start.line, lineOf('89188 '));
     assert.equal(unread.range.start.line, lineOf('89150 '));
-    assert.match(unread.message, /^94 bytes .* never read: httpd \(22014\) closed fd 26 at event 89314/);
+    assert.match(unread.message as string, /^94 bytes .* never read: httpd \(22014\) closed fd 26 at event 89314/);
     const relatedLines = unread.relatedInformation!.map((r) => r.location.range.start.line);
     assert.ok(relatedLines.includes(lineOf('89314 ')), `related ${relatedLines}`);
     for (const num of ['89159 ', '89162 ', '89166 ', '89186 ']) assert.ok(relatedLines.includes(lineOf(num)), `${num} in ${relatedLines}`);
@@ -125,7 +125,7 @@ describe('language server over stdio', () => {
     const edited = seedLines.filter((l) => !l.startsWith('89188 ')).join('\n');
     const published = await session.change(seedUri, 2, edited);
     const epipe = published.diagnostics.find((d) => d.code === 'epipe');
-    assert.match(epipe!.message, /its close is not in the capture/);
+    assert.match(epipe!.message as string, /its close is not in the capture/);
   });
 
   it('keeps serving after a garbage document', async () => {

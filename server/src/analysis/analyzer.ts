@@ -3,10 +3,10 @@
 // with socket activity, not with the size of the dump.
 
 import type {
-  Analysis, CallRole, Connection, DumpStats, Endpoint, SocketKind, Syscall, TraceEvent,
+  Analysis, CallRole, Connection, DumpStats, Endpoint, Finding, SocketKind, Syscall, TraceEvent,
 } from './model';
-import { parseSysdigLine } from './sysdigParser';
-import { computeFindings, type FindingOptions } from './findings';
+import { newParseCache, newTraceEvent, parseSysdigLine } from './sysdigParser';
+import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 
 const ROLE_BY_TYPE: Record<string, CallRole> = {
   write: 'write', writev: 'write', pwrite: 'write', pwritev: 'write', send: 'write',
@@ -74,7 +74,7 @@ function addressOfTuple(tag: string | undefined, tuple: string | undefined): Soc
 
 interface Pending {
   type: string;
-  call?: Syscall;
+  call: Syscall;
   /** The fd's tag, remembered for connect exits whose tuple must be read with it. */
   fdTag?: string;
 }
@@ -86,17 +86,56 @@ function emptyStats(): DumpStats {
   };
 }
 
+export interface AnalyzerOptions extends FindingOptions {
+  /**
+   * Keep every syscall (the language server needs them for hover and go to peer). Without
+   * it, a connection's calls are released once both ends have closed and its findings are
+   * known, so a streamed dump costs memory for its open connections only (the CLI).
+   */
+  retainCalls?: boolean;
+}
+
+/** Parsed socket addresses by fd name: the same name repeats on every call of a connection. */
+const ADDRESS_CACHE_LIMIT = 50000;
+
 export class DumpAnalyzer {
   private readonly stats = emptyStats();
+  private readonly scratch = newTraceEvent();
+  private readonly parseCache = newParseCache();
+  private readonly findings: Finding[] = [];
+  private readonly addressCache = new Map<string, SocketAddress & { tag: string }>();
+  private readonly retainCalls: boolean;
   private readonly calls: Syscall[] = [];
   private readonly connections: Connection[] = [];
-  private readonly pending = new Map<number, Pending>();
+  /** Per thread, the enter waiting for its exit: a Pending for socket calls, else just the type. */
+  private readonly pending = new Map<number, Pending | string>();
   private readonly live = new Map<string, Connection>();
   private readonly pidOfTid = new Map<number, number>();
   private readonly names = new Map<string, string>();
   private endpointCount = 0;
+  private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
+
+  constructor(private readonly options: AnalyzerOptions = {}) {
+    this.retainCalls = options.retainCalls !== false;
+  }
+
+  private socketAddress(tag: string | undefined, name: string | undefined): SocketAddress | undefined {
+    if (tag === undefined || name === undefined) return undefined;
+    const cached = this.addressCache.get(name);
+    if (cached !== undefined && cached.tag === tag) return cached;
+    const address = parseSocketAddress(tag, name);
+    if (!address) return undefined;
+    if (this.addressCache.size >= ADDRESS_CACHE_LIMIT) this.addressCache.clear();
+    // Interned copies: the cache must not keep the input chunk the name was sliced from.
+    const entry = {
+      kind: address.kind, tag, key: this.intern(address.key), tuple: this.intern(address.tuple),
+      path: address.path === undefined ? undefined : this.intern(address.path),
+    };
+    this.addressCache.set(this.intern(name), entry);
+    return entry;
+  }
 
   /**
    * Feeds one line (without its `\n`). Handles `\r\n`, continuation lines of multi-line
@@ -105,7 +144,7 @@ export class DumpAnalyzer {
   addLine(raw: string, line: number): void {
     this.stats.lines++;
     let text = raw;
-    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     // Pasted terminal output ends with a bare colour reset; a blank line carries nothing either.
     if (text.length === 0 || (text.length < 16 && text.replace(ANSI_ONLY, '').length === 0)) {
       if (this.recordOpen) this.stats.continuationLines++;
@@ -117,7 +156,7 @@ export class DumpAnalyzer {
       this.skipOverlong(line, text.length);
       return;
     }
-    const event = parseSysdigLine(text, line);
+    const event = parseSysdigLine(text, line, this.scratch, this.parseCache);
     if (event) {
       this.stats.events++;
       // sysdig ends every complete record with a space; a record without one continues below.
@@ -153,12 +192,11 @@ export class DumpAnalyzer {
   // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
   private addEnter(event: TraceEvent): void {
     const role = ROLE_BY_TYPE[event.type] ?? 'other';
-    const address = event.fdTag !== undefined && event.fdName !== undefined
-      ? parseSocketAddress(event.fdTag, event.fdName) : undefined;
+    const address = this.socketAddress(event.fdTag, event.fdName);
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
     const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
     if (!address && !isSocketConnect && role !== 'accept') {
-      this.pending.set(event.tid, { type: event.type });
+      this.pending.set(event.tid, event.type);
       return;
     }
     const call = this.newCall(event, role);
@@ -168,7 +206,10 @@ export class DumpAnalyzer {
     call.size = event.size;
     if (address) this.attach(call, address, undefined);
     // A close takes effect at its enter: that is the moment the peer's next write can fail.
-    if (role === 'close' && call.endpoint) call.endpoint.closed ??= call;
+    if (role === 'close' && call.endpoint) {
+      call.endpoint.closed ??= call;
+      if (!this.retainCalls) this.releaseIfDone(call.endpoint.connection);
+    }
     if (role === 'shutdown' && call.endpoint) call.endpoint.shutdown ??= call;
     this.pending.set(event.tid, { type: event.type, call, fdTag: event.fdTag });
   }
@@ -179,18 +220,20 @@ export class DumpAnalyzer {
     const pending = this.pending.get(event.tid);
     let call: Syscall | undefined;
     let fdTag: string | undefined;
-    if (pending !== undefined && pending.type === event.type) {
+    if (typeof pending === 'string' && pending === event.type) {
+      this.pending.delete(event.tid);
+      return;
+    }
+    if (pending !== undefined && typeof pending !== 'string' && pending.type === event.type) {
       this.pending.delete(event.tid);
       call = pending.call;
       fdTag = pending.fdTag;
-      if (!call) return;
     } else {
       // Exit lines carry no fd, so an exit without its enter (the syscall was in progress
       // when the capture started) can only be placed when it names its socket itself.
       this.stats.orphanExits++;
       if (pending !== undefined) this.pending.delete(event.tid);
-      const address = event.fdTag !== undefined && event.fdName !== undefined
-        ? parseSocketAddress(event.fdTag, event.fdName) : undefined;
+      const address = this.socketAddress(event.fdTag, event.fdName);
       if (!address) {
         if (event.fdTag === undefined && (ROLE_BY_TYPE[event.type] === 'read' || ROLE_BY_TYPE[event.type] === 'write') && (event.res ?? 0) > 0) {
           this.stats.unattributedSocketCalls++;
@@ -201,7 +244,7 @@ export class DumpAnalyzer {
     }
     call.exitNum = event.num;
     call.exitLine = event.line;
-    call.exitTime = timeOfDay(event.time);
+    call.exitTime = event.time;
     call.res = event.res;
     call.errno = event.errno === undefined ? undefined : this.intern(event.errno);
     call.resCol = event.resCol;
@@ -212,8 +255,7 @@ export class DumpAnalyzer {
       if (event.fd === undefined || event.fd < 0) return;
       call.fd = event.fd;
       call.fdCol = event.fdCol;
-      const address = event.fdTag !== undefined && event.fdName !== undefined
-        ? parseSocketAddress(event.fdTag, event.fdName) : addressOfTuple(undefined, event.tuple);
+      const address = this.socketAddress(event.fdTag, event.fdName) ?? addressOfTuple(undefined, event.tuple);
       if (address) this.attach(call, address, 'accept');
       return;
     }
@@ -227,8 +269,7 @@ export class DumpAnalyzer {
       return;
     }
     if (!call.endpoint) {
-      const address = event.fdTag !== undefined && event.fdName !== undefined
-        ? parseSocketAddress(event.fdTag, event.fdName) : undefined;
+      const address = this.socketAddress(event.fdTag, event.fdName);
       if (!address) return;
       if (call.fd < 0 && event.fd !== undefined) call.fd = event.fd;
       this.attach(call, address, undefined);
@@ -266,23 +307,23 @@ export class DumpAnalyzer {
 
   private newCall(event: TraceEvent, role: CallRole): Syscall {
     const call: Syscall = {
-      id: this.calls.length,
+      id: this.callCount++,
       type: event.type,
       role,
-      process: this.intern(event.process),
+      process: event.process,
       tid: event.tid,
       fd: event.fd ?? -1,
       enterNum: -1,
       enterLine: -1,
       exitNum: -1,
       exitLine: -1,
-      enterTime: event.exit ? NaN : timeOfDay(event.time),
+      enterTime: event.exit ? NaN : event.time,
       exitTime: NaN,
       fdCol: event.exit ? -1 : event.fdCol,
       resCol: -1,
       typeCol: event.typeCol,
     };
-    this.calls.push(call);
+    if (this.retainCalls) this.calls.push(call);
     return call;
   }
 
@@ -292,23 +333,34 @@ export class DumpAnalyzer {
    * second connect/accept arrives for an end that was already opened.
    */
   private attach(call: Syscall, address: SocketAddress, opening: 'connect' | 'accept' | undefined): void {
-    const pid = this.pidOfTid.get(call.tid);
+    const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
     let connection = this.live.get(address.key);
-    let endpoint = connection?.endpoints.find((e) => sameEnd(e, call, pid));
-    if (connection && (connection.endpoints.every((e) => e.closed !== undefined)
-      || (opening !== undefined && connection.endpoints.some((e) => e.opened !== undefined && e.role === opening && e !== endpoint))
-      || (opening !== undefined && endpoint?.opened !== undefined))) {
-      connection = undefined;
-      endpoint = undefined;
+    let endpoint: Endpoint | undefined;
+    if (connection) {
+      let allClosed = true;
+      for (const e of connection.endpoints) {
+        if (sameEnd(e, call, pid)) endpoint = e;
+        if (e.closed === undefined) allClosed = false;
+      }
+      let reopened = false;
+      if (opening !== undefined) {
+        for (const e of connection.endpoints) {
+          if (e.opened !== undefined && (e === endpoint || e.role === opening)) reopened = true;
+        }
+      }
+      if (allClosed || reopened) {
+        connection = undefined;
+        endpoint = undefined;
+      }
     }
     if (!connection) {
       connection = {
         id: this.connections.length,
         kind: address.kind,
         datagram: address.kind === 'udp4' || address.kind === 'udp6',
-        key: this.intern(address.key),
-        tuple: this.intern(address.tuple),
-        path: address.path === undefined ? undefined : this.intern(address.path),
+        key: address.key,
+        tuple: address.tuple,
+        path: address.path,
         endpoints: [],
         calls: [],
       };
@@ -349,11 +401,25 @@ export class DumpAnalyzer {
     connection.calls.push(call);
   }
 
-  finish(options: FindingOptions = {}): Analysis {
+  /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
+  private releaseIfDone(connection: Connection): void {
+    for (const e of connection.endpoints) if (e.closed === undefined) return;
+    if (connection.calls.length === 0) return;
+    this.findings.push(...connectionFindings(connection, this.options));
+    connection.calls = [];
+    for (const e of connection.endpoints) {
+      e.calls = [];
+      e.writes = [];
+      e.reads = [];
+    }
+  }
+
+  finish(): Analysis {
     // Calls are created in dump order of their first line, which is the order features want.
-    const analysis: Analysis = { stats: this.stats, calls: this.calls, connections: this.connections, findings: [] };
-    analysis.findings = computeFindings(analysis, options);
-    return analysis;
+    for (const connection of this.connections) {
+      if (connection.calls.length > 0) this.findings.push(...connectionFindings(connection, this.options));
+    }
+    return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings) };
   }
 }
 
@@ -361,19 +427,6 @@ export class DumpAnalyzer {
 function sameEnd(endpoint: Endpoint, call: Syscall, pid: number | undefined): boolean {
   return endpoint.fd === call.fd && endpoint.process === call.process
     && (pid === undefined || endpoint.pid === undefined || pid === endpoint.pid);
-}
-
-/**
- * `07:12:54.259984241` (or the seconds.nanoseconds of `-t a/r`) as ns modulo one day, which
- * a double holds exactly. `-t a` prints nanoseconds without zero padding, so the digits after
- * the dot are a count, not a fraction.
- */
-export function timeOfDay(time: string): number {
-  const dot = time.indexOf('.');
-  if (dot < 0) return NaN;
-  let seconds = 0;
-  for (const part of time.slice(0, dot).split(':')) seconds = seconds * 60 + Number(part);
-  return (seconds % 86400) * 1e9 + Number(time.slice(dot + 1));
 }
 
 /** One short sentence about a line that is not an event, for the unparsed-lines report. */
@@ -386,7 +439,7 @@ function describeGarbage(text: string): string {
 
 /** Analyses a whole dump held in memory (the language server's case). */
 export function analyzeText(text: string, options: FindingOptions = {}): Analysis {
-  const analyzer = new DumpAnalyzer();
+  const analyzer = new DumpAnalyzer(options);
   let start = 0;
   let line = 0;
   const length = text.length;
@@ -396,7 +449,7 @@ export function analyzeText(text: string, options: FindingOptions = {}): Analysi
     analyzer.addLine(text.slice(start, end), line++);
     start = end + 1;
   }
-  return analyzer.finish(options);
+  return analyzer.finish();
 }
 
 export interface AsyncAnalysisHooks {
@@ -413,7 +466,7 @@ export interface AsyncAnalysisHooks {
  * Resolves to undefined when cancelled.
  */
 export async function analyzeTextAsync(text: string, options: FindingOptions = {}, hooks: AsyncAnalysisHooks = {}): Promise<Analysis | undefined> {
-  const analyzer = new DumpAnalyzer();
+  const analyzer = new DumpAnalyzer(options);
   const slice = hooks.sliceLines ?? 10000;
   let start = 0;
   let line = 0;
@@ -432,7 +485,7 @@ export async function analyzeTextAsync(text: string, options: FindingOptions = {
       if (hooks.isCancelled?.()) return undefined;
     }
   }
-  return analyzer.finish(options);
+  return analyzer.finish();
 }
 
 /** For each line, the id of the syscall whose enter or exit record starts there, or -1. */

@@ -7,7 +7,7 @@
 // the end of it, yields no unread-write warning.
 
 import {
-  type Analysis, type Endpoint, type Finding, type RelatedEvent, type Syscall,
+  type Connection, type Endpoint, type Finding, type RelatedEvent, type Syscall,
   peerOf, primaryLine, threadLabel,
 } from './model';
 
@@ -16,23 +16,25 @@ export interface FindingOptions {
   unreadWrite?: boolean;
 }
 
-export function computeFindings(analysis: Analysis, options: FindingOptions): Finding[] {
+/** The findings of one connection: its failed calls, and unread bytes in each direction. */
+export function connectionFindings(connection: Connection, options: FindingOptions): Finding[] {
   const findings: Finding[] = [];
-  for (const connection of analysis.connections) {
-    for (const call of connection.calls) {
-      if (call.errno === 'EPIPE' && call.role === 'write') findings.push(epipeFinding(call));
-      else if (call.errno === 'ECONNRESET' && (call.role === 'write' || call.role === 'read')) findings.push(econnresetFinding(call));
-    }
-    if (options.unreadWrite !== false && connection.endpoints.length === 2 && !connection.datagram) {
-      const [a, b] = connection.endpoints;
-      const ab = unreadWriteFinding(a, b);
-      if (ab) findings.push(ab);
-      const ba = unreadWriteFinding(b, a);
-      if (ba) findings.push(ba);
-    }
+  for (const call of connection.calls) {
+    if (call.errno === 'EPIPE' && call.role === 'write') findings.push(epipeFinding(call));
+    else if (call.errno === 'ECONNRESET' && (call.role === 'write' || call.role === 'read')) findings.push(econnresetFinding(call));
   }
-  findings.sort((x, y) => x.line - y.line || x.column - y.column);
+  if (options.unreadWrite !== false && connection.endpoints.length === 2 && !connection.datagram) {
+    const [a, b] = connection.endpoints;
+    const ab = unreadWriteFinding(a, b);
+    if (ab) findings.push(ab);
+    const ba = unreadWriteFinding(b, a);
+    if (ba) findings.push(ba);
+  }
   return findings;
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((x, y) => x.line - y.line || x.column - y.column);
 }
 
 /** Both ends were opened inside the capture, so their byte offsets both start at 0. */

@@ -1,13 +1,14 @@
 // The analysis API used by the CLI and the language server.
 import { createReadStream } from 'node:fs';
-import { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress, type AsyncAnalysisHooks } from './analyzer';
+import { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
 import type { FindingOptions } from './findings';
 import { LineSplitter } from './lineSplitter';
 import type { Analysis } from './model';
 
 export * from './model';
 export { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
-export type { AsyncAnalysisHooks, FindingOptions };
+export type { AnalyzerOptions, AsyncAnalysisHooks } from './analyzer';
+export type { FindingOptions };
 export { peersOf, unreadBytes } from './peers';
 export { elapsedBetween, streamsAligned } from './findings';
 
@@ -17,10 +18,10 @@ export { elapsedBetween, streamsAligned } from './findings';
  * columns are byte offsets and no byte sequence can fail to decode.
  */
 export async function analyzeFile(path: string, options: FindingOptions = {}): Promise<Analysis> {
-  const analyzer = new DumpAnalyzer();
+  const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
   const splitter = new LineSplitter(analyzer);
   const stream = createReadStream(path, { encoding: 'latin1', highWaterMark: 1 << 20 });
   for await (const chunk of stream) splitter.push(chunk as string);
   splitter.end();
-  return analyzer.finish(options);
+  return analyzer.finish();
 }

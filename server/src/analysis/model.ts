@@ -9,8 +9,11 @@ export interface TraceEvent {
   line: number;
   /** `evt.num` as printed (strace: the line number). */
   num: number;
-  /** The time field as printed, in whatever `-t` mode the dump used. */
-  time: string;
+  /**
+   * The time field in ns modulo one day (NaN when it has no dot). Whatever the `-t` mode,
+   * differences between two events of one dump are right, except across midnight.
+   */
+  time: number;
   process: string;
   tid: number;
   /** Only known when the dump prints it (`(PID.TID)` in terminal output, clone/execve exits). */

@@ -56,22 +56,92 @@ function codeAt(text: string, i: number): number {
 const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
 
 /**
+ * `53 19:44:31.719834330 0 ^[[01;32mnginx^[[00m (^[[01;36m15259^[[00m.15259) < ...` without its
+ * colour codes, and for each column of the result the column it had in the line.
+ */
+function stripAnsi(raw: string): { text: string; columns: number[] } {
+  const columns: number[] = [];
+  let text = '';
+  let last = 0;
+  ANSI_ESCAPE.lastIndex = 0;
+  for (let m = ANSI_ESCAPE.exec(raw); m; m = ANSI_ESCAPE.exec(raw)) {
+    for (let i = last; i < m.index; i++) columns.push(i);
+    text += raw.slice(last, m.index);
+    last = m.index + m[0].length;
+  }
+  for (let i = last; i <= raw.length; i++) columns.push(i);
+  text += raw.slice(last);
+  return { text, columns };
+}
+
+/**
+ * Per thread, the last process name and syscall name seen. A thread prints the same name on
+ * every line and the same syscall on its enter and exit, so most lines reuse a string
+ * instead of allocating one: a large share of the parser's garbage.
+ */
+export interface ParseCache {
+  names: Map<number, string>;
+  types: Map<number, string>;
+}
+
+export function newParseCache(): ParseCache {
+  return { names: new Map(), types: new Map() };
+}
+
+function cached(map: Map<number, string> | undefined, tid: number, text: string, start: number, end: number): string {
+  if (map === undefined) return text.slice(start, end);
+  const known = map.get(tid);
+  if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
+  // A copy, not a slice: the cache outlives the line and must not keep its input chunk alive.
+  const fresh = Buffer.from(text.slice(start, end), 'latin1').toString('latin1');
+  map.set(tid, fresh);
+  return fresh;
+}
+
+export function newTraceEvent(): TraceEvent {
+  return {
+    line: 0, num: 0, time: NaN, process: '', tid: 0, pid: undefined, exit: false, type: '',
+    fd: undefined, fdTag: undefined, fdName: undefined, res: undefined, errno: undefined,
+    size: undefined, tuple: undefined, fdCol: -1, resCol: -1, typeCol: 0,
+  };
+}
+
+/**
  * Parses one event line, or returns undefined when the line is not an event (a continuation
  * line of `-A`/`-x` output, garbage). Handles lines like
  *   `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........ `
  *   `1405 21:35:33.350505660 0 container:9dbcbd0c435f (-1) > container json={...}`
  *   `53 19:44:31.719834330 0 nginx (15259.15259) < epoll_wait res=1 ` (terminal form, colours stripped)
  */
-export function parseSysdigLine(raw: string, line: number): TraceEvent | undefined {
-  const text = raw.indexOf('\x1b') >= 0 ? raw.replace(ANSI_ESCAPE, '') : raw;
+export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, cache?: ParseCache): TraceEvent | undefined {
+  let text = raw;
+  let columns: number[] | undefined;
+  if (raw.indexOf('\x1b') >= 0) ({ text, columns } = stripAnsi(raw));
   // evt.num
   const numEnd = scanInt(text, 0);
   if (numEnd <= 0 || codeAt(text, numEnd) !== SPACE || codeAt(text, 0) === MINUS) return undefined;
   const num = scannedInt;
-  // evt.outputtime: HH:MM:SS.nnnnnnnnn or, with -t a/r/d/D, seconds.nanoseconds.
+  // evt.outputtime: HH:MM:SS.nnnnnnnnn or, with -t a/r/d/D, seconds.nanoseconds. It becomes
+  // ns modulo one day, computed while scanning: no substring, no split. `-t a` prints the
+  // nanoseconds without zero padding, so the digits after the dot are a count, not a fraction.
   const timeStart = numEnd + 1;
   let i = timeStart;
-  for (let c = codeAt(text, i); isDigit(c) || c === 58 /* : */ || c === 46 /* . */; c = codeAt(text, ++i));
+  let seconds = 0;
+  let field = 0;
+  let nanos = 0;
+  let sawDot = false;
+  for (let c = codeAt(text, i); ; c = codeAt(text, ++i)) {
+    if (c >= DIGIT_0 && c <= DIGIT_9) {
+      if (sawDot) nanos = nanos * 10 + (c - DIGIT_0);
+      else field = field * 10 + (c - DIGIT_0);
+    } else if (c === 58 /* : */ && !sawDot) {
+      seconds = seconds * 60 + field;
+      field = 0;
+    } else if (c === 46 /* . */ && !sawDot) {
+      seconds = seconds * 60 + field;
+      sawDot = true;
+    } else break;
+  }
   if (i === timeStart || codeAt(text, i) !== SPACE) return undefined;
   const timeEnd = i;
   // evt.cpu
@@ -114,24 +184,37 @@ export function parseSysdigLine(raw: string, line: number): TraceEvent | undefin
   let typeEnd = text.indexOf(' ', typeCol);
   if (typeEnd < 0) typeEnd = text.length;
   if (typeEnd === typeCol) return undefined;
-  const type = text.slice(typeCol, typeEnd);
-  const event: TraceEvent = {
-    line,
-    num,
-    time: text.slice(timeStart, timeEnd),
-    process: text.slice(nameStart, open),
-    tid,
-    pid,
-    exit: codeAt(text, dirPos) === 60,
-    type,
-    fdCol: -1,
-    resCol: -1,
-    typeCol,
-  };
+  const type = cached(cache?.types, tid, text, typeCol, typeEnd);
+  // A caller that parses millions of lines passes one event to refill: no garbage per line.
+  const event = into ?? newTraceEvent();
+  event.line = line;
+  event.num = num;
+  event.time = sawDot ? (seconds % 86400) * 1e9 + nanos : NaN;
+  event.process = cached(cache?.names, tid, text, nameStart, open);
+  event.tid = tid;
+  event.pid = pid;
+  event.exit = codeAt(text, dirPos) === 60;
+  event.type = type;
+  event.fd = undefined;
+  event.fdTag = undefined;
+  event.fdName = undefined;
+  event.res = undefined;
+  event.errno = undefined;
+  event.size = undefined;
+  event.tuple = undefined;
+  event.fdCol = -1;
+  event.resCol = -1;
+  event.typeCol = typeCol;
   const infoStart = typeEnd + 1;
   if (infoStart < text.length) {
     if (FULL_PARAM_TYPES.has(type)) readParams(text, infoStart, event);
     else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
+  }
+  if (columns) {
+    // Columns point into the line as the document holds it, colour codes included.
+    event.typeCol = columns[event.typeCol];
+    if (event.fdCol >= 0) event.fdCol = columns[event.fdCol];
+    if (event.resCol >= 0) event.resCol = columns[event.resCol];
   }
   return event;
 }
