@@ -4,7 +4,8 @@
 #   2. start code-server on 127.0.0.1 in its own process group (killed on exit)
 #   3. UI test (test/e2e/ui.js): headless Chromium drives the workbench like a person
 #   4. extension-host suite (test/exthost/suite) in code-server's extension-test mode
-# Artifacts (screenshots, logs): .e2e/artifacts. Env: PORT, SCAP_LENS_TOOLS, CHROMIUM.
+# Artifacts (screenshots, logs): .e2e/artifacts. Env: PORT, SCAP_LENS_TOOLS, CHROMIUM,
+# SCAP_LENS_VSIX (test this .vsix, skip packaging), SCAP_LENS_UPDATE_SCREENSHOTS=1 (copy the README screenshots to docs/screenshots after a clean run).
 # Last line: "N passed, N failed" (CI reads it); exit status non-zero on any failure.
 set -uo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,7 +21,13 @@ T0=$SECONDS
 say() { echo "=== [$((SECONDS - T0))s] $*"; }
 ok() { PASSED=$((PASSED + 1)); echo "ok   $*"; }
 fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
-finish() { echo "=== total $((SECONDS - T0))s; artifacts in $E2E_ARTIFACTS"; echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; exit $?; }
+# SCAP_LENS_UPDATE_SCREENSHOTS=1: after a run with no failure, refresh the README screenshots.
+update_screenshots() {
+  [ "${SCAP_LENS_UPDATE_SCREENSHOTS:-}" = 1 ] && [ "$FAILED" -eq 0 ] || return 0
+  mkdir -p docs/screenshots
+  for n in hover problems peek; do cp "$E2E_ARTIFACTS/readme-$n.png" "docs/screenshots/$n.png" && echo "updated docs/screenshots/$n.png"; done
+}
+finish() { update_screenshots; echo "=== total $((SECONDS - T0))s; artifacts in $E2E_ARTIFACTS"; echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; exit $?; }
 fatal() { fail "$*"; finish; }
 # Adds the counts of a driver's "N passed, N failed" line.
 add_counts() {
@@ -31,8 +38,12 @@ add_counts() {
 home_writes() { ls -d "$HOME/.config/code-server" "$HOME/.local/share/code-server" "$HOME/.config/chromium" 2>/dev/null; }
 HOME_BEFORE="$(home_writes)"
 
-say "package the extension (npm run package)"
-npm run -s package > "$E2E_ARTIFACTS/package.log" 2>&1 || { tail -20 "$E2E_ARTIFACTS/package.log"; fatal "npm run package"; }
+# SCAP_LENS_VSIX=<file>: test that already packaged .vsix instead of running npm run package.
+VSIX="${SCAP_LENS_VSIX:-$REPO/scap-lens.vsix}"
+if [ -z "${SCAP_LENS_VSIX:-}" ]; then
+  say "package the extension (npm run package)"
+  npm run -s package > "$E2E_ARTIFACTS/package.log" 2>&1 || { tail -20 "$E2E_ARTIFACTS/package.log"; fatal "npm run package"; }
+fi
 VERSION="$(node -p 'require("./package.json").version')"
 say "tools"
 bash "$REPO/scripts/tools.sh" || fatal "scripts/tools.sh"
@@ -44,7 +55,7 @@ WS="$RUN_DIR/workspace"
 mkdir -p "$WS"
 cp test/fixtures/seed-epipe.scap.txt "$WS/"
 say "install scap-lens.vsix into a fresh extensions folder"
-if cs_install_vsix "$REPO/scap-lens.vsix" && cs_list_extensions | grep -qx "scap-lens.scap-lens@$VERSION"; then
+if cs_install_vsix "$VSIX" && cs_list_extensions | grep -qx "scap-lens.scap-lens@$VERSION"; then
   ok "the .vsix installs (scap-lens.scap-lens@$VERSION)"
 else
   fatal "the .vsix does not install (see $RUN_DIR/install-extension.log)"

@@ -92,9 +92,10 @@ async function waitForCursorLine(page, line, timeout = 15000) {
     line, { timeout });
 }
 
-/** Scroll the editor so 1-based `line` is in view: Ctrl+G, type the line, Enter. */
+/** Reveal 1-based `line` and put the cursor there: Quick Open in ":line" mode (like Ctrl+G,
+ *  but opened with F1 so no Ctrl keyup can go astray; see the recipe's "stuck Ctrl"). */
 async function goToLine(page, line, timeout = 10000) {
-  await page.keyboard.press('Control+G');
+  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout });
   await input.fill(`:${line}`);
@@ -108,6 +109,26 @@ async function shot(page, name) {
   return file;
 }
 
+/** Screenshot of the union of the boxes of `selectors` (first visible match each), grown by
+ *  `grow` = {top, right, bottom, left} pixels and kept inside the viewport. For README images. */
+async function clipShot(page, name, selectors, grow = {}) {
+  const boxes = [];
+  for (const sel of selectors) {
+    const b = await page.locator(sel).first().boundingBox({ timeout: 5000 }).catch(() => null);
+    if (b) boxes.push(b);
+  }
+  if (!boxes.length) return null;
+  const vp = page.viewportSize();
+  const x0 = Math.max(0, Math.min(...boxes.map((b) => b.x)) - (grow.left || 0));
+  const y0 = Math.max(0, Math.min(...boxes.map((b) => b.y)) - (grow.top || 0));
+  const x1 = Math.min(vp.width, Math.max(...boxes.map((b) => b.x + b.width)) + (grow.right || 0));
+  const y1 = Math.min(vp.height, Math.max(...boxes.map((b) => b.y + b.height)) + (grow.bottom || 0));
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, clip: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } })
+    .catch((e) => log(`screenshot ${name} failed: ${e.message}`));
+  return file;
+}
+
 /** Run a command from the Command Palette by its label. */
 async function runCommand(page, label, timeout = 15000) {
   await page.keyboard.press('F1');
@@ -118,4 +139,4 @@ async function runCommand(page, label, timeout = 15000) {
   await page.keyboard.press('Enter');
 }
 
-module.exports = { installHelpers, launch, workbenchUrl, quickOpen, textBox, cursorStatus, waitForCursorLine, goToLine, shot, runCommand, log, norm, ARTIFACTS };
+module.exports = { installHelpers, launch, workbenchUrl, quickOpen, textBox, cursorStatus, waitForCursorLine, goToLine, shot, clipShot, runCommand, log, norm, ARTIFACTS };

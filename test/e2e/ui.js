@@ -59,6 +59,7 @@ async function check(name, fn) {
 async function fdBox(line) {
   const text = fixtureLines[line - 1];
   const m = /fd=(\d+)\(/.exec(text);
+  if (!(await wb.textBox(page, key(line), m[0]))) await wb.goToLine(page, line);
   const box = await wb.textBox(page, key(line), m[0], 3, m[1].length);
   if (!box) throw new Error(`line ${line} (${key(line)}) is not visible in the editor`);
   return box;
@@ -70,14 +71,15 @@ function problemRows() {
     index: Number(r.getAttribute('data-index')),
     aria: (r.getAttribute('aria-label') || '').replace(/\u00a0/g, ' '),
     text: (r.textContent || '').replace(/\u00a0/g, ' '),
+    code: (r.querySelector('.marker-code')?.textContent || '').trim(),
     level: Number(r.getAttribute('aria-level')),
     expanded: r.getAttribute('aria-expanded'),
   })));
 }
 const rowLine = (r) => Number((/ at line (\d+) and character/.exec(r.aria) || [])[1]);
 
-async function expandProblem(match, what) {
-  const row = page.locator('.markers-panel .monaco-list-row', { hasText: match }).first();
+async function expandProblem(severity, code, what) {
+  const row = page.locator(`.markers-panel .monaco-list-row[aria-label^="${severity}:"]`, { has: page.locator('.marker-code', { hasText: code }) }).first();
   await row.waitFor({ timeout: 10000 });
   if ((await row.getAttribute('aria-expanded')) === 'false') {
     await row.locator('.monaco-tl-twistie').click({ timeout: 5000 });
@@ -132,7 +134,7 @@ async function main() {
     });
 
     await check(`hover over httpd's fd on line ${L.writev699} names the peer (uwsgi, fd 10)`, async () => {
-      const want = (t) => t.includes('uwsgi') && /fd 10\b/.test(t);
+      const want = (t) => t.includes('uwsgi') && /fd 10(?!\d)/.test(t);
       let text = '';
       const deadline = Date.now() + 40000;
       while (!want(text) && Date.now() < deadline) {
@@ -146,6 +148,7 @@ async function main() {
         if (!want(text)) await page.mouse.move(3, 3);
       }
       await wb.shot(page, '03-hover');
+      if (want(text)) await wb.clipShot(page, 'readme-hover', ['.monaco-hover'], { top: 60, left: 300, right: 20, bottom: 80 });
       if (!want(text)) throw new Error(`hover text ${JSON.stringify(text.slice(0, 300))} lacks "uwsgi" and "fd 10"`);
       return JSON.stringify(text.slice(0, 120));
     });
@@ -160,19 +163,20 @@ async function main() {
       const rows = await problemRows();
       await wb.shot(page, '04-problems');
       const markers = rows.filter((r) => /^(Error|Warning|Info):/.test(r.aria));
-      const list = markers.map((r) => `${r.aria.split(':')[0]} L${rowLine(r)} ${r.text.slice(0, 80)}`).join(' || ') || 'none';
-      const err = markers.find((r) => r.aria.startsWith('Error:') && rowLine(r) === L.epipe && /EPIPE/.test(r.aria) && /\bepipe\b/.test(r.text));
-      const warn = markers.find((r) => r.aria.startsWith('Warning:') && rowLine(r) === L.firstUwsgiWriteExit && /unread-write/.test(r.text));
+      const list = markers.map((r) => `${r.aria.split(':')[0]} L${rowLine(r)} code=${r.code} ${r.text.slice(0, 60)}`).join(' || ') || 'none';
+      const err = markers.find((r) => r.aria.startsWith('Error:') && rowLine(r) === L.epipe && /EPIPE/.test(r.aria) && r.code === 'epipe');
+      const warn = markers.find((r) => r.aria.startsWith('Warning:') && rowLine(r) === L.firstUwsgiWriteExit && r.code === 'unread-write');
       if (!err || !warn) throw new Error(`missing ${!err ? 'EPIPE error' : ''}${!err && !warn ? ' and ' : ''}${!warn ? 'unread-write warning' : ''}; problems: ${list}`);
       return `${markers.length} problems`;
     });
 
     await check('expanding a problem shows its related events; clicking one moves the cursor there', async () => {
       if (!problemsOpen) await page.locator('#status\\.problems').click({ timeout: 10000 });
-      const errIndex = await expandProblem('EPIPE', 'EPIPE error');
-      await expandProblem('unread-write', 'unread-write warning').catch((e) => log(e.message));
+      const errIndex = await expandProblem('Error', 'epipe', 'EPIPE error');
+      await expandProblem('Warning', 'unread-write', 'unread-write warning').catch((e) => log(e.message));
       const rows = await problemRows();
       await wb.shot(page, '05-problems-expanded');
+      await wb.clipShot(page, 'readme-problems', ['.part.panel'], { top: 170 });
       const related = [];
       for (const r of rows.filter((x) => x.index > errIndex).sort((a, b) => a.index - b.index)) {
         if (!/ in /.test(r.aria) || /^(Error|Warning|Info):/.test(r.aria)) break;
@@ -190,7 +194,7 @@ async function main() {
       return `${related.length} related; clicked "${target.aria.slice(0, 70)}" -> ${await wb.cursorStatus(page)}`;
     });
 
-    await check(`F12 on httpd's 699-byte writev (line ${L.writev699}) goes to uwsgi's read (line ${L.read699}); Alt+F12 peeks it`, async () => {
+    await check(`F12 on httpd's 699-byte writev (line ${L.writev699}) goes to uwsgi's read (line ${L.read699}); Peek Definition shows it`, async () => {
       const b = await fdBox(L.writev699);
       await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
       await wb.waitForCursorLine(page, L.writev699, 10000);
@@ -204,12 +208,13 @@ async function main() {
       const b2 = await fdBox(L.writev699);
       await page.mouse.click(b2.x + b2.width / 2, b2.y + b2.height / 2);
       await wb.waitForCursorLine(page, L.writev699, 10000);
-      await page.keyboard.press('Alt+F12');
+      await wb.runCommand(page, 'Peek Definition'); // Alt+F12 on Windows/macOS; Ctrl+Shift+F10 on Linux
       await page.locator('.peekview-widget').first().waitFor({ timeout: 15000 })
-        .catch(() => { throw new Error('Alt+F12 opened no peek view'); });
+        .catch(() => { throw new Error('Peek Definition opened no peek view'); });
       await page.waitForFunction((k) => (document.querySelector('.peekview-widget')?.textContent || '').replace(/\u00a0/g, ' ').includes(k),
         key(L.read699), { timeout: 10000 }).catch(() => { throw new Error(`the peek view does not show line ${L.read699}`); });
       await wb.shot(page, '08-peek');
+      await wb.clipShot(page, 'readme-peek', ['.peekview-widget'], { top: 60, bottom: 30 });
       return after;
     });
 
