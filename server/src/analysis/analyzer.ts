@@ -2,8 +2,9 @@
 // Events arrive in dump order; only socket-related syscalls are retained, so memory grows
 // with socket activity, not with the size of the dump.
 
-import type {
-  Analysis, CallRole, Connection, DumpStats, Endpoint, Finding, SocketKind, Syscall, TraceEvent,
+import {
+  type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
+  type SocketKind, type Syscall, type TraceEvent, peerOf,
 } from './model';
 import { newParseCache, newTraceEvent, parseSysdigLine } from './sysdigParser';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
@@ -103,6 +104,8 @@ export class DumpAnalyzer {
   private readonly scratch = newTraceEvent();
   private readonly parseCache = newParseCache();
   private readonly findings: Finding[] = [];
+  /** Lean mode: connections whose findings are reported and whose calls were dropped. */
+  private readonly released = new WeakSet<Connection>();
   private readonly addressCache = new Map<string, SocketAddress & { tag: string }>();
   private readonly retainCalls: boolean;
   private readonly calls: Syscall[] = [];
@@ -277,6 +280,7 @@ export class DumpAnalyzer {
     }
     const res = call.res ?? 0;
     const endpoint = call.endpoint!;
+    if (!this.retainCalls && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
     if (call.role === 'write' && res > 0) {
       call.range = { start: endpoint.bytesWritten, end: endpoint.bytesWritten + res };
       endpoint.bytesWritten += res;
@@ -285,11 +289,26 @@ export class DumpAnalyzer {
       if (res > 0) {
         call.range = { start: endpoint.bytesRead, end: endpoint.bytesRead + res };
         endpoint.bytesRead += res;
-        endpoint.reads.push(call);
+        if (this.retainCalls) endpoint.reads.push(call);
+        else this.forgetConsumed(endpoint, call);
       } else if (res === 0 && call.errno === undefined) {
         endpoint.eof ??= call;
       }
     }
+  }
+
+  /**
+   * Lean mode: findings need only the reader's last read and the writes not yet fully read,
+   * so everything the reader has consumed is dropped as it goes.
+   */
+  private forgetConsumed(reader: Endpoint, read: Syscall): void {
+    reader.reads.length = 0;
+    reader.reads.push(read);
+    const writer = peerOf(reader);
+    if (!writer || writer.writes.length < 64) return;
+    let consumed = 0;
+    while (consumed < writer.writes.length && writer.writes[consumed].range!.end <= reader.bytesRead) consumed++;
+    if (consumed > 0) writer.writes.splice(0, consumed);
   }
 
   /**
@@ -358,9 +377,10 @@ export class DumpAnalyzer {
         id: this.connections.length,
         kind: address.kind,
         datagram: address.kind === 'udp4' || address.kind === 'udp6',
-        key: address.key,
-        tuple: address.tuple,
-        path: address.path,
+        // Interned copies: a connect's tuple is sliced from its line and would pin the input.
+        key: this.intern(address.key),
+        tuple: this.intern(address.tuple),
+        path: address.path === undefined ? undefined : this.intern(address.path),
         endpoints: [],
         calls: [],
       };
@@ -397,14 +417,18 @@ export class DumpAnalyzer {
     }
     if (endpoint.pid === undefined && pid !== undefined) endpoint.pid = pid;
     call.endpoint = endpoint;
-    endpoint.calls.push(call);
-    connection.calls.push(call);
+    // Lean mode keeps no per-call lists: the failures findings need are kept at their exit.
+    if (this.retainCalls) {
+      endpoint.calls.push(call);
+      connection.calls.push(call);
+    }
   }
 
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
-    if (connection.calls.length === 0) return;
+    if (this.released.has(connection)) return;
+    this.released.add(connection);
     this.findings.push(...connectionFindings(connection, this.options));
     connection.calls = [];
     for (const e of connection.endpoints) {
@@ -417,7 +441,7 @@ export class DumpAnalyzer {
   finish(): Analysis {
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
-      if (connection.calls.length > 0) this.findings.push(...connectionFindings(connection, this.options));
+      if (!this.released.has(connection)) this.findings.push(...connectionFindings(connection, this.options));
     }
     return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings) };
   }

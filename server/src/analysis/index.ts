@@ -20,7 +20,7 @@ export { elapsedBetween, streamsAligned } from './findings';
 export async function analyzeFile(path: string, options: FindingOptions = {}): Promise<Analysis> {
   const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
   const splitter = new LineSplitter(analyzer);
-  const stream = createReadStream(path, { encoding: 'latin1', highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { encoding: 'latin1', highWaterMark: 1 << 18 });
   for await (const chunk of stream) splitter.push(chunk as string);
   splitter.end();
   return analyzer.finish();
