@@ -140,13 +140,12 @@ describe('language server over stdio', () => {
     assert.equal(targets.length, 1);
   });
 
-  it('the converted httpd/uWSGI capture: 62 unread-write warnings, 0 errors, first diagnostics within a second', async () => {
-    const started = process.hrtime.bigint();
+  // How fast the first diagnostics come is measured by `npm run bench`, not asserted here.
+  it('the converted httpd/uWSGI capture: 62 unread-write warnings, 0 errors', async () => {
     const opened = await session.open(fixture('revert-httpd-POST-single.scap.txt'));
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const diagnostics = opened.diagnostics.diagnostics;
     assert.equal(diagnostics.filter((d) => d.code === 'unread-write').length, 62);
     assert.equal(diagnostics.filter((d) => d.severity === 1).length, 0);
-    assert.ok(ms < 1000, `first diagnostics after ${ms} ms`);
+    assert.ok(diagnostics.every((d) => d.code === 'unread-write' && /^8 bytes written here were never read: uwsgi/.test(d.message as string)));
   });
 });

@@ -247,7 +247,7 @@ export class DumpAnalyzer {
     }
     call.exitNum = event.num;
     call.exitLine = event.line;
-    call.exitTime = event.time;
+    if (event.errno !== undefined && !Number.isNaN(event.time)) call.exitTime = event.time;
     call.res = event.res;
     call.errno = event.errno === undefined ? undefined : this.intern(event.errno);
     call.resCol = event.resCol;
@@ -336,12 +336,17 @@ export class DumpAnalyzer {
       enterLine: -1,
       exitNum: -1,
       exitLine: -1,
-      enterTime: event.exit ? NaN : event.time,
-      exitTime: NaN,
+      // Every field is set here, even if undefined: V8 then gives all calls one compact shape.
+      res: undefined,
+      errno: undefined,
+      size: undefined,
       fdCol: event.exit ? -1 : event.fdCol,
       resCol: -1,
       typeCol: event.typeCol,
+      endpoint: undefined,
+      range: undefined,
     };
+    if ((role === 'close' || role === 'shutdown') && !event.exit && !Number.isNaN(event.time)) call.enterTime = event.time;
     if (this.retainCalls) this.calls.push(call);
     return call;
   }

@@ -163,8 +163,9 @@ function finding(code: Finding['code'], severity: Finding['severity'], call: Sys
 
 /** How long before `later` the call `earlier` happened, as text (`89 µs`), when the times allow it. */
 export function elapsedBetween(earlier: Syscall, later: Syscall): string | undefined {
-  const from = Number.isNaN(earlier.enterTime) ? earlier.exitTime : earlier.enterTime;
-  const to = Number.isNaN(later.exitTime) ? later.enterTime : later.exitTime;
+  const from = earlier.enterTime ?? earlier.exitTime;
+  const to = later.exitTime ?? later.enterTime;
+  if (from === undefined || to === undefined) return undefined;
   const ns = to - from;
   // NaN (unknown times) fails both tests; a negative gap means -t d/D deltas or midnight.
   if (!(ns >= 0 && ns < 86400e9)) return undefined;

@@ -64,21 +64,22 @@ export interface Syscall {
   exitNum: number;
   exitLine: number;
   /**
-   * When the call started and returned, in ns modulo one day (NaN when unknown). Numbers, not
-   * the printed text: a substring would keep the whole input chunk alive in a streamed dump.
+   * When a close or shutdown started, and when a failed call returned, in ns modulo one day.
+   * Only those are kept: they are what a finding's "how long before" needs, and a number per
+   * call for every call would cost a boxed double each.
    */
-  enterTime: number;
-  exitTime: number;
-  res?: number;
-  errno?: string;
-  size?: number;
+  enterTime?: number;
+  exitTime?: number;
+  res: number | undefined;
+  errno: string | undefined;
+  size: number | undefined;
   /** Column of the fd on the enter line and of `res=`'s value on the exit line (-1 if absent). */
   fdCol: number;
   resCol: number;
   typeCol: number;
-  endpoint?: Endpoint;
+  endpoint: Endpoint | undefined;
   /** For successful reads and writes: the bytes this call moved, as offsets in its direction. */
-  range?: ByteRange;
+  range: ByteRange | undefined;
 }
 
 /** One end of a connection: a process and the fd it holds (threads of one process share it). */
