@@ -81,9 +81,13 @@ const rowLine = (r) => Number((/ at line (\d+) and character/.exec(r.aria) || []
 async function expandProblem(severity, code, what) {
   const row = page.locator(`.markers-panel .monaco-list-row[aria-label^="${severity}:"]`, { has: page.locator('.marker-code', { hasText: code }) }).first();
   await row.waitFor({ timeout: 10000 });
-  if ((await row.getAttribute('aria-expanded')) === 'false') {
-    await row.locator('.monaco-tl-twistie').click({ timeout: 5000 });
+  const twistie = row.locator('.monaco-tl-twistie');
+  // VS Code shows related events expanded; collapse first so the expansion itself is exercised.
+  if ((await row.getAttribute('aria-expanded')) === 'true') {
+    await twistie.click({ timeout: 5000 });
+    await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'false', await row.elementHandle(), { timeout: 5000 });
   }
+  await twistie.click({ timeout: 5000 });
   const index = Number(await row.getAttribute('data-index'));
   // Related entries are the rows right below it, one level deeper, labelled "... in <file>".
   await page.waitForFunction((i) => {
