@@ -23,8 +23,8 @@ function lastLine(call: Syscall): number {
 
 function endpointSymbol(index: DumpIndex, endpoint: Endpoint, findings: Map<number, string[]>): DocumentSymbol {
   const peer = peerOf(endpoint);
-  const first = endpoint.calls[0];
-  const last = endpoint.calls[endpoint.calls.length - 1];
+  const first = endpoint.firstCall!;
+  const last = endpoint.lastCall!;
   const start = lineRange(index, firstLine(first));
   const end = lineRange(index, lastLine(last));
   const detail = [
@@ -56,7 +56,7 @@ export function provideDocumentSymbols(index: DumpIndex): DocumentSymbol[] {
   let total = 0;
   for (const connection of index.analysis.connections) {
     for (const endpoint of connection.endpoints) {
-      if (endpoint.calls.length === 0) continue;
+      if (endpoint.firstCall === undefined) continue;
       total++;
       if (listed >= MAX_CONNECTIONS) continue;
       listed++;

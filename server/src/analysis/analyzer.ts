@@ -406,7 +406,13 @@ export class DumpAnalyzer {
         tids: [call.tid],
         fd: call.fd,
         role: 'unknown',
-        calls: [],
+        opened: undefined,
+        closed: undefined,
+        shutdown: undefined,
+        eof: undefined,
+        firstCall: undefined,
+        lastCall: undefined,
+        callCount: 0,
         writes: [],
         reads: [],
         bytesWritten: 0,
@@ -423,10 +429,10 @@ export class DumpAnalyzer {
     if (endpoint.pid === undefined && pid !== undefined) endpoint.pid = pid;
     call.endpoint = endpoint;
     // Lean mode keeps no per-call lists: the failures findings need are kept at their exit.
-    if (this.retainCalls) {
-      endpoint.calls.push(call);
-      connection.calls.push(call);
-    }
+    endpoint.firstCall ??= call;
+    endpoint.lastCall = call;
+    endpoint.callCount++;
+    if (this.retainCalls) connection.calls.push(call);
   }
 
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
@@ -437,7 +443,8 @@ export class DumpAnalyzer {
     this.findings.push(...connectionFindings(connection, this.options));
     connection.calls = [];
     for (const e of connection.endpoints) {
-      e.calls = [];
+      e.firstCall = undefined;
+      e.lastCall = undefined;
       e.writes = [];
       e.reads = [];
     }

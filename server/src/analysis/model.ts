@@ -96,8 +96,13 @@ export interface Endpoint {
   opened?: Syscall;
   closed?: Syscall;
   shutdown?: Syscall;
-  /** Every syscall on this end, in dump order. */
-  calls: Syscall[];
+  /**
+   * The first and last syscall on this end and how many there are; the calls themselves are
+   * in the connection's list (one list per connection keeps the index small).
+   */
+  firstCall: Syscall | undefined;
+  lastCall: Syscall | undefined;
+  callCount: number;
   /** Successful writes and reads with their byte ranges, in offset order. */
   writes: Syscall[];
   reads: Syscall[];
