@@ -8,6 +8,7 @@ import {
   elapsedBetween, peerOf, peersOf, primaryLine, primaryNum, streamsAligned, threadLabel,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
+import { parseSysdigLine } from './analysis/sysdigParser';
 import { lineLink, lineText, tokenRange } from './convert';
 import type { DumpIndex } from './dumpStore';
 
@@ -132,6 +133,16 @@ export function provideHover(index: DumpIndex, position: Position): Hover | unde
   }
   if (call?.endpoint) sections.push(socketSummary(index, call));
   else if (call?.errno !== undefined && sections.length === 0) sections.push(errnoSection(index, call));
+  else if (!call) {
+    // Lines the model does not keep (files, pipes, failed opens) still deserve an errno
+    // explanation: read it from the line itself.
+    const event = parseSysdigLine(text, position.line, undefined, undefined, true);
+    if (event?.errno !== undefined && event.res !== undefined && event.resCol >= 0 && position.character >= event.resCol - 4) {
+      sections.push(`**${event.errno}** (${event.res}): ${errnoMeaning(event.errno, event.type)}`);
+    } else if (event?.errno !== undefined && event.fdCol >= 0 && event.fd !== undefined && event.fd < 0 && position.character >= event.fdCol - 3) {
+      sections.push(`**${event.errno}** (${event.fd}): ${errnoMeaning(event.errno, event.type)}`);
+    }
+  }
   if (sections.length === 0) return undefined;
   return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') } };
 }

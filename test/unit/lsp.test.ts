@@ -80,6 +80,18 @@ describe('language server over stdio', () => {
     assert.match(text, /Here: uwsgi \(20882\) closed its end at \[event 89188\]/);
   });
 
+  it('hover explains an errno on lines the model does not keep, and on a failed connect', async () => {
+    const file = fixture('instruqt-tar-dbus.scap.txt');
+    const lines = readFileSync(file, 'latin1').split('\n');
+    const { uri } = await session.open(file);
+    const access = lines.findIndex((l) => l.includes('< access res=-2(ENOENT)'));
+    const onAccess = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: access, character: lines[access].indexOf('ENOENT') } });
+    assert.match((onAccess!.contents as MarkupContent).value, /^\*\*ENOENT\*\* \(-2\): `access`: no such file or directory/);
+    const connect = lines.findIndex((l) => l.includes('< connect res=-2(ENOENT)'));
+    const onConnect = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: connect, character: lines[connect].indexOf('ENOENT') } });
+    assert.match((onConnect!.contents as MarkupContent).value, /nothing is listening there/);
+  });
+
   it('go to peer: the 699-byte writev lands on the 699-byte read, and back', async () => {
     for (const from of ['89021 ', '89030 ']) {
       const targets = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf(from), character: 5 } }) as Location[];

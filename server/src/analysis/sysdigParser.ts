@@ -112,8 +112,10 @@ export function newTraceEvent(): TraceEvent {
  *   `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........ `
  *   `1405 21:35:33.350505660 0 container:9dbcbd0c435f (-1) > container json={...}`
  *   `53 19:44:31.719834330 0 nginx (15259.15259) < epoll_wait res=1 ` (terminal form, colours stripped)
+ * Only the syscalls the connection model needs get their whole parameter list read, unless
+ * `allParams` asks for it (a hover on any line).
  */
-export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, cache?: ParseCache): TraceEvent | undefined {
+export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, cache?: ParseCache, allParams = false): TraceEvent | undefined {
   let text = raw;
   let columns: number[] | undefined;
   if (raw.indexOf('\x1b') >= 0) ({ text, columns } = stripAnsi(raw));
@@ -207,7 +209,7 @@ export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, ca
   event.typeCol = typeCol;
   const infoStart = typeEnd + 1;
   if (infoStart < text.length) {
-    if (FULL_PARAM_TYPES.has(type)) readParams(text, infoStart, event);
+    if (allParams || FULL_PARAM_TYPES.has(type)) readParams(text, infoStart, event);
     else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
   }
   if (columns) {
