@@ -6,7 +6,7 @@
 //
 // Builds nothing: `npm run bench` runs scripts/build.mjs first. Every measured step runs
 // in a fresh child process, so each peak RSS belongs to that step alone.
-//   a. floor   scripts/bench/floor.mjs FILE (start node, read the file, split lines)
+//   a. floor   scripts/bench/floor.mjs FILE (start node, stream the file, cut lines)
 //   b. CLI     node server/out/cli.js check --json FILE
 //   c. server  node server/out/server.js --stdio, driven over LSP: first diagnostics of
 //              the generated dump, RSS after indexing, then hover/definition latency on
@@ -469,7 +469,7 @@ async function run() {
   row('dump size', `${fmt(sizeMb, 1)} MB`);
   if (floor.error) row('floor time', na(floor.error));
   else {
-    row('floor time (read + split lines)', `${fmt(floor.seconds, 3)} s (CPU ${fmt(floor.cpuSeconds, 3)} s)`);
+    row('floor time (read + cut lines)', `${fmt(floor.seconds, 3)} s (CPU ${fmt(floor.cpuSeconds, 3)} s)`);
     row('floor peak RSS', `${fmt(floor.peakRss / MB, 0)} MB (${fmt(floor.peakRss / fileBytes)}x file)`);
   }
   if (cli.error) row('CLI check --json', na(cli.error));
