@@ -97,6 +97,7 @@ export class DumpStore {
       : undefined;
     progress?.begin('Scap Lens: indexing dump', 0, `${(text.length / 1e6).toFixed(1)} MB`, false);
     let analysis: Analysis | undefined;
+    const started = performance.now();
     try {
       analysis = await analyzeTextAsync(text, { unreadWrite: this.settings().unreadWrite }, {
         isCancelled: cancelled,
@@ -116,7 +117,11 @@ export class DumpStore {
       resolve?.(undefined);
       return;
     }
+    const analysed = performance.now();
     const index = new DumpIndex(document, analysis, buildLineIndex(analysis, document.lineCount));
+    const { stats } = analysis;
+    this.connection.console.info(`Scap Lens: ${document.uri}: ${stats.events} events, ${analysis.connections.length} connections, `
+      + `${analysis.findings.length} findings, ${stats.unparsedLines} unparsed lines; analysed in ${Math.round(analysed - started)} ms, indexed in ${Math.round(performance.now() - analysed)} ms`);
     entry.current = index;
     const resolve = entry.resolvePending;
     entry.resolvePending = undefined;
