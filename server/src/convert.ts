@@ -2,17 +2,17 @@
 // locations. Everything else in the server speaks the analysis's terms.
 
 import { Location, Range } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { type Syscall } from './analysis';
 
-export function lineText(document: TextDocument, line: number): string {
-  const text = document.getText(Range.create(line, 0, line + 1, 0));
-  return text.replace(/\r?\n$/, '');
+/** A dump's lines by number (the DumpIndex, which keeps line starts of its own). */
+export interface LineSource {
+  readonly uri: string;
+  lineText(line: number): string;
 }
 
 /** The range of the space-delimited token starting at `column` on `line` (`-32(EPIPE)`, `699`, `26(<u>...)`). */
-export function tokenRange(document: TextDocument, line: number, column: number): Range {
-  const text = lineText(document, line);
+export function tokenRange(lines: LineSource, line: number, column: number): Range {
+  const text = lines.lineText(line);
   if (column < 0 || column >= text.length) return Range.create(line, 0, line, text.length);
   let end = column;
   // An fd token runs to its closing parenthesis, which may be after a space (`<u>A->B /path)`).
@@ -29,19 +29,24 @@ export function tokenRange(document: TextDocument, line: number, column: number)
  * Where a syscall is shown: its result on the exit line (`res=699`), else its fd on the
  * enter line. A close or shutdown is shown at its enter line, where it takes effect.
  */
-export function callRange(document: TextDocument, call: Syscall): Range {
+export function callRange(lines: LineSource, call: Syscall): Range {
   const atEnter = call.role === 'close' || call.role === 'shutdown' || call.exitLine < 0;
   if (atEnter && call.enterLine >= 0) {
-    return tokenRange(document, call.enterLine, call.fdCol >= 0 ? call.fdCol : call.typeCol);
+    return tokenRange(lines, call.enterLine, call.fdCol >= 0 ? call.fdCol : call.typeCol);
   }
-  return tokenRange(document, call.exitLine, call.resCol >= 0 ? call.resCol : call.typeCol);
+  return tokenRange(lines, call.exitLine, call.resCol >= 0 ? call.resCol : call.typeCol);
 }
 
-export function callLocation(document: TextDocument, call: Syscall): Location {
-  return Location.create(document.uri, callRange(document, call));
+export function callLocation(lines: LineSource, call: Syscall): Location {
+  return Location.create(lines.uri, callRange(lines, call));
+}
+
+/** The whole of a line, for highlights and symbols. */
+export function lineRange(lines: LineSource, line: number): Range {
+  return Range.create(line, 0, line, lines.lineText(line).length);
 }
 
 /** A link that opens the document at a 1-based line, for markdown in hovers. */
-export function lineLink(document: TextDocument, line: number, label: string): string {
-  return `[${label}](${document.uri}#L${line + 1})`;
+export function lineLink(lines: LineSource, line: number, label: string): string {
+  return `[${label}](${lines.uri}#L${line + 1})`;
 }

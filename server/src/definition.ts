@@ -10,5 +10,5 @@ import type { DumpIndex } from './dumpStore';
 export function provideDefinition(index: DumpIndex, position: Position): Location[] {
   const call = index.callAt(position.line);
   if (!call) return [];
-  return peersOf(call).map((peer) => callLocation(index.document, peer));
+  return peersOf(call).map((peer) => callLocation(index, peer));
 }

@@ -3,9 +3,9 @@
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Range } from 'vscode-languageserver';
+import { type Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
 import type { Finding, Severity } from './analysis';
-import { callLocation, callRange, lineText, tokenRange } from './convert';
+import { callLocation, callRange, lineRange, tokenRange } from './convert';
 import type { DumpIndex } from './dumpStore';
 
 export const SOURCE = 'scap-lens';
@@ -23,18 +23,17 @@ function explanationHref(code: string): string {
 }
 
 function toDiagnostic(index: DumpIndex, finding: Finding): Diagnostic {
-  const document = index.document;
   return {
-    range: callRange(document, finding.call),
+    range: callRange(index, finding.call),
     severity: SEVERITY[finding.severity],
     code: finding.code,
     codeDescription: { href: explanationHref(finding.code) },
     source: SOURCE,
     message: finding.message,
     relatedInformation: finding.related.map((related) => {
-      const location = callLocation(document, related.call);
+      const location = callLocation(index, related.call);
       // Related events are placed on the line the analysis chose (a close's enter line).
-      if (location.range.start.line !== related.line) location.range = tokenRange(document, related.line, related.call.typeCol);
+      if (location.range.start.line !== related.line) location.range = tokenRange(index, related.line, related.call.typeCol);
       return DiagnosticRelatedInformation.create(location, related.message);
     }),
   };
@@ -46,7 +45,7 @@ export function provideDiagnostics(index: DumpIndex): Diagnostic[] {
   // A file that is not (only) sysdig output deserves one sentence, not silence.
   if (stats.events === 0 && stats.lines > 0) {
     diagnostics.push({
-      range: Range.create(0, 0, 0, lineText(index.document, 0).length),
+      range: lineRange(index, 0),
       severity: DiagnosticSeverity.Information,
       code: 'not-a-dump',
       source: SOURCE,
@@ -55,7 +54,7 @@ export function provideDiagnostics(index: DumpIndex): Diagnostic[] {
   } else if (stats.unparsedLines > 0) {
     const first = stats.unparsedSamples[0];
     diagnostics.push({
-      range: Range.create(first.line, 0, first.line, lineText(index.document, first.line).length),
+      range: lineRange(index, first.line),
       severity: DiagnosticSeverity.Information,
       code: 'unparsed-lines',
       source: SOURCE,

@@ -4,14 +4,10 @@
 
 import { type DocumentSymbol, Range, SymbolKind } from 'vscode-languageserver';
 import { type Endpoint, type Syscall, peerOf, threadLabel } from './analysis';
-import { lineText } from './convert';
+import { lineRange } from './convert';
 import type { DumpIndex } from './dumpStore';
 
 export const MAX_CONNECTIONS = 3000;
-
-function lineRange(index: DumpIndex, line: number): Range {
-  return Range.create(line, 0, line, lineText(index.document, line).length);
-}
 
 function firstLine(call: Syscall): number {
   return call.enterLine >= 0 ? call.enterLine : call.exitLine;
@@ -81,7 +77,7 @@ export function provideDocumentSymbols(index: DumpIndex): DocumentSymbol[] {
       name: group.name,
       detail: `${tids.length === 1 ? 'thread' : 'threads'} ${tids.slice(0, 5).join(', ')}${tids.length > 5 ? ', …' : ''} · ${group.children.length} connection${group.children.length === 1 ? '' : 's'}`,
       kind: SymbolKind.Module,
-      range: Range.create(first, 0, last, lineText(index.document, last).length),
+      range: Range.create(first, 0, last, index.lineText(last).length),
       selectionRange: lineRange(index, first),
       children: group.children,
     });

@@ -5,6 +5,7 @@
 import type { Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { type Analysis, type Syscall, analyzeTextAsync, buildLineIndex } from './analysis';
+import type { LineSource } from './convert';
 
 export interface Settings {
   unreadWrite: boolean;
@@ -13,18 +14,48 @@ export interface Settings {
 
 export const defaultSettings: Settings = { unreadWrite: true, inlayHints: true };
 
-/** A finished analysis of one version of a document, with its line → syscall index. */
-export class DumpIndex {
-  constructor(
-    readonly document: TextDocument,
-    readonly analysis: Analysis,
-    private readonly lineIndex: Int32Array,
-  ) {}
+/**
+ * A finished analysis of one version of a document, with its line → syscall index and its
+ * own table of line starts: a Uint32Array is half the size of the offsets TextDocument would
+ * build on first use, and computing it is one indexOf pass.
+ */
+export class DumpIndex implements LineSource {
+  readonly uri: string;
+  readonly lineCount: number;
+  private readonly text: string;
+  private readonly lineStarts: Uint32Array;
+  private readonly lineIndex: Int32Array;
+
+  constructor(readonly document: TextDocument, readonly analysis: Analysis) {
+    this.uri = document.uri;
+    this.text = document.getText();
+    this.lineStarts = lineStarts(this.text);
+    this.lineCount = this.lineStarts.length;
+    this.lineIndex = buildLineIndex(analysis, this.lineCount);
+  }
 
   callAt(line: number): Syscall | undefined {
     const id = line >= 0 && line < this.lineIndex.length ? this.lineIndex[line] : -1;
     return id >= 0 ? this.analysis.calls[id] : undefined;
   }
+
+  /** The text of a line without its line break (empty past the end). */
+  lineText(line: number): string {
+    if (line < 0 || line >= this.lineCount) return '';
+    const start = this.lineStarts[line];
+    let end = line + 1 < this.lineCount ? this.lineStarts[line + 1] - 1 : this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return this.text.slice(start, end);
+  }
+}
+
+function lineStarts(text: string): Uint32Array {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Uint32Array(count);
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
+  return starts;
 }
 
 interface Entry {
@@ -118,7 +149,7 @@ export class DumpStore {
       return;
     }
     const analysed = performance.now();
-    const index = new DumpIndex(document, analysis, buildLineIndex(analysis, document.lineCount));
+    const index = new DumpIndex(document, analysis);
     const { stats } = analysis;
     this.connection.console.info(`Scap Lens: ${document.uri}: ${stats.events} events, ${analysis.connections.length} connections, `
       + `${analysis.findings.length} findings, ${stats.unparsedLines} unparsed lines; analysed in ${Math.round(analysed - started)} ms, indexed in ${Math.round(performance.now() - analysed)} ms`);

@@ -9,7 +9,7 @@ import {
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
 import { parseSysdigLine } from './analysis/sysdigParser';
-import { lineLink, lineText, tokenRange } from './convert';
+import { lineLink, tokenRange } from './convert';
 import type { DumpIndex } from './dumpStore';
 
 const MAX_LISTED = 5;
@@ -17,7 +17,7 @@ const MAX_LISTED = 5;
 function eventLink(index: DumpIndex, call: Syscall, atEnter = false): string {
   const line = atEnter && call.enterLine >= 0 ? call.enterLine : primaryLine(call);
   const num = atEnter && call.enterNum >= 0 ? call.enterNum : primaryNum(call);
-  return lineLink(index.document, line, `event ${num}`);
+  return lineLink(index, line, `event ${num}`);
 }
 
 function endLabel(endpoint: Endpoint): string {
@@ -120,10 +120,10 @@ function reuseSection(index: DumpIndex, address: string, current: Connection | u
 
 export function provideHover(index: DumpIndex, position: Position): Hover | undefined {
   const call = index.callAt(position.line);
-  const text = lineText(index.document, position.line);
+  const text = index.lineText(position.line);
   const sections: string[] = [];
   if (call?.errno !== undefined && call.exitLine === position.line && call.resCol >= 0) {
-    const range = tokenRange(index.document, position.line, call.resCol);
+    const range = tokenRange(index, position.line, call.resCol);
     if (position.character >= call.resCol - 4 && position.character <= range.end.character) sections.push(errnoSection(index, call));
   }
   const address = addressAt(text, position.character);

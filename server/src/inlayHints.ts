@@ -3,21 +3,20 @@
 
 import { type InlayHint, InlayHintKind, type Range } from 'vscode-languageserver';
 import { peersOf, primaryNum } from './analysis';
-import { lineText } from './convert';
 import type { DumpIndex } from './dumpStore';
 
 const MAX_HINTS = 2000;
 
 export function provideInlayHints(index: DumpIndex, range: Range): InlayHint[] {
   const hints: InlayHint[] = [];
-  const last = Math.min(range.end.line, index.document.lineCount - 1);
+  const last = Math.min(range.end.line, index.lineCount - 1);
   for (let line = range.start.line; line <= last && hints.length < MAX_HINTS; line++) {
     const call = index.callAt(line);
     if (!call?.range || call.exitLine !== line) continue;
     const peers = peersOf(call);
     const arrow = call.role === 'write' ? '→' : '←';
     const target = peers.length === 0 ? '' : ` ${arrow} #${primaryNum(peers[0])}${peers.length > 1 ? ` +${peers.length - 1}` : ''}`;
-    const text = lineText(index.document, line);
+    const text = index.lineText(line);
     // After `res=N`, before `data=`: the byte count and its place in the stream read together.
     let character = call.resCol;
     while (character < text.length && text.charCodeAt(character) !== 32) character++;

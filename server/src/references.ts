@@ -1,8 +1,8 @@
 // References and document highlights: every event of the connection under the cursor.
 
-import { type DocumentHighlight, DocumentHighlightKind, type Location, type Position, Range } from 'vscode-languageserver';
+import { type DocumentHighlight, DocumentHighlightKind, type Location, type Position } from 'vscode-languageserver';
 import type { Syscall } from './analysis';
-import { callLocation, lineText } from './convert';
+import { callLocation, lineRange } from './convert';
 import type { DumpIndex } from './dumpStore';
 
 /** Large connections (a long-lived keep-alive socket) are capped; the first events matter most. */
@@ -16,7 +16,7 @@ function connectionCalls(index: DumpIndex, position: Position): Syscall[] {
 export function provideReferences(index: DumpIndex, position: Position, includeDeclaration: boolean): Location[] {
   const calls = connectionCalls(index, position);
   const here = index.callAt(position.line);
-  return calls.filter((c) => includeDeclaration || c !== here).map((c) => callLocation(index.document, c));
+  return calls.filter((c) => includeDeclaration || c !== here).map((c) => callLocation(index, c));
 }
 
 export function provideDocumentHighlights(index: DumpIndex, position: Position): DocumentHighlight[] {
@@ -24,7 +24,7 @@ export function provideDocumentHighlights(index: DumpIndex, position: Position):
   for (const call of connectionCalls(index, position)) {
     const kind = call.role === 'write' ? DocumentHighlightKind.Write : call.role === 'read' ? DocumentHighlightKind.Read : DocumentHighlightKind.Text;
     for (const line of [call.enterLine, call.exitLine]) {
-      if (line >= 0) highlights.push({ range: Range.create(line, 0, line, lineText(index.document, line).length), kind });
+      if (line >= 0) highlights.push({ range: lineRange(index, line), kind });
     }
   }
   return highlights;
