@@ -70,7 +70,7 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   lines.push(describeConnection(connection));
   lines.push('');
   const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${e.process} at ${eventLink(index, e.opened!)}`);
-  const closed = connection.endpoints.filter((e) => e.closed).map((e) => `${e.process} at ${eventLink(index, e.closed!, true)}`);
+  const closed = connection.endpoints.filter((e) => e.closed).sort((x, y) => x.closed!.id - y.closed!.id).map((e) => `${e.process} at ${eventLink(index, e.closed!, true)}`);
   const items: string[] = [];
   items.push(`opened: ${opened.length > 0 ? opened.join(' · ') : 'before the capture started'}`);
   items.push(`closed: ${closed.length > 0 ? closed.join(' · ') : 'not in the capture'}`);

@@ -2,7 +2,7 @@
 
 import { type DocumentHighlight, DocumentHighlightKind, type Location, type Position } from 'vscode-languageserver';
 import type { Syscall } from './analysis';
-import { callLocation, lineRange } from './convert';
+import { callLocation, tokenRange } from './convert';
 import type { DumpIndex } from './dumpStore';
 
 /** Large connections (a long-lived keep-alive socket) are capped; the first events matter most. */
@@ -23,9 +23,10 @@ export function provideDocumentHighlights(index: DumpIndex, position: Position):
   const highlights: DocumentHighlight[] = [];
   for (const call of connectionCalls(index, position)) {
     const kind = call.role === 'write' ? DocumentHighlightKind.Write : call.role === 'read' ? DocumentHighlightKind.Read : DocumentHighlightKind.Text;
-    for (const line of [call.enterLine, call.exitLine]) {
-      if (line >= 0) highlights.push({ range: lineRange(index, line), kind });
-    }
+    // The fd on the enter line and the result on the exit line: whole lines would paint a
+    // dump that is one long connection entirely.
+    if (call.enterLine >= 0) highlights.push({ range: tokenRange(index, call.enterLine, call.fdCol >= 0 ? call.fdCol : call.typeCol), kind });
+    if (call.exitLine >= 0) highlights.push({ range: tokenRange(index, call.exitLine, call.resCol >= 0 ? call.resCol : call.typeCol), kind });
   }
   return highlights;
 }

@@ -113,6 +113,12 @@ describe('language server over stdio', () => {
     assert.equal(refs.length, 18);
     const highlights = await session.connection.sendRequest(DocumentHighlightRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf('89021 '), character: 5 } });
     assert.equal(highlights!.length, 36);
+    // Highlights mark the fd on enter lines and the result on exit lines, not whole lines.
+    const enter = highlights!.find((h) => h.range.start.line === lineOf('89021 '))!;
+    assert.equal(seedLines[lineOf('89021 ')].slice(enter.range.start.character, enter.range.end.character), '26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s)');
+    const exit = highlights!.find((h) => h.range.start.line === lineOf('89030 '))!;
+    assert.equal(seedLines[lineOf('89030 ')].slice(exit.range.start.character, exit.range.end.character), '699');
+    assert.equal(exit.kind, 3);
   });
 
   it('outline: processes with their connection and findings', async () => {
