@@ -49,6 +49,10 @@ export class DumpIndex implements LineSource {
   }
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function lineStarts(text: string): Uint32Array {
   let count = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
@@ -148,6 +152,9 @@ export class DumpStore {
       resolve?.(undefined);
       return;
     }
+    // Indexing lines (~30 ms on 50 MB) and publishing come in their own turns of the event loop.
+    await yieldToEventLoop();
+    if (cancelled()) return;
     const analysed = performance.now();
     const index = new DumpIndex(document, analysis);
     const { stats } = analysis;
@@ -157,6 +164,7 @@ export class DumpStore {
     const resolve = entry.resolvePending;
     entry.resolvePending = undefined;
     resolve?.(index);
-    this.onAnalysed(index);
+    await yieldToEventLoop();
+    if (!cancelled()) this.onAnalysed(index);
   }
 }

@@ -489,8 +489,8 @@ export function analyzeText(text: string, options: FindingOptions = {}): Analysi
 }
 
 export interface AsyncAnalysisHooks {
-  /** Lines between two yields to the event loop; ~10 000 keeps each slice near 10–40 ms. */
-  sliceLines?: number;
+  /** How long one slice may hold the event loop, in ms (default 20). */
+  sliceMs?: number;
   onProgress?: (fraction: number) => void;
   /** Checked between slices: an edit or a closed document makes the work pointless. */
   isCancelled?: () => boolean;
@@ -499,22 +499,26 @@ export interface AsyncAnalysisHooks {
 /**
  * The same analysis as analyzeText, in slices that yield to the event loop, so that a server
  * stays responsive (progress, cancellation, other requests) while a large dump is indexed.
+ * Slices are cut by time, not by a line count, so a loaded machine still gets short slices.
  * Resolves to undefined when cancelled.
  */
 export async function analyzeTextAsync(text: string, options: FindingOptions = {}, hooks: AsyncAnalysisHooks = {}): Promise<Analysis | undefined> {
   const analyzer = new DumpAnalyzer(options);
-  const slice = hooks.sliceLines ?? 10000;
+  const sliceMs = hooks.sliceMs ?? 20;
   let start = 0;
   let line = 0;
   const length = text.length;
   while (start < length) {
-    const stop = line + slice;
-    while (start < length && line < stop) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = length;
-      analyzer.addLine(text.slice(start, end), line++);
-      start = end + 1;
-    }
+    const sliceStart = performance.now();
+    do {
+      // The clock is read every 512 lines: often enough, and cheap next to the parsing.
+      for (let n = 0; n < 512 && start < length; n++) {
+        let end = text.indexOf('\n', start);
+        if (end < 0) end = length;
+        analyzer.addLine(text.slice(start, end), line++);
+        start = end + 1;
+      }
+    } while (start < length && performance.now() - sliceStart < sliceMs);
     if (start < length) {
       hooks.onProgress?.(start / length);
       await new Promise<void>((resolve) => setImmediate(resolve));
