@@ -8,7 +8,7 @@ import {
   elapsedBetween, peerOf, peersOf, primaryLine, primaryNum, streamsAligned, threadLabel,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
-import { parseSysdigLine } from './analysis/sysdigParser';
+import { eventSpans, parseSysdigLine } from './analysis/sysdigParser';
 import { lineLink, tokenRange } from './convert';
 import type { DumpIndex } from './dumpStore';
 
@@ -96,6 +96,29 @@ function errnoSection(index: DumpIndex, call: Syscall): string {
   return text;
 }
 
+/**
+ * On `data=` and `size=`: what the numbers mean. sysdig prints at most 80 characters of a
+ * payload, and `size=` is the buffer asked for; the bytes moved are in `res=`.
+ */
+function payloadSection(index: DumpIndex, call: Syscall, text: string, position: Position): string | undefined {
+  const spans = eventSpans(text);
+  const inside = (name: string) => {
+    const span = spans?.params.get(name);
+    return span !== undefined && position.character >= span.start - name.length - 1 && position.character <= span.end;
+  };
+  const moved = call.res !== undefined && call.res >= 0 ? `**${call.res} bytes**` : undefined;
+  const where = call.range ? ` (bytes ${call.range.start}–${call.range.end} of this direction)` : '';
+  if (inside('data')) {
+    return `\`data=\` shows at most 80 characters of the payload, non-printable bytes as \`.\`: it is not the byte count.`
+      + (moved ? ` This ${call.type} moved ${moved}${where}, as its \`res=\` says.` : '');
+  }
+  if (inside('size') && call.size !== undefined) {
+    const exit = call.exitLine >= 0 ? ` (${lineLink(index, call.exitLine, `event ${call.exitNum}`)})` : '';
+    return `\`size=${call.size}\` is the buffer size asked for.` + (moved ? ` The call returned ${moved}${exit}${where}.` : '');
+  }
+  return undefined;
+}
+
 /** `ffff880108bcc440` or `127.0.0.1:47418` under the cursor, if any. */
 function addressAt(text: string, character: number): string | undefined {
   const pattern = /[0-9a-f]{8,16}|\d{1,3}(?:\.\d{1,3}){3}:\d+/g;
@@ -126,6 +149,8 @@ export function provideHover(index: DumpIndex, position: Position): Hover | unde
     const range = tokenRange(index, position.line, call.resCol);
     if (position.character >= call.resCol - 4 && position.character <= range.end.character) sections.push(errnoSection(index, call));
   }
+  const payload = call?.endpoint ? payloadSection(index, call, text, position) : undefined;
+  if (payload) sections.push(payload);
   const address = addressAt(text, position.character);
   if (address) {
     const reuse = reuseSection(index, address, call?.endpoint?.connection);

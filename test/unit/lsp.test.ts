@@ -71,6 +71,15 @@ describe('language server over stdio', () => {
     assert.match((hover!.contents as MarkupContent).value, /\*\*httpd \(22014\)\*\* fd 26/);
   });
 
+  it('hover on data= and size= says where the byte count really is', async () => {
+    const readExit = lineOf('89045 ');
+    const onData = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: seedUri }, position: { line: readExit, character: seedLines[readExit].indexOf('HTTP_HOST') } });
+    assert.match((onData!.contents as MarkupContent).value, /at most 80 characters .* This read moved \*\*699 bytes\*\* \(bytes 16–715 of this direction\)/);
+    const readEnter = lineOf('89040 ');
+    const onSize = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: seedUri }, position: { line: readEnter, character: seedLines[readEnter].indexOf('size=') + 6 } });
+    assert.match((onSize!.contents as MarkupContent).value, /`size=4096` is the buffer size asked for\. The call returned \*\*699 bytes\*\*/);
+  });
+
   it('hover on res=-32(EPIPE) explains the errno and its cause here', async () => {
     const line = lineOf('res=-32(EPIPE)');
     const character = seedLines[line].indexOf('EPIPE');

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSysdigLine } from '../../server/src/analysis/sysdigParser';
+import { eventSpans, parseSysdigLine } from '../../server/src/analysis/sysdigParser';
 import type { TraceEvent } from '../../server/src/analysis';
 
 function parse(line: string, lineNo = 0): TraceEvent {
@@ -332,4 +332,21 @@ test('an event with no parameters keeps its type (FORMAT.md §1: `> set_robust_l
   assert.equal(e.fdCol, -1);
   assert.equal(e.resCol, -1);
   at(line, e.typeCol, 'set_robust_list ', 'typeCol');
+});
+
+test('eventSpans: the columns of every part of a line (seed-epipe.scap.txt:16)', () => {
+  const line = '89045 07:12:54.259748834 6 uwsgi (20882) < read res=699 data=..........HTTP_HOST127.0.0.1..HTTP_USER_AGENTApacheBench/2.3..HTTP_ACCEPT*/*.<PA ';
+  const spans = eventSpans(line)!;
+  const at = (span: { start: number; end: number }) => line.slice(span.start, span.end);
+  assert.equal(at(spans.process), 'uwsgi');
+  assert.equal(at(spans.tid), '20882');
+  assert.equal(at(spans.type), 'read');
+  assert.equal(at(spans.params.get('res')!), '699');
+  // data= is exactly min(res, 80) characters, whatever it contains.
+  assert.equal(at(spans.params.get('data')!).length, 80);
+  const tuple = '6029 22:06:09.292573860 0 dbus-daemon (344) < accept fd=13(<u>ffff91bbfc5e6000->ffff91bbfc5e7000 /var/run/dbus/system_bus_socket) tuple=ffff91bbfc5e6000->ffff91bbfc5e7000 /var/run/dbus/system_bus_socket queuepct=0 queuelen=0 queuemax=128 ';
+  const t = eventSpans(tuple)!;
+  assert.equal(tuple.slice(t.params.get('tuple')!.start, t.params.get('tuple')!.end), 'ffff91bbfc5e6000->ffff91bbfc5e7000 /var/run/dbus/system_bus_socket');
+  assert.equal(tuple.slice(t.params.get('fd')!.start, t.params.get('fd')!.end), '13(<u>ffff91bbfc5e6000->ffff91bbfc5e7000 /var/run/dbus/system_bus_socket)');
+  assert.equal(eventSpans('\t0x0000: 75d0 8583 0001 0000 0001 0000 0762 6163  u............bac'), undefined);
 });

@@ -315,3 +315,59 @@ function readRes(text: string, start: number, end: number, event: TraceEvent): v
   }
 }
 
+
+/** A column range on a line: [start, end). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Where each part of an event line is, for an editor to point at. */
+export interface EventSpans {
+  process: Span;
+  tid: Span;
+  type: Span;
+  /** The value of each `name=value` parameter, by name (the first one of a name). */
+  params: Map<string, Span>;
+}
+
+/**
+ * The columns of every part of an event line, computed on demand (the analysis keeps only the
+ * fd, res and syscall columns of the calls it retains). For
+ *   `89045 07:12:54.259748834 6 uwsgi (20882) < read res=699 data=..........HTTP_HOST127.0.0.1..`
+ * it gives process 26–31, tid 33–38, type 42–46, res 51–54 and data 60 to the end. The payload
+ * is free text, so `data=` spans min(res, 80) characters when that is where it ends (FORMAT.md
+ * §3.6), else up to the next parameter.
+ */
+export function eventSpans(raw: string): EventSpans | undefined {
+  if (raw.indexOf('\x1b') >= 0) return undefined;
+  const event = parseSysdigLine(raw, 0, undefined, undefined, true);
+  if (!event) return undefined;
+  const typeEnd = raw.indexOf(' ', event.typeCol) < 0 ? raw.length : raw.indexOf(' ', event.typeCol);
+  // The header is `... name (TID) > type`: walk back from the direction to the parentheses.
+  const tidEnd = event.typeCol - 4;
+  const tidStart = raw.lastIndexOf('(', tidEnd) + 1;
+  const nameEnd = tidStart - 2;
+  let nameStart = 0;
+  for (let spaces = 0; nameStart < raw.length && spaces < 3; nameStart++) if (raw.charCodeAt(nameStart) === SPACE) spaces++;
+  const params = new Map<string, Span>();
+  let pos = typeEnd + 1;
+  while (pos < raw.length) {
+    const eq = raw.indexOf('=', pos);
+    if (eq < 0) break;
+    const name = raw.slice(pos, eq);
+    let end = nextParamStart(raw, eq + 1);
+    if (name === 'data' && event.res !== undefined && event.res >= 0) {
+      const cut = eq + 1 + Math.min(event.res, 80);
+      if (cut <= raw.length && (cut === raw.length || raw.charCodeAt(cut) === SPACE)) end = cut;
+    }
+    if (!params.has(name)) params.set(name, { start: eq + 1, end });
+    pos = end + 1;
+  }
+  return {
+    process: { start: nameStart, end: nameEnd },
+    tid: { start: tidStart, end: tidEnd },
+    type: { start: event.typeCol, end: typeEnd },
+    params,
+  };
+}
