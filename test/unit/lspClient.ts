@@ -3,6 +3,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { fixturePath, repoRoot } from '../helpers/repo';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -14,18 +15,10 @@ import {
 /** How long a server may take to answer shutdown before it is killed. */
 const SHUTDOWN_GRACE_MS = 2000;
 
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json')) || !existsSync(path.join(dir, 'server'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('repository root not found above ' + __dirname);
-    dir = parent;
-  }
-  return dir;
-}
+export { repoRoot };
 
 export function fixture(name: string): string {
-  return path.join(repoRoot(), 'test', 'fixtures', name);
+  return fixturePath(name);
 }
 
 export class LspSession {

@@ -7,6 +7,7 @@ import {
   type SocketKind, type Syscall, type TraceEvent, peerOf,
 } from './model';
 import { newParseCache, newTraceEvent, parseSysdigLine } from './sysdigParser';
+import { parseStraceLine } from './straceParser';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 
 const ROLE_BY_TYPE: Record<string, CallRole> = {
@@ -76,6 +77,7 @@ function addressOfTuple(tag: string | undefined, tuple: string | undefined): Soc
 interface Pending {
   type: string;
   call: Syscall;
+  local?: string;
   /** The fd's tag, remembered for connect exits whose tuple must be read with it. */
   fdTag?: string;
 }
@@ -119,6 +121,16 @@ export class DumpAnalyzer {
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
+  private format: 'sysdig' | 'strace' | undefined;
+  private readonly addStraceEvent = (event: TraceEvent) => this.addEvent(event);
+  /**
+   * strace -yy names a client socket by its own inode alone (`17<UNIX-STREAM:[1550460]>`) until
+   * it learns the peer, often several calls after the connect. Those calls wait here, by local
+   * end, until a line names the pair (this end's or the peer's), and then join that connection.
+   */
+  private readonly waitingByLocal = new Map<string, Syscall[]>();
+  /** The latest endpoint of each local end (strace), for calls that name only that end. */
+  private readonly endpointByLocal = new Map<string, Endpoint>();
 
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.retainCalls = options.retainCalls !== false;
@@ -159,8 +171,9 @@ export class DumpAnalyzer {
       this.skipOverlong(line, text.length);
       return;
     }
-    const event = parseSysdigLine(text, line, this.scratch, this.parseCache);
+    const event = this.format !== 'strace' ? parseSysdigLine(text, line, this.scratch, this.parseCache) : undefined;
     if (event) {
+      this.format = 'sysdig';
       this.stats.events++;
       // sysdig ends every complete record with a space; a record without one continues below.
       this.recordOpen = text.charCodeAt(text.length - 1) !== SPACE;
@@ -169,6 +182,12 @@ export class DumpAnalyzer {
     }
     if (this.recordOpen) {
       this.stats.continuationLines++;
+      return;
+    }
+    // The second format: strace -f -tt -yy. A dump is one or the other; the first event decides.
+    if (this.format !== 'sysdig' && parseStraceLine(text, line, this.addStraceEvent)) {
+      this.format = 'strace';
+      this.stats.events++;
       return;
     }
     this.unparsed(line, describeGarbage(text));
@@ -198,7 +217,9 @@ export class DumpAnalyzer {
     const address = this.socketAddress(event.fdTag, event.fdName);
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
     const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
-    if (!address && !isSocketConnect && role !== 'accept') {
+    // An accept names the listening socket, which is not one end of the new connection.
+    const waits = !address && event.local !== undefined && role !== 'accept';
+    if (!address && !isSocketConnect && role !== 'accept' && !waits) {
       this.pending.set(event.tid, event.type);
       return;
     }
@@ -207,14 +228,37 @@ export class DumpAnalyzer {
     call.enterLine = event.line;
     call.fdCol = event.fdCol;
     call.size = event.size;
-    if (address) this.attach(call, address, undefined);
-    // A close takes effect at its enter: that is the moment the peer's next write can fail.
-    if (role === 'close' && call.endpoint) {
-      call.endpoint.closed ??= call;
-      if (!this.retainCalls) this.releaseIfDone(call.endpoint.connection);
+    const known = waits ? this.endpointByLocal.get(event.local!) : undefined;
+    if (address) this.attach(call, address, undefined, event.local);
+    else if (known && known.closed === undefined) {
+      // This end is already in a connection: strace dropped the peer from the name (it closed).
+      const connection = known.connection;
+      this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, event.local);
+    } else if (waits) {
+      this.wait(event.local!, call);
+      // Closed without a line ever naming its peer: the peer is not in the capture.
+      if (role === 'close') this.joinAlone(event.local!);
     }
-    if (role === 'shutdown' && call.endpoint) call.endpoint.shutdown ??= call;
-    this.pending.set(event.tid, { type: event.type, call, fdTag: event.fdTag });
+    this.markClose(call);
+    this.pending.set(event.tid, { type: event.type, call, fdTag: event.fdTag, local: event.local });
+  }
+
+  /** A close takes effect at its enter: that is the moment the peer's next write can fail. */
+  private markClose(call: Syscall): void {
+    const endpoint = call.endpoint;
+    if (!endpoint || call.enterLine < 0) return;
+    if (call.role === 'close') {
+      endpoint.closed ??= call;
+      if (!this.retainCalls) this.releaseIfDone(endpoint.connection);
+    } else if (call.role === 'shutdown') {
+      endpoint.shutdown ??= call;
+    }
+  }
+
+  private wait(local: string, call: Syscall): void {
+    const list = this.waitingByLocal.get(local);
+    if (list) list.push(call);
+    else this.waitingByLocal.set(local, [call]);
   }
 
   // `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........`
@@ -223,6 +267,7 @@ export class DumpAnalyzer {
     const pending = this.pending.get(event.tid);
     let call: Syscall | undefined;
     let fdTag: string | undefined;
+    let local: string | undefined;
     if (typeof pending === 'string' && pending === event.type) {
       this.pending.delete(event.tid);
       return;
@@ -231,6 +276,7 @@ export class DumpAnalyzer {
       this.pending.delete(event.tid);
       call = pending.call;
       fdTag = pending.fdTag;
+      local = pending.local;
     } else {
       // Exit lines carry no fd, so an exit without its enter (the syscall was in progress
       // when the capture started) can only be placed when it names its socket itself.
@@ -259,7 +305,7 @@ export class DumpAnalyzer {
       call.fd = event.fd;
       call.fdCol = event.fdCol;
       const address = this.socketAddress(event.fdTag, event.fdName) ?? addressOfTuple(undefined, event.tuple);
-      if (address) this.attach(call, address, 'accept');
+      if (address) this.attach(call, address, 'accept', event.local);
       return;
     }
     if (call.role === 'connect') {
@@ -268,16 +314,22 @@ export class DumpAnalyzer {
       // connect that completes later, so it does open the connection.
       if (call.res === undefined || (call.res < 0 && call.errno !== 'EINPROGRESS')) return;
       const address = addressOfTuple(fdTag === 'u' ? 'u' : fdTag, event.tuple);
-      if (address && !call.endpoint) this.attach(call, address, 'connect');
+      if (address && !call.endpoint) this.attach(call, address, 'connect', local);
       return;
     }
     if (!call.endpoint) {
       const address = this.socketAddress(event.fdTag, event.fdName);
+      // A call waiting for its pair is counted when it joins its connection.
       if (!address) return;
       if (call.fd < 0 && event.fd !== undefined) call.fd = event.fd;
-      this.attach(call, address, undefined);
+      this.attach(call, address, undefined, event.local);
       if (!call.endpoint) return;
     }
+    this.account(call);
+  }
+
+  /** Moves a finished read or write's bytes into its direction of the stream. */
+  private account(call: Syscall): void {
     const res = call.res ?? 0;
     const endpoint = call.endpoint!;
     if (!this.retainCalls && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
@@ -356,14 +408,15 @@ export class DumpAnalyzer {
    * a new connection when the address is being reused: after both ends closed, or when a
    * second connect/accept arrives for an end that was already opened.
    */
-  private attach(call: Syscall, address: SocketAddress, opening: 'connect' | 'accept' | undefined): void {
+  private attach(call: Syscall, address: SocketAddress, opening: 'connect' | 'accept' | undefined, local?: string): void {
+    if (local !== undefined && this.waitingByLocal.size > 0) this.joinWaiting(address, local);
     const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
     let connection = this.live.get(address.key);
     let endpoint: Endpoint | undefined;
     if (connection) {
       let allClosed = true;
       for (const e of connection.endpoints) {
-        if (sameEnd(e, call, pid)) endpoint = e;
+        if (sameEnd(e, call, pid, local)) endpoint = e;
         if (e.closed === undefined) allClosed = false;
       }
       let reopened = false;
@@ -403,6 +456,7 @@ export class DumpAnalyzer {
         connection,
         process: call.process,
         pid,
+        local,
         tids: [call.tid],
         fd: call.fd,
         role: 'unknown',
@@ -419,6 +473,7 @@ export class DumpAnalyzer {
         bytesRead: 0,
       };
       connection.endpoints.push(endpoint);
+      if (local !== undefined) this.endpointByLocal.set(local, endpoint);
     } else if (!endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
     }
@@ -433,6 +488,39 @@ export class DumpAnalyzer {
     endpoint.lastCall = call;
     endpoint.callCount++;
     if (this.retainCalls) connection.calls.push(call);
+  }
+
+  /**
+   * A line names the pair `A->B` for the end `local` (= A): calls that waited under A or
+   * under B, with nothing but their own inode to go by, join this connection now, in order.
+   */
+  private joinWaiting(address: SocketAddress, local: string): void {
+    const colon = local.indexOf(':');
+    const arrow = address.tuple.indexOf('->');
+    const ends = [local, `${local.slice(0, colon)}:${address.tuple.slice(arrow + 2)}`];
+    for (const end of ends) {
+      const waiting = this.waitingByLocal.get(end);
+      if (!waiting) continue;
+      this.waitingByLocal.delete(end);
+      for (const call of waiting) {
+        this.attach(call, address, call.role === 'connect' && call.res !== undefined ? 'connect' : undefined, end);
+        if (!call.endpoint) continue;
+        this.markClose(call);
+        if (call.exitLine >= 0 && call.role !== 'connect' && call.role !== 'accept') this.account(call);
+      }
+    }
+  }
+
+  /**
+   * Calls whose socket never showed its peer become a connection of one end, so that what
+   * is known (its bytes, an EPIPE) is still reported, with the peer said to be absent.
+   */
+  private joinAlone(local: string): void {
+    const colon = local.indexOf(':');
+    const tag = local.slice(0, colon);
+    const side = local.slice(colon + 1);
+    const address = parseSocketAddress(tag, tag === 'u' ? `${side}->0` : `${side}->0.0.0.0:0`);
+    if (address) this.joinWaiting(address, local);
   }
 
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
@@ -451,6 +539,7 @@ export class DumpAnalyzer {
   }
 
   finish(): Analysis {
+    for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
       if (!this.released.has(connection)) this.findings.push(...connectionFindings(connection, this.options));
@@ -460,7 +549,8 @@ export class DumpAnalyzer {
 }
 
 /** Threads of one process share an fd: same fd, same name, and no pid that says otherwise. */
-function sameEnd(endpoint: Endpoint, call: Syscall, pid: number | undefined): boolean {
+function sameEnd(endpoint: Endpoint, call: Syscall, pid: number | undefined, local: string | undefined): boolean {
+  if (local !== undefined && endpoint.local !== undefined) return local === endpoint.local;
   return endpoint.fd === call.fd && endpoint.process === call.process
     && (pid === undefined || endpoint.pid === undefined || pid === endpoint.pid);
 }

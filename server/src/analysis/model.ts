@@ -33,6 +33,11 @@ export interface TraceEvent {
   size?: number;
   /** `tuple=` of connect/accept exits and sendto/recvfrom. */
   tuple?: string;
+  /**
+   * The fd's own end of the socket, when the format says which it is (strace -yy prints the
+   * local inode or address first); it tells the two ends apart where process names are absent.
+   */
+  local?: string;
   /** Column of the fd value and of the res value, -1 when absent. */
   fdCol: number;
   resCol: number;
@@ -89,6 +94,8 @@ export interface Endpoint {
   process: string;
   /** Known only when the dump tells it (clone/execve exits, terminal format). */
   pid?: number;
+  /** The local end's identity when the format gives one (see TraceEvent.local). */
+  local?: string;
   tids: number[];
   fd: number;
   /** How this end came to be: connect(), accept(), or seen already open when the capture started. */
@@ -184,7 +191,12 @@ export function primaryNum(call: Syscall): number {
 
 /** `uwsgi (20882)`: how people name a thread in sysdig output. */
 export function threadLabel(endpoint: Endpoint): string {
-  return `${endpoint.process} (${endpoint.tids[0]})`;
+  return endpoint.process ? `${endpoint.process} (${endpoint.tids[0]})` : `tid ${endpoint.tids[0]}`;
+}
+
+/** The process name, or the thread when the format has no names (strace). */
+export function processLabel(endpoint: Endpoint): string {
+  return endpoint.process || `tid ${endpoint.tids[0]}`;
 }
 
 export function peerOf(endpoint: Endpoint): Endpoint | undefined {

@@ -102,7 +102,7 @@ export function newTraceEvent(): TraceEvent {
   return {
     line: 0, num: 0, time: NaN, process: '', tid: 0, pid: undefined, exit: false, type: '',
     fd: undefined, fdTag: undefined, fdName: undefined, res: undefined, errno: undefined,
-    size: undefined, tuple: undefined, fdCol: -1, resCol: -1, typeCol: 0,
+    size: undefined, tuple: undefined, local: undefined, fdCol: -1, resCol: -1, typeCol: 0,
   };
 }
 
@@ -204,6 +204,7 @@ export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, ca
   event.errno = undefined;
   event.size = undefined;
   event.tuple = undefined;
+  event.local = undefined;
   event.fdCol = -1;
   event.resCol = -1;
   event.typeCol = typeCol;

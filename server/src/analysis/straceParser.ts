@@ -1,0 +1,146 @@
+// Parser for `strace -f -tt -yy` output, the second input format. It produces the same
+// TraceEvents as the sysdig parser, so connections, streams and findings need no change:
+//   23745 12:14:44.321173 writev(14<UNIX-STREAM:[1550442->1550446]>, [...], 2) = 16
+// is an enter and an exit event on one line; `<unfinished ...>` / `<... writev resumed>`
+// split them over two lines, as sysdig's `>` and `<` do.
+
+import type { TraceEvent } from './model';
+import { newTraceEvent } from './sysdigParser';
+
+// strace prints `-1 EPIPE (Broken pipe)`; the model keeps -errno as sysdig does.
+const ERRNO_NUMBER: Record<string, number> = {
+  EPERM: 1, ENOENT: 2, EINTR: 4, EIO: 5, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EEXIST: 17,
+  EINVAL: 22, EPIPE: 32, ENOTSOCK: 88, ENOPROTOOPT: 92, EADDRINUSE: 98, ECONNABORTED: 103,
+  ECONNRESET: 104, ENOTCONN: 107, ETIMEDOUT: 110, ECONNREFUSED: 111, EINPROGRESS: 115,
+  ERESTARTSYS: 512, ERESTARTNOHAND: 514,
+};
+
+// `14<UNIX-STREAM:[1550442->1550446]>`, `5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>`,
+// `13<TCP:[127.0.0.1:28080->127.0.0.1:53334]>`, `3<TCP:[127.0.0.1:28080]>`, `5<pipe:[1521387]>`.
+const FD_PATTERN = /^(\d+)<([A-Za-z0-9-]+):\[(.*?)\]>/;
+const LINE_PATTERN = /^(?:(\d+) +)?(\d\d:\d\d:\d\d\.\d+) (.*)$/;
+
+/** sysdig's `<T>` tag for a strace socket type; undefined for anything that is not a socket. */
+function tagOf(kind: string): string | undefined {
+  if (kind.startsWith('UNIX')) return 'u';
+  if (kind === 'TCP') return '4t';
+  if (kind === 'TCPv6') return '6t';
+  if (kind === 'UDP') return '4u';
+  if (kind === 'UDPv6') return '6u';
+  return undefined;
+}
+
+/** `12:14:44.321173` (microseconds) as ns modulo one day. */
+function timeOfDay(time: string): number {
+  const dot = time.indexOf('.');
+  const [h, m, s] = time.slice(0, dot).split(':').map(Number);
+  const fraction = time.slice(dot + 1).padEnd(9, '0').slice(0, 9);
+  return ((h * 60 + m) * 60 + s) * 1e9 + Number(fraction);
+}
+
+/**
+ * Reads an fd as strace -yy prints it into the event: the sysdig-style tag and name (a unix
+ * socket as `A->B /path`, TCP as `a:p->b:q`), and the local end, which is what tells the two
+ * ends apart here (strace has no process names to go by).
+ */
+function readFd(text: string, at: number, event: TraceEvent): void {
+  const match = FD_PATTERN.exec(text.slice(at, at + 400));
+  if (!match) {
+    const bare = /^-?\d+/.exec(text.slice(at, at + 12));
+    if (bare) {
+      event.fd = Number(bare[0]);
+      event.fdCol = at;
+    }
+    return;
+  }
+  event.fd = Number(match[1]);
+  event.fdCol = at;
+  const tag = tagOf(match[2]);
+  if (tag === undefined) return;
+  let inner = match[3];
+  let path: string | undefined;
+  const quote = inner.indexOf(',"');
+  if (quote >= 0) {
+    path = inner.slice(quote + 2, inner.endsWith('"') ? -1 : undefined);
+    inner = inner.slice(0, quote);
+  }
+  event.fdTag = tag;
+  event.fdName = path !== undefined ? `${inner} ${path}` : inner;
+  const arrow = inner.indexOf('->');
+  event.local = `${tag}:${arrow >= 0 ? inner.slice(0, arrow) : inner}`;
+}
+
+/** Reads ` = 16`, ` = -1 EPIPE (Broken pipe)`, ` = 13<TCP:[...]>`, ` = 0x2 (flags O_RDWR)`. */
+function readResult(text: string, event: TraceEvent): void {
+  const eq = text.lastIndexOf(') = ');
+  if (eq < 0) return;
+  const at = eq + 4;
+  event.resCol = at;
+  const errno = /^-1 (E[A-Z0-9]+)/.exec(text.slice(at, at + 40));
+  if (errno) {
+    event.errno = errno[1];
+    event.res = -(ERRNO_NUMBER[errno[1]] ?? 1);
+    return;
+  }
+  const hex = /^0x[0-9a-f]+/.exec(text.slice(at, at + 20));
+  if (hex) {
+    event.res = Number(hex[0]);
+    return;
+  }
+  const fdResult = FD_PATTERN.exec(text.slice(at, at + 400));
+  if (fdResult) {
+    // accept4 returns the new socket: it is the exit's fd, as sysdig prints `< accept fd=13(...)`.
+    readFd(text, at, event);
+    event.res = event.fd;
+    return;
+  }
+  const number = /^-?\d+/.exec(text.slice(at, at + 24));
+  if (number) event.res = Number(number[0]);
+}
+
+function baseEvent(line: number, tid: number, time: number, type: string, typeCol: number, exit: boolean): TraceEvent {
+  const event = newTraceEvent();
+  event.line = line;
+  // strace numbers no events: the 1-based line number stands in for evt.num.
+  event.num = line + 1;
+  event.time = time;
+  event.process = '';
+  event.tid = tid;
+  event.exit = exit;
+  event.type = type;
+  event.typeCol = typeCol;
+  return event;
+}
+
+/**
+ * Parses one strace line, calling `emit` with its enter and/or exit event. Returns false when
+ * the line is not strace output. Signal and exit notices (`--- SIGPIPE {...} ---`,
+ * `+++ exited with 0 +++`) are recognised and produce no event.
+ */
+export function parseStraceLine(text: string, line: number, emit: (event: TraceEvent) => void): boolean {
+  const match = LINE_PATTERN.exec(text);
+  if (!match) return false;
+  const tid = match[1] !== undefined ? Number(match[1]) : 0;
+  const time = timeOfDay(match[2]);
+  const body = match[3];
+  const bodyCol = text.length - body.length;
+  if (body.startsWith('--- ') || body.startsWith('+++ ')) return true;
+  const resumed = /^<\.\.\. ([a-z_0-9]+) resumed>/.exec(body);
+  if (resumed) {
+    const exit = baseEvent(line, tid, time, resumed[1], bodyCol + 5, true);
+    readResult(text, exit);
+    emit(exit);
+    return true;
+  }
+  const call = /^([a-z_0-9]+)\(/.exec(body);
+  if (!call) return false;
+  const type = call[1];
+  const enter = baseEvent(line, tid, time, type, bodyCol, false);
+  readFd(text, bodyCol + type.length + 1, enter);
+  emit(enter);
+  if (body.endsWith('<unfinished ...>')) return true;
+  const exit = baseEvent(line, tid, time, type, bodyCol, true);
+  readResult(text, exit);
+  emit(exit);
+  return true;
+}
