@@ -1,4 +1,4 @@
-// Thin client: starts the Scap Lens language server for `scap` documents. All features
+// Thin client: starts the Scap Lens language server for sysdig dumps (`scap`) and strace traces.
 // (hover, definition, diagnostics, symbols, inlay hints) live in the server.
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
@@ -13,7 +13,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   client = new LanguageClient('scapLens', 'Scap Lens', serverOptions, {
-    documentSelector: [{ language: 'scap' }],
+    documentSelector: [{ language: 'scap' }, { language: 'strace' }],
     traceOutputChannel: traceChannel(context),
   });
   context.subscriptions.push(
