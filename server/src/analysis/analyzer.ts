@@ -6,7 +6,7 @@ import {
   type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
   type SocketKind, type Syscall, type TraceEvent, peerOf,
 } from './model';
-import { newParseCache, newTraceEvent, parseSysdigLine } from './sysdigParser';
+import { newParseCache, newTraceEvent, parseSysdigSpan } from './sysdigParser';
 import { parseStraceLine } from './straceParser';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 
@@ -157,26 +157,32 @@ export class DumpAnalyzer {
    * records and garbage, which is counted, never fatal.
    */
   addLine(raw: string, line: number): void {
+    this.addLineAt(raw, 0, raw.length, line);
+  }
+
+  /** addLine for the line at [start, end) of a larger text: no substring is made for it. */
+  addLineAt(text: string, start: number, end: number, line: number): void {
     this.stats.lines++;
-    let text = raw;
-    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    let stop = end;
+    if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
+    const length = stop - start;
     // Pasted terminal output ends with a bare colour reset; a blank line carries nothing either.
-    if (text.length === 0 || (text.length < 16 && text.replace(ANSI_ONLY, '').length === 0)) {
+    if (length === 0 || (length < 16 && text.slice(start, stop).replace(ANSI_ONLY, '').length === 0)) {
       if (this.recordOpen) this.stats.continuationLines++;
       else this.stats.blankLines++;
       return;
     }
-    if (text.length > MAX_LINE_LENGTH) {
+    if (length > MAX_LINE_LENGTH) {
       this.stats.lines--;
-      this.skipOverlong(line, text.length);
+      this.skipOverlong(line, length);
       return;
     }
-    const event = this.format !== 'strace' ? parseSysdigLine(text, line, this.scratch, this.parseCache) : undefined;
+    const event = this.format !== 'strace' ? parseSysdigSpan(text, start, stop, line, this.scratch, this.parseCache) : undefined;
     if (event) {
       this.format = 'sysdig';
       this.stats.events++;
       // sysdig ends every complete record with a space; a record without one continues below.
-      this.recordOpen = text.charCodeAt(text.length - 1) !== SPACE;
+      this.recordOpen = text.charCodeAt(stop - 1) !== SPACE;
       this.addEvent(event);
       return;
     }
@@ -184,6 +190,7 @@ export class DumpAnalyzer {
       this.stats.continuationLines++;
       return;
     }
+    text = text.slice(start, stop);
     // The second format: strace -f -tt -yy. A dump is one or the other; the first event decides.
     if (this.format !== 'sysdig' && parseStraceLine(text, line, this.addStraceEvent)) {
       this.format = 'strace';
@@ -572,7 +579,7 @@ export function analyzeText(text: string, options: FindingOptions = {}): Analysi
   while (start < length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = length;
-    analyzer.addLine(text.slice(start, end), line++);
+    analyzer.addLineAt(text, start, end, line++);
     start = end + 1;
   }
   return analyzer.finish();
@@ -605,7 +612,7 @@ export async function analyzeTextAsync(text: string, options: FindingOptions = {
       for (let n = 0; n < 512 && start < length; n++) {
         let end = text.indexOf('\n', start);
         if (end < 0) end = length;
-        analyzer.addLine(text.slice(start, end), line++);
+        analyzer.addLineAt(text, start, end, line++);
         start = end + 1;
       }
     } while (start < length && performance.now() - sliceStart < sliceMs);

@@ -16,7 +16,8 @@ export class LineSplitter {
     let end = chunk.indexOf('\n');
     while (end >= 0) {
       if (this.overlong >= 0) this.endOverlong(this.overlong + end);
-      else this.analyzer.addLine(this.carry.length > 0 ? this.carry + chunk.slice(start, end) : chunk.slice(start, end), this.line++);
+      else if (this.carry.length > 0) this.analyzer.addLine(this.carry + chunk.slice(start, end), this.line++);
+      else this.analyzer.addLineAt(chunk, start, end, this.line++);
       this.carry = '';
       start = end + 1;
       end = chunk.indexOf('\n', start);

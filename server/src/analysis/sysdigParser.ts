@@ -27,7 +27,7 @@ function isDigit(c: number): boolean {
 function scanInt(text: string, pos: number): number {
   // Every read stays inside the string: charCodeAt past the end makes V8 deoptimize the
   // caller, which cost this parser half its speed.
-  const length = text.length;
+  const length = lineEnd;
   let i = pos;
   let negative = false;
   if (i < length && text.charCodeAt(i) === MINUS) {
@@ -46,9 +46,16 @@ function scanInt(text: string, pos: number): number {
 /** The value of the number scanInt last read: saves a substring and a Number() per field. */
 let scannedInt = 0;
 
-/** charCodeAt that answers -1 past the end instead of NaN, for the same reason. */
+/**
+ * Where the line being parsed ends in its text. The analyzer hands the parser a whole chunk or
+ * document and the bounds of one line in it: no substring per line, and charCodeAt on a flat
+ * string is faster than on a slice. Every read below stops here.
+ */
+let lineEnd = 0;
+
+/** charCodeAt that answers -1 past the line's end instead of NaN, for the same reason. */
 function codeAt(text: string, i: number): number {
-  return i < text.length ? text.charCodeAt(i) : -1;
+  return i < lineEnd ? text.charCodeAt(i) : -1;
 }
 
 // Terminal output (`sysdig -r x.scap` on a tty) wraps fields in colour escapes (FORMAT.md §1.1).
@@ -116,12 +123,29 @@ export function newTraceEvent(): TraceEvent {
  * `allParams` asks for it (a hover on any line).
  */
 export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, cache?: ParseCache, allParams = false): TraceEvent | undefined {
-  let text = raw;
-  let columns: number[] | undefined;
-  if (raw.indexOf('\x1b') >= 0) ({ text, columns } = stripAnsi(raw));
+  return parseSysdigSpan(raw, 0, raw.length, line, into, cache, allParams);
+}
+
+/**
+ * parseSysdigLine for the line at [start, end) of a larger text (a read chunk, a document).
+ * Columns in the event are relative to the line's start.
+ */
+export function parseSysdigSpan(raw: string, start: number, end: number, line: number, into?: TraceEvent, cache?: ParseCache, allParams = false): TraceEvent | undefined {
+  const plain = parseSpan(raw, start, end, line, into, cache, allParams, undefined);
+  if (plain !== undefined) return plain;
+  // Terminal output colours the thread id, so a coloured line never parses plain: only then
+  // is it worth looking for escapes (a search of the whole text per line would not be).
+  const text = raw.slice(start, end);
+  if (text.indexOf('\x1b') < 0) return undefined;
+  const stripped = stripAnsi(text);
+  return parseSpan(stripped.text, 0, stripped.text.length, line, into, cache, allParams, stripped.columns);
+}
+
+function parseSpan(text: string, base: number, end: number, line: number, into: TraceEvent | undefined, cache: ParseCache | undefined, allParams: boolean, columns: number[] | undefined): TraceEvent | undefined {
+  lineEnd = end;
   // evt.num
-  const numEnd = scanInt(text, 0);
-  if (numEnd <= 0 || codeAt(text, numEnd) !== SPACE || codeAt(text, 0) === MINUS) return undefined;
+  const numEnd = scanInt(text, base);
+  if (numEnd <= base || codeAt(text, numEnd) !== SPACE || codeAt(text, base) === MINUS) return undefined;
   const num = scannedInt;
   // evt.outputtime: HH:MM:SS.nnnnnnnnn or, with -t a/r/d/D, seconds.nanoseconds. It becomes
   // ns modulo one day, computed while scanning: no substring, no split. `-t a` prints the
@@ -153,6 +177,7 @@ export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, ca
   // after it: the shortest name wins, as FORMAT.md's lazy `(.+?)` does.
   const nameStart = cpuEnd + 1;
   let open = text.indexOf(' (', nameStart);
+  if (open >= lineEnd) open = -1;
   let tid = 0;
   let pid: number | undefined;
   let dirPos = -1;
@@ -180,11 +205,12 @@ export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, ca
       }
     }
     open = text.indexOf(' (', open + 1);
+    if (open >= lineEnd) open = -1;
   }
   if (dirPos < 0 || open === nameStart - 1) return undefined;
   const typeCol = dirPos + 2;
   let typeEnd = text.indexOf(' ', typeCol);
-  if (typeEnd < 0) typeEnd = text.length;
+  if (typeEnd < 0 || typeEnd > lineEnd) typeEnd = lineEnd;
   if (typeEnd === typeCol) return undefined;
   const type = cached(cache?.types, tid, text, typeCol, typeEnd);
   // A caller that parses millions of lines passes one event to refill: no garbage per line.
@@ -209,7 +235,7 @@ export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, ca
   event.resCol = -1;
   event.typeCol = typeCol;
   const infoStart = typeEnd + 1;
-  if (infoStart < text.length) {
+  if (infoStart < lineEnd) {
     if (allParams || FULL_PARAM_TYPES.has(type)) readParams(text, infoStart, event);
     else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
   }
@@ -218,6 +244,10 @@ export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, ca
     event.typeCol = columns[event.typeCol];
     if (event.fdCol >= 0) event.fdCol = columns[event.fdCol];
     if (event.resCol >= 0) event.resCol = columns[event.resCol];
+  } else if (base > 0) {
+    event.typeCol -= base;
+    if (event.fdCol >= 0) event.fdCol -= base;
+    if (event.resCol >= 0) event.resCol -= base;
   }
   return event;
 }
@@ -228,14 +258,16 @@ export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, ca
  */
 function nextParamStart(text: string, from: number): number {
   let sp = text.indexOf(' ', from);
+  if (sp >= lineEnd) sp = -1;
   while (sp >= 0) {
     let j = sp + 1;
     let c = codeAt(text, j);
     while ((c >= 97 && c <= 122) || isDigit(c) || c === 95 /* _ */) c = codeAt(text, ++j);
     if (c === 61 /* = */ && j > sp + 1) return sp;
     sp = text.indexOf(' ', sp + 1);
+    if (sp >= lineEnd) sp = -1;
   }
-  let end = text.length;
+  let end = lineEnd;
   if (codeAt(text, end - 1) === SPACE) end--;
   return end;
 }
@@ -248,9 +280,9 @@ function nextParamStart(text: string, from: number): number {
  */
 function readParams(text: string, start: number, event: TraceEvent): void {
   let pos = start;
-  while (pos < text.length) {
+  while (pos < lineEnd) {
     const eq = text.indexOf('=', pos);
-    if (eq < 0) return;
+    if (eq < 0 || eq >= lineEnd) return;
     const name = text.slice(pos, eq);
     if (name === 'data') return;
     const valueStart = eq + 1;
@@ -297,7 +329,10 @@ function readFd(text: string, start: number, end: number, event: TraceEvent): vo
     const tagEnd = text.indexOf('>', numEnd + 2);
     if (tagEnd > 0 && tagEnd < close) {
       event.fdTag = text.slice(numEnd + 2, tagEnd);
-      event.fdName = text.slice(tagEnd + 1, close);
+      // Only a socket's name matters to the model (`<u>`, `<4t>`, `<6u>`...); a file's path is
+      // left in the text rather than copied out for every read and write.
+      const kind = text.charCodeAt(numEnd + 2);
+      if (kind === 117 /* u */ || kind === 52 /* 4 */ || kind === 54 /* 6 */) event.fdName = text.slice(tagEnd + 1, close);
     }
   } else if (event.fd < 0) {
     event.errno = text.slice(numEnd + 1, close);
