@@ -80,3 +80,14 @@ test('httpd with -t a (epoch seconds, unpadded nanoseconds) gives the same model
   assert.deepEqual(gaps(epoch), gaps(plain));
   assert.ok(gaps(plain).every((d, i, all) => i === 0 || d >= all[i - 1]));
 });
+
+test('nginx with -pc (container name and id before the process, `(TID:VTID)`) gives the same streams', () => {
+  const containers = check('wstrouble-nginx.pc.txt');
+  assert.equal(containers.stats.events, nginx.stats.events);
+  const c = containers.connections[0];
+  assert.equal(containers.connections.length, 1);
+  // The process column now carries the container: `host (host) nginx` or `<name> (<id>) nginx`.
+  assert.match(c.endpoints[0].process, /\) nginx$/);
+  const streams = (a: Analysis) => a.connections.map((x) => x.calls.map((call) => [call.type, call.enterNum, call.exitNum, call.res ?? null, call.range ?? null]));
+  assert.deepEqual(streams(containers), streams(nginx));
+});

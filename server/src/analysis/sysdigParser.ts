@@ -195,6 +195,10 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
           tid = scannedInt;
           tidEnd = realTidEnd;
         }
+      } else if (codeAt(text, tidEnd) === 58 /* : */) {
+        // `(TID:VTID)` of `-pc` output, where the vtid may be `<NA>`: the tid is what pairs.
+        const close = text.indexOf(')', tidEnd);
+        if (close > 0 && close < lineEnd && close - tidEnd <= 12) tidEnd = close;
       }
       const d = codeAt(text, tidEnd + 2);
       if (codeAt(text, tidEnd) === 41 /* ) */ && codeAt(text, tidEnd + 1) === SPACE
