@@ -6,10 +6,10 @@
 //   npm run corpus          (= node scripts/build.mjs && node scripts/corpus-check.mjs)
 //   SCAP_LENS_SHARED=/path/to/shared node scripts/corpus-check.mjs
 //
-// Files: corpus/sysdig/*.scap.txt (sysdig's default format) and the variants
-// *.A.txt *.x.txt *.X.txt *.v.txt *.b.txt *.net*.txt *.t?.txt. Renderings that are not
-// the default line format are left out of the *.net*.txt set and counted as skipped:
-// -j (JSON), -pc (container columns), custom -p field lists (p_fields*), and the
+// Files: corpus/sysdig/*.scap.txt (sysdig's default format), the variants
+// *.A.txt *.x.txt *.X.txt *.v.txt *.b.txt *.pc.txt *.net*.txt *.t?.txt, and the strace traces
+// corpus/strace/*.strace (the second format). Renderings the parser does not read are left
+// out and counted as skipped: -j (JSON), custom -p field lists (p_fields*), and the
 // *.stderr.txt files (sysdig's stderr, not a dump).
 
 import { spawn } from 'node:child_process';
@@ -33,8 +33,9 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 
-const VARIANT_PATTERNS = [/\.A\.txt$/, /\.x\.txt$/, /\.X\.txt$/, /\.v\.txt$/, /\.b\.txt$/, /\.net.*\.txt$/, /\.t.\.txt$/];
-const NOT_DEFAULT_FORMAT = /\.(j|pc|p_fields|p_fields_nostar)\.txt$|\.stderr\.txt$/;
+const VARIANT_PATTERNS = [/\.A\.txt$/, /\.x\.txt$/, /\.X\.txt$/, /\.v\.txt$/, /\.b\.txt$/, /\.pc\.txt$/, /\.net.*\.txt$/, /\.t.\.txt$/];
+const NOT_DEFAULT_FORMAT = /\.(j|p_fields|p_fields_nostar)\.txt$|\.stderr\.txt$/;
+const straceDir = join(shared, 'corpus', 'strace');
 
 const files = readdirSync(sysdigDir).filter((n) => n.endsWith('.scap.txt')).sort().map((n) => join(sysdigDir, n));
 const skipped = [];
@@ -44,6 +45,10 @@ if (existsSync(variantsDir)) {
     if (NOT_DEFAULT_FORMAT.test(name)) skipped.push(name);
     else files.push(join(variantsDir, name));
   }
+}
+
+if (existsSync(straceDir)) {
+  for (const name of readdirSync(straceDir).sort()) if (name.endsWith('.strace')) files.push(join(straceDir, name));
 }
 
 /** Runs the CLI on one file and classifies the result. */
@@ -105,7 +110,7 @@ for (const r of rows) {
 const bad = rows.filter((r) => r.kind === 'unparsed' || r.kind === 'failed');
 const counts = (kind) => rows.filter((r) => r.kind === kind).length;
 console.log(`\n${rows.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts('ok')} fully parsed, ${counts('empty')} empty, `
-  + `${counts('unparsed')} with unparsed lines, ${counts('failed')} rejected; ${skipped.length} non-default renderings skipped (-j, -pc, -p fields, stderr)`);
+  + `${counts('unparsed')} with unparsed lines, ${counts('failed')} rejected; ${skipped.length} renderings skipped (-j, -p fields, stderr)`);
 if (bad.length > 0) {
   console.log(`FAIL: ${bad.map((r) => name(r.file)).join(', ')}`);
   process.exit(1);
