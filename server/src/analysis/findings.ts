@@ -100,7 +100,11 @@ function epipeFinding(call: Syscall): Finding {
   return finding('epipe', 'error', call, message, related);
 }
 
-/** ECONNRESET on either side: the peer closed with data it had not read, so the kernel sent a reset. */
+/**
+ * ECONNRESET on either side: the peer closed with data it had not read, so the kernel sent a
+ * reset. The LID-DS apache2 capture has one (custom -p format, same value):
+ *   `1631078878399490144 33 2902778 apache2 2902778 read < res=-104(ECONNRESET) data=`
+ */
 function econnresetFinding(call: Syscall): Finding {
   const endpoint = call.endpoint!;
   const peer = peerOf(endpoint);

@@ -41,7 +41,9 @@ function timeOfDay(time: string): number {
 /**
  * Reads an fd as strace -yy prints it into the event: the sysdig-style tag and name (a unix
  * socket as `A->B /path`, TCP as `a:p->b:q`), and the local end, which is what tells the two
- * ends apart here (strace has no process names to go by).
+ * ends apart here (strace has no process names to go by). From
+ *   `25075 12:14:44.322055 read(5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>, "\1\4\0\1...", 4096) = 664`
+ * it reads fd 5, tag `u`, name `1550446->1550442 /tmp/helloFastCGI.s` and local end `u:1550446`.
  */
 function readFd(text: string, at: number, event: TraceEvent): void {
   const match = FD_PATTERN.exec(text.slice(at, at + 400));

@@ -127,8 +127,9 @@ export function parseSysdigLine(raw: string, line: number, into?: TraceEvent, ca
 }
 
 /**
- * parseSysdigLine for the line at [start, end) of a larger text (a read chunk, a document).
- * Columns in the event are relative to the line's start.
+ * parseSysdigLine for the line at [start, end) of a larger text (a read chunk, a document),
+ * e.g. the line `88633 07:12:54.259291681 7 uwsgi (20882) < read res=16 data=................ `
+ * in the middle of a 256 KiB chunk. Columns in the event are relative to the line's start.
  */
 export function parseSysdigSpan(raw: string, start: number, end: number, line: number, into?: TraceEvent, cache?: ParseCache, allParams = false): TraceEvent | undefined {
   const plain = parseSpan(raw, start, end, line, into, cache, allParams, undefined);
@@ -258,7 +259,9 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
 
 /**
  * Where the value starting at `from` ends: at the next ` name=` (FORMAT.md §2: no quoting, a
- * value runs until the next parameter name), or at the end of the line without its trailing space.
+ * value runs until the next parameter name), or at the end of the line without its trailing
+ * space. In `fd=13(<u>ffff91bbfc5e6000->ffff91bbfc5e7000 /var/run/dbus/system_bus_socket) tuple=...`
+ * the fd's value runs over the space before the path and stops before ` tuple=`.
  */
 function nextParamStart(text: string, from: number): number {
   let sp = text.indexOf(' ', from);
