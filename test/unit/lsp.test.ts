@@ -101,6 +101,18 @@ describe('language server over stdio', () => {
     assert.match((onConnect!.contents as MarkupContent).value, /nothing is listening there/);
   });
 
+  it('hover on a socket address lists the other connections that reused it', async () => {
+    const file = fixture('instruqt-tar-dbus.scap.txt');
+    const lines = readFileSync(file, 'latin1').split('\n');
+    const { uri } = await session.open(file);
+    // The second tar ↔ dbus-daemon connection prints the first one's addresses swapped.
+    const line = lines.findIndex((l) => l.includes('< connect res=0 tuple=ffff91bbfc5e7000->ffff91bbfc5e6000'));
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: lines[line].indexOf('ffff91bbfc5e6000') + 3 } });
+    const text = (hover!.contents as MarkupContent).value;
+    assert.match(text, /`ffff91bbfc5e6000` is used by 2 connections in this capture/);
+    assert.match(text, /`ffff91bbfc5e6000->ffff91bbfc5e7000` tar \(1847\) ⟷ dbus-daemon \(344\)/);
+  });
+
   it('go to peer: the 699-byte writev lands on the 699-byte read, and back', async () => {
     for (const from of ['89021 ', '89030 ']) {
       const targets = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf(from), character: 5 } }) as Location[];
