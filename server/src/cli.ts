@@ -39,7 +39,7 @@ function toReport(file: string, analysis: Analysis): FileReport {
     file,
     events: analysis.stats.events,
     unparsedLines: analysis.stats.unparsedLines,
-    connections: analysis.connections.length,
+    connections: analysis.stats.connections,
     diagnostics: analysis.findings.map((f: Finding) => ({
       line: f.line + 1,
       column: f.column + 1,

@@ -74,18 +74,10 @@ function addressOfTuple(tag: string | undefined, tuple: string | undefined): Soc
   return /^[0-9a-f]+->[0-9a-f]+ /.test(tuple) ? parseSocketAddress('u', tuple) : parseSocketAddress(tuple.includes('.') ? '4t' : '6t', tuple);
 }
 
-interface Pending {
-  type: string;
-  call: Syscall;
-  local?: string;
-  /** The fd's tag, remembered for connect exits whose tuple must be read with it. */
-  fdTag?: string;
-}
-
 function emptyStats(): DumpStats {
   return {
     lines: 0, events: 0, continuationLines: 0, blankLines: 0, unparsedLines: 0, unparsedSamples: [],
-    orphanExits: 0, unattributedSocketCalls: 0,
+    orphanExits: 0, unattributedSocketCalls: 0, connections: 0,
   };
 }
 
@@ -98,8 +90,12 @@ export interface AnalyzerOptions extends FindingOptions {
   retainCalls?: boolean;
 }
 
-/** Parsed socket addresses by fd name: the same name repeats on every call of a connection. */
+/**
+ * Parsed socket addresses by fd name: the same name repeats on every call of a connection.
+ * A streamed dump needs them only while the connection lives, so its cache stays small.
+ */
 const ADDRESS_CACHE_LIMIT = 50000;
+const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
 export class DumpAnalyzer {
   private readonly stats = emptyStats();
@@ -112,8 +108,14 @@ export class DumpAnalyzer {
   private readonly retainCalls: boolean;
   private readonly calls: Syscall[] = [];
   private readonly connections: Connection[] = [];
-  /** Per thread, the enter waiting for its exit: a Pending for socket calls, else just the type. */
-  private readonly pending = new Map<number, Pending | string>();
+  /**
+   * Per thread, the enter waiting for its exit: the call for socket calls, else just the
+   * syscall name. What else an exit needs from its enter is rare and kept aside: the fd's tag
+   * of a connect (to read its tuple) and the local end of a strace call.
+   */
+  private readonly pending = new Map<number, Syscall | string>();
+  private readonly pendingTag = new Map<number, string>();
+  private readonly pendingLocal = new Map<number, string>();
   private readonly live = new Map<string, Connection>();
   private readonly pidOfTid = new Map<number, number>();
   private readonly names = new Map<string, string>();
@@ -142,13 +144,13 @@ export class DumpAnalyzer {
     if (cached !== undefined && cached.tag === tag) return cached;
     const address = parseSocketAddress(tag, name);
     if (!address) return undefined;
-    if (this.addressCache.size >= ADDRESS_CACHE_LIMIT) this.addressCache.clear();
-    // Interned copies: the cache must not keep the input chunk the name was sliced from.
+    if (this.addressCache.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.addressCache.clear();
+    // Own copies: the cache must not keep the input chunk the name was sliced from.
     const entry = {
-      kind: address.kind, tag, key: this.intern(address.key), tuple: this.intern(address.tuple),
-      path: address.path === undefined ? undefined : this.intern(address.path),
+      kind: address.kind, tag, key: this.own(address.key), tuple: this.own(address.tuple),
+      path: address.path === undefined ? undefined : this.own(address.path),
     };
-    this.addressCache.set(this.intern(name), entry);
+    this.addressCache.set(this.own(name), entry);
     return entry;
   }
 
@@ -220,6 +222,9 @@ export class DumpAnalyzer {
 
   // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
   private addEnter(event: TraceEvent): void {
+    // A new enter replaces whatever this thread left pending (its exit was lost).
+    if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
+    if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
     const role = ROLE_BY_TYPE[event.type] ?? 'other';
     const address = this.socketAddress(event.fdTag, event.fdName);
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
@@ -247,7 +252,9 @@ export class DumpAnalyzer {
       if (role === 'close') this.joinAlone(event.local!);
     }
     this.markClose(call);
-    this.pending.set(event.tid, { type: event.type, call, fdTag: event.fdTag, local: event.local });
+    this.pending.set(event.tid, call);
+    if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, event.fdTag);
+    if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
   }
 
   /** A close takes effect at its enter: that is the moment the peer's next write can fail. */
@@ -281,9 +288,15 @@ export class DumpAnalyzer {
     }
     if (pending !== undefined && typeof pending !== 'string' && pending.type === event.type) {
       this.pending.delete(event.tid);
-      call = pending.call;
-      fdTag = pending.fdTag;
-      local = pending.local;
+      call = pending;
+      if (this.pendingTag.size > 0) {
+        fdTag = this.pendingTag.get(event.tid);
+        this.pendingTag.delete(event.tid);
+      }
+      if (this.pendingLocal.size > 0) {
+        local = this.pendingLocal.get(event.tid);
+        this.pendingLocal.delete(event.tid);
+      }
     } else {
       // Exit lines carry no fd, so an exit without its enter (the syscall was in progress
       // when the capture started) can only be placed when it names its socket itself.
@@ -371,8 +384,17 @@ export class DumpAnalyzer {
   }
 
   /**
-   * One copy of each process name and errno. A name sliced from the input line would keep
-   * the line's whole chunk in memory, so the first occurrence is copied out of it.
+   * A string that does not keep its input alive. The language server's input is the document,
+   * which it keeps anyway, so a slice of it is fine; a streamed chunk must not be pinned by a
+   * slice, so the CLI copies. Nothing is pooled: per-connection strings die with it.
+   */
+  private own(text: string): string {
+    return this.retainCalls ? text : Buffer.from(text, 'latin1').toString('latin1');
+  }
+
+  /**
+   * One copy of each errno name. A name sliced from the input line would keep the line's
+   * whole chunk in memory, so the first occurrence is copied out of it.
    */
   private intern(text: string): string {
     let copy = this.names.get(text);
@@ -443,13 +465,14 @@ export class DumpAnalyzer {
         kind: address.kind,
         datagram: address.kind === 'udp4' || address.kind === 'udp6',
         // Interned copies: a connect's tuple is sliced from its line and would pin the input.
-        key: this.intern(address.key),
-        tuple: this.intern(address.tuple),
-        path: address.path === undefined ? undefined : this.intern(address.path),
+        key: this.own(address.key),
+        tuple: this.own(address.tuple),
+        path: address.path === undefined ? undefined : this.own(address.path),
         endpoints: [],
         calls: [],
       };
       this.connections.push(connection);
+      this.stats.connections++;
       this.live.set(connection.key, connection);
     }
     if (!endpoint) {
@@ -536,6 +559,10 @@ export class DumpAnalyzer {
     if (this.released.has(connection)) return;
     this.released.add(connection);
     this.findings.push(...connectionFindings(connection, this.options));
+    // Nothing more can happen on it: a new event on its address starts a new connection.
+    if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
+    const index = this.connections.lastIndexOf(connection);
+    if (index >= 0) this.connections.splice(index, 1);
     connection.calls = [];
     for (const e of connection.endpoints) {
       e.firstCall = undefined;

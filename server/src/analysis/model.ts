@@ -171,6 +171,11 @@ export interface DumpStats {
   orphanExits: number;
   /** Socket I/O that could not be tied to a connection (e.g. an fd inherited before the capture). */
   unattributedSocketCalls: number;
+  /**
+   * Connections seen. The CLI's lean analysis drops finished connections from
+   * Analysis.connections as it goes, so this is the count to report.
+   */
+  connections: number;
 }
 
 export interface Analysis {
