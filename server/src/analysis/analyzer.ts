@@ -231,7 +231,9 @@ export class DumpAnalyzer {
     const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
     // An accept names the listening socket, which is not one end of the new connection.
     const waits = !address && event.local !== undefined && role !== 'accept';
-    if (!address && !isSocketConnect && role !== 'accept' && !waits) {
+    // The lean analysis needs no fcntl or getsockopt: findings come from I/O, opens and closes.
+    const needed = this.retainCalls || role !== 'other';
+    if (!needed || (!address && !isSocketConnect && role !== 'accept' && !waits)) {
       this.pending.set(event.tid, event.type);
       return;
     }
