@@ -220,9 +220,8 @@ async function stepFloorAndCli(file, runs, attempt) {
 
 // --- language server over LSP
 
-function startServer() {
+function startServer(serverJs = path.join(ROOT, 'server/out/server.js')) {
   const rpc = require('vscode-languageserver-protocol/node');
-  const serverJs = path.join(ROOT, 'server/out/server.js');
   if (!fs.existsSync(serverJs)) throw new Error('server/out/server.js missing (run npm run build)');
   const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -313,6 +312,25 @@ async function timeRequests(srv, method, uri, positions) {
 
 // Returns { index, queries }; each part holds numbers or { error } so that a failing
 // hover does not hide a working first-diagnostics measurement.
+// The same didOpen sent to scripts/bench/server-floor.cjs, a server that only keeps the
+// document: its RSS is the floor under ours (text + transport), measured in the same run.
+async function stepServerFloor(file, fileBytes) {
+  const srv = startServer(path.join(ROOT, 'scripts/bench/server-floor.cjs'));
+  try {
+    await srv.guard(srv.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: {} }), 'initialize');
+    srv.conn.sendNotification('initialized', {});
+    const uri = pathToFileURL(file).href;
+    const diags = srv.waitDiagnostics(uri);
+    srv.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'scap', version: 1, text: fs.readFileSync(file, 'utf8') } });
+    await diags;
+    const mem = procMem(srv.child.pid);
+    if (!mem) throw new Error('floor server gone before its RSS could be read');
+    return { rss: mem.rss, rssRatio: mem.rss / fileBytes };
+  } finally {
+    await srv.stop();
+  }
+}
+
 async function stepServer(file, fileBytes) {
   const result = { index: null, queries: null, errors: {} };
   let srv;
@@ -453,6 +471,7 @@ async function run() {
 
   const { floor, cli } = await stepFloorAndCli(file, opts.runs, attempt);
   const server = await attempt('language server', () => stepServer(file, fileBytes));
+  const serverFloor = await attempt('server floor', () => stepServerFloor(file, fileBytes));
   for (const [k, v] of Object.entries(server.errors ?? {})) failures.push(`server ${k === 'index' ? 'indexing' : 'hover/definition'}: ${v}`);
   for (const k of ['hover', 'definition']) if (server.queries?.[k]?.error) failures.push(`server ${k}: ${server.queries[k].error}`);
 
@@ -488,6 +507,11 @@ async function run() {
   else {
     row('server first diagnostics', `${fmt(idx.seconds, 3)} s` + (floor.seconds ? ` (${fmt(idx.seconds / floor.seconds)}x floor)` : ''));
     row('server RSS after indexing', `${fmt(idx.rss / MB, 0)} MB (${fmt(idx.rssRatio)}x file; peak ${fmt(idx.hwm / MB, 0)} MB = ${fmt(idx.hwmRatio)}x)`, `<= ${TARGETS.serverRss}x file`, idx.rssRatio <= TARGETS.serverRss);
+    if (serverFloor.rss) {
+      row('  server floor RSS (document kept, no analysis)', `${fmt(serverFloor.rss / MB, 0)} MB (${fmt(serverFloor.rssRatio)}x file); analysis adds ${fmt((idx.rss - serverFloor.rss) / MB, 0)} MB (${fmt((idx.rss - serverFloor.rss) / fileBytes)}x file)`);
+    } else {
+      row('  server floor RSS', na(serverFloor.error));
+    }
   }
   const q = server.queries;
   if (!q) row('hover / definition', na(server.errors?.queries ?? server.error));
@@ -520,6 +544,7 @@ async function run() {
     cpus: os.cpus().length,
     cli: { ...cli, mbPerSecond: cliMbps, ratioToFloor: cliRatio, cpuRatioToFloor: cliCpuRatio, rssRatio: cliRssRatio },
     server: { index: server.index ?? null, queries: server.queries ?? null, errors: server.errors ?? { all: server.error } },
+    serverFloor: serverFloor.rss ? serverFloor : { error: serverFloor.error },
     failures,
     totalSeconds,
   };
