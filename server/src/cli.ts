@@ -12,10 +12,11 @@ every socket, follows the bytes each way, and reports
   error    epipe         a write failed with EPIPE (with the peer's close that caused it)
   error    econnreset    a read or write failed with ECONNRESET
   warning  unread-write  bytes written that the peer closed without reading
+  note     unread-at-end bytes not yet read when the capture ended (no claim)
 
 Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
   --json              one JSON object per file instead
-  --no-unread-write   leave out unread-write warnings
+  --no-unread-write   leave out unread-write warnings and unread-at-end notes
 Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage.`;
 
 const EXIT_OK = 0;
@@ -100,13 +101,16 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
     }
     const out: string[] = [];
     for (const d of report.diagnostics) {
-      out.push(`${file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]`);
+      // gcc says `note` where LSP says information.
+      out.push(`${file}:${d.line}:${d.column}: ${d.severity === 'information' ? 'note' : d.severity}: ${d.message} [${d.code}]`);
       for (const r of d.related) out.push(`${file}:${r.line}:1: note: ${r.message}`);
     }
     const count = (severity: string) => report.diagnostics.filter((d) => d.severity === severity).length;
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     out.push(`${file}: ${plural(report.events, 'event')}, ${plural(report.connections, 'connection')}, `
-      + `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(report.unparsedLines, 'unparsed line')}`
+      + `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, `
+      + (count('information') > 0 ? `${plural(count('information'), 'note')}, ` : '')
+      + `${plural(report.unparsedLines, 'unparsed line')}`
       + (report.unparsedSamples[0] ? ` (first: line ${report.unparsedSamples[0].line}, ${report.unparsedSamples[0].reason})` : ''));
     process.stdout.write(out.join('\n') + '\n');
   }

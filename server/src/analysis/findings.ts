@@ -3,6 +3,8 @@
 //   econnreset    a read or write failed because the peer reset the connection (error)
 //   unread-write  bytes written successfully that the reader closed without reading (warning):
 //                 the race that only sometimes turns into EPIPE.
+//   unread-at-end bytes not yet read when the capture ended, the reader still open (information):
+//                 no claim, only why there is no warning.
 // No claim without evidence: a peer that is not in the capture, or that has not closed by
 // the end of it, yields no unread-write warning.
 
@@ -25,10 +27,10 @@ export function connectionFindings(connection: Connection, options: FindingOptio
   }
   if (options.unreadWrite !== false && connection.endpoints.length === 2 && !connection.datagram) {
     const [a, b] = connection.endpoints;
-    const ab = unreadWriteFinding(a, b);
-    if (ab) findings.push(ab);
-    const ba = unreadWriteFinding(b, a);
-    if (ba) findings.push(ba);
+    for (const [writer, reader] of [[a, b], [b, a]]) {
+      const unread = unreadWriteFinding(writer, reader) ?? unreadAtEndNote(writer, reader);
+      if (unread) findings.push(unread);
+    }
   }
   return findings;
 }
@@ -73,6 +75,24 @@ function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undef
     related.push(relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${lastRead.range!.start}–${lastRead.range!.end}`));
   }
   return finding('unread-write', 'warning', first, message, related);
+}
+
+/**
+ * The information note for a direction whose reader was still open when the capture ended
+ * with bytes not yet read, e.g. httpd's last `< writev res=8` when the dump stops before
+ * uWSGI's next read or close. Whether it reads them later is not in the capture: no warning.
+ */
+function unreadAtEndNote(writer: Endpoint, reader: Endpoint): Finding | undefined {
+  if (reader.closed || writer.writes.length === 0 || !streamsAligned(writer, reader)) return undefined;
+  const readUpTo = reader.bytesRead;
+  const unread = writer.bytesWritten - readUpTo;
+  if (unread <= 0) return undefined;
+  const first = writer.writes.find((w) => w.range!.end > readUpTo)!;
+  const message = `${unread} bytes written from here on had not been read by ${threadLabel(reader)} when the capture ended; `
+    + 'it still had the socket open, so whether it read them later is not in the capture';
+  const lastRead = reader.reads[reader.reads.length - 1];
+  const related = lastRead ? [relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${lastRead.range!.start}–${lastRead.range!.end}`)] : [];
+  return finding('unread-at-end', 'information', first, message, related);
 }
 
 /**

@@ -135,7 +135,7 @@ export interface Connection {
 }
 
 export type Severity = 'error' | 'warning' | 'information';
-export type FindingCode = 'epipe' | 'econnreset' | 'unread-write';
+export type FindingCode = 'epipe' | 'econnreset' | 'unread-write' | 'unread-at-end';
 
 export interface RelatedEvent {
   call: Syscall;
