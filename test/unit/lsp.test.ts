@@ -179,6 +179,18 @@ describe('language server over stdio', () => {
     assert.equal(targets.length, 1);
   });
 
+  it('reports work-done progress while it indexes a large dump', async () => {
+    // Three copies of the converted capture, one after the other: 4 MB, above the 2 MB threshold.
+    const capture = readFileSync(fixture('revert-httpd-POST-single.scap.txt'), 'latin1');
+    const before = session.progress.length;
+    const opened = await session.open(fixture('large.scap.txt'), capture + capture + capture);
+    assert.equal(opened.diagnostics.diagnostics.filter((d) => d.code === 'unread-write').length, 3 * 62);
+    const progress = session.progress.slice(before);
+    assert.equal(progress.length, 1);
+    assert.equal(progress[0].kinds[0], 'begin:Scap Lens: indexing dump');
+    assert.equal(progress[0].kinds[progress[0].kinds.length - 1], 'end');
+  });
+
   // How fast the first diagnostics come is measured by `npm run bench`, not asserted here.
   it('the converted httpd/uWSGI capture: 62 unread-write warnings, 0 errors', async () => {
     const opened = await session.open(fixture('revert-httpd-POST-single.scap.txt'));

@@ -9,8 +9,10 @@ import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
   InitializedNotification, InitializeRequest, type ProtocolConnection, PublishDiagnosticsNotification,
-  type PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter,
+  type PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter, WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol/node';
+
+const ProgressType = '$/progress';
 
 /** How long a server may take to answer shutdown before it is killed. */
 const SHUTDOWN_GRACE_MS = 2000;
@@ -45,14 +47,28 @@ export class LspSession {
         }
       }
     });
+    // Work-done progress, as VS Code shows it: the server asks for a token, then reports on it.
+    this.connection.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
+      this.progress.push({ token: params.token, kinds: [] });
+    });
+    this.connection.onNotification(ProgressType, (params: { token: string | number; value: { kind: string; title?: string } }) => {
+      const entry = this.progress.find((p) => p.token === params.token);
+      entry?.kinds.push(params.value.kind === 'begin' ? `begin:${params.value.title}` : params.value.kind);
+    });
     this.connection.listen();
   }
+
+  /** Progress reports received, by token: `begin:<title>`, `report`..., `end`. */
+  readonly progress: { token: string | number; kinds: string[] }[] = [];
 
   async initialize(): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: { textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { relatedInformation: true } } },
+      capabilities: {
+        textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { relatedInformation: true } },
+        window: { workDoneProgress: true },
+      },
       workspaceFolders: null,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
