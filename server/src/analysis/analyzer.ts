@@ -305,12 +305,7 @@ export class DumpAnalyzer {
       this.stats.orphanExits++;
       if (pending !== undefined) this.pending.delete(event.tid);
       const address = this.socketAddress(event.fdTag, event.fdName);
-      if (!address) {
-        if (event.fdTag === undefined && (ROLE_BY_TYPE[event.type] === 'read' || ROLE_BY_TYPE[event.type] === 'write') && (event.res ?? 0) > 0) {
-          this.stats.unattributedSocketCalls++;
-        }
-        return;
-      }
+      if (!address) return;
       call = this.newCall(event, ROLE_BY_TYPE[event.type] ?? 'other');
     }
     call.exitNum = event.num;
