@@ -179,6 +179,23 @@ describe('language server over stdio', () => {
     assert.equal(targets.length, 1);
   });
 
+  it('empty, CRLF and 10 MB-line documents: clear answers, no crash, no false race', async () => {
+    const empty = await session.open(fixture('empty.scap.txt'), '');
+    assert.deepEqual(empty.diagnostics.diagnostics, []);
+    // The seed with Windows line ends gives the same findings at the same places.
+    const crlf = await session.open(fixture('seed-crlf.scap.txt'), seedLines.join('\r\n'));
+    const places = (d: { code?: string | number; range: { start: { line: number; character: number } } }[]) => d.map((x) => `${x.code}@${x.range.start.line}:${x.range.start.character}`).sort();
+    const seed = await session.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: crlf.uri } }) as DocumentSymbol[];
+    assert.equal(seed.length, 2);
+    assert.deepEqual(places(crlf.diagnostics.diagnostics), ['epipe@33:54', 'unread-write@21:53']);
+    // A 10 MB line in the middle of the seed is skipped and counted; the races stay the same.
+    const long = [...seedLines.slice(0, 20), 'x'.repeat(10_000_000), ...seedLines.slice(20)].join('\n');
+    const withLong = await session.open(fixture('seed-long-line.scap.txt'), long);
+    const codes = withLong.diagnostics.diagnostics.map((d) => d.code).sort();
+    assert.deepEqual(codes, ['epipe', 'unparsed-lines', 'unread-write']);
+    assert.match(withLong.diagnostics.diagnostics.find((d) => d.code === 'unparsed-lines')!.message as string, /too long to be a sysdig event/);
+  });
+
   it('reports work-done progress while it indexes a large dump', async () => {
     // Three copies of the converted capture, one after the other: 4 MB, above the 2 MB threshold.
     const capture = readFileSync(fixture('revert-httpd-POST-single.scap.txt'), 'latin1');
