@@ -6,7 +6,7 @@ import {
   type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
   type SocketKind, type Syscall, type TraceEvent, peerOf,
 } from './model';
-import { newParseCache, newTraceEvent, parseSysdigSpan } from './sysdigParser';
+import { newParseCache, newTraceEvent, parseLiddsLine, parseSysdigSpan } from './sysdigParser';
 import { parseStraceLine } from './straceParser';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 
@@ -123,7 +123,7 @@ export class DumpAnalyzer {
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
-  private format: 'sysdig' | 'strace' | undefined;
+  private format: 'sysdig' | 'strace' | 'lidds' | undefined;
   private readonly addStraceEvent = (event: TraceEvent) => this.addEvent(event);
   /**
    * strace -yy names a client socket by its own inode alone (`17<UNIX-STREAM:[1550460]>`) until
@@ -179,9 +179,11 @@ export class DumpAnalyzer {
       this.skipOverlong(line, length);
       return;
     }
-    const event = this.format !== 'strace' ? parseSysdigSpan(text, start, stop, line, this.scratch, this.parseCache) : undefined;
+    const event = this.format === 'sysdig' || this.format === undefined
+      ? parseSysdigSpan(text, start, stop, line, this.scratch, this.parseCache)
+      : this.format === 'lidds' ? parseLiddsLine(text.slice(start, stop), line, this.scratch) : undefined;
     if (event) {
-      this.format = 'sysdig';
+      this.format ??= 'sysdig';
       this.stats.events++;
       // sysdig ends every complete record with a space; a record without one continues below.
       this.recordOpen = text.charCodeAt(stop - 1) !== SPACE;
@@ -193,11 +195,23 @@ export class DumpAnalyzer {
       return;
     }
     text = text.slice(start, stop);
-    // The second format: strace -f -tt -yy. A dump is one or the other; the first event decides.
-    if (this.format !== 'sysdig' && parseStraceLine(text, line, this.addStraceEvent)) {
-      this.format = 'strace';
-      this.stats.events++;
-      return;
+    // Other formats: strace -f -tt -yy, and LID-DS's custom sysdig -p. A dump is in one
+    // format; its first event decides which.
+    if (this.format === undefined || this.format === 'strace') {
+      if (parseStraceLine(text, line, this.addStraceEvent)) {
+        this.format = 'strace';
+        this.stats.events++;
+        return;
+      }
+    }
+    if (this.format === undefined) {
+      const lidds = parseLiddsLine(text, line, this.scratch);
+      if (lidds) {
+        this.format = 'lidds';
+        this.stats.events++;
+        this.addEvent(lidds);
+        return;
+      }
     }
     this.unparsed(line, describeGarbage(text));
   }

@@ -414,3 +414,47 @@ export function eventSpans(raw: string): EventSpans | undefined {
     params,
   };
 }
+
+// LID-DS records its captures with a custom format (FORMAT.md §10):
+//   sysdig -v -b -p "%evt.rawtime %user.uid %proc.pid %proc.name %thread.tid %syscall.type %evt.dir %evt.args"
+// The parameters are sysdig's, so they are read as above; the header is different.
+const LIDDS_HEADER = /^(\d+)(\d{9}) -?\d+ (\d+) (.+?) (\d+) ([a-z_0-9<>]+) ([<>])(?: |$)/;
+
+/**
+ * Parses a line of the LID-DS format, e.g.
+ *   `1631078878496797197 33 2902778 apache2 2902778 writev < res=-32(EPIPE) data=FQMDABokO4Jz9bPHZuxEr/YrSMelMX30Ap7uwWok4A== `
+ * It has no event number (the 1-based line stands in) but it has the pid.
+ */
+export function parseLiddsLine(text: string, line: number, into?: TraceEvent): TraceEvent | undefined {
+  const match = LIDDS_HEADER.exec(text);
+  if (!match) return undefined;
+  lineEnd = text.length;
+  const event = into ?? newTraceEvent();
+  const seconds = Number(match[1]);
+  const typeCol = match[0].length - match[7].length - match[6].length - (match[0].endsWith(' ') ? 2 : 1);
+  event.line = line;
+  event.num = line + 1;
+  event.time = (seconds % 86400) * 1e9 + Number(match[2]);
+  event.process = match[4];
+  event.tid = Number(match[5]);
+  event.pid = Number(match[3]);
+  event.exit = match[7] === '<';
+  event.type = match[6];
+  event.fd = undefined;
+  event.fdTag = undefined;
+  event.fdName = undefined;
+  event.res = undefined;
+  event.errno = undefined;
+  event.size = undefined;
+  event.tuple = undefined;
+  event.local = undefined;
+  event.fdCol = -1;
+  event.resCol = -1;
+  event.typeCol = typeCol;
+  const infoStart = match[0].length;
+  if (infoStart < lineEnd) {
+    if (FULL_PARAM_TYPES.has(event.type)) readParams(text, infoStart, event);
+    else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
+  }
+  return event;
+}
