@@ -6,7 +6,7 @@
 //   npm run corpus          (= node scripts/build.mjs && node scripts/corpus-check.mjs)
 //   SCAP_LENS_SHARED=/path/to/shared node scripts/corpus-check.mjs
 //
-// Files: corpus/sysdig/*.scap.txt (sysdig's default format), the variants
+// Files: corpus/sysdig/*.scap.txt (sysdig's default format) and *.sc.txt (LID-DS), the variants
 // *.A.txt *.x.txt *.X.txt *.v.txt *.b.txt *.pc.txt *.net*.txt *.t?.txt, and the strace traces
 // corpus/strace/*.strace (the second format). Renderings the parser does not read are left
 // out and counted as skipped: -j (JSON), custom -p field lists (p_fields*), and the
@@ -37,7 +37,8 @@ const VARIANT_PATTERNS = [/\.A\.txt$/, /\.x\.txt$/, /\.X\.txt$/, /\.v\.txt$/, /\
 const NOT_DEFAULT_FORMAT = /\.(j|p_fields|p_fields_nostar)\.txt$|\.stderr\.txt$/;
 const straceDir = join(shared, 'corpus', 'strace');
 
-const files = readdirSync(sysdigDir).filter((n) => n.endsWith('.scap.txt')).sort().map((n) => join(sysdigDir, n));
+// `*.sc.txt` is LID-DS's custom -p format, which the parser also reads.
+const files = readdirSync(sysdigDir).filter((n) => n.endsWith('.scap.txt') || n.endsWith('.sc.txt')).sort().map((n) => join(sysdigDir, n));
 const skipped = [];
 if (existsSync(variantsDir)) {
   for (const name of readdirSync(variantsDir).sort()) {
