@@ -228,22 +228,8 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
   event.pid = pid;
   event.exit = codeAt(text, dirPos) === 60;
   event.type = type;
-  event.fd = undefined;
-  event.fdTag = undefined;
-  event.fdName = undefined;
-  event.res = undefined;
-  event.errno = undefined;
-  event.size = undefined;
-  event.tuple = undefined;
-  event.local = undefined;
-  event.fdCol = -1;
-  event.resCol = -1;
   event.typeCol = typeCol;
-  const infoStart = typeEnd + 1;
-  if (infoStart < lineEnd) {
-    if (allParams || FULL_PARAM_TYPES.has(type)) readParams(text, infoStart, event);
-    else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
-  }
+  readInfo(text, typeEnd + 1, event, allParams);
   if (columns) {
     // Columns point into the line as the document holds it, colour codes included.
     event.typeCol = columns[event.typeCol];
@@ -255,6 +241,27 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
     if (event.resCol >= 0) event.resCol -= base;
   }
   return event;
+}
+
+/**
+ * Clears what the previous line left in a reused event, then reads the `evt.info` part
+ * starting at `infoStart`: the whole parameter list for the syscalls the model needs (or
+ * for all with `allParams`), else only a leading `fd=`.
+ */
+function readInfo(text: string, infoStart: number, event: TraceEvent, allParams: boolean): void {
+  event.fd = undefined;
+  event.fdTag = undefined;
+  event.fdName = undefined;
+  event.res = undefined;
+  event.errno = undefined;
+  event.size = undefined;
+  event.tuple = undefined;
+  event.local = undefined;
+  event.fdCol = -1;
+  event.resCol = -1;
+  if (infoStart >= lineEnd) return;
+  if (allParams || FULL_PARAM_TYPES.has(event.type)) readParams(text, infoStart, event);
+  else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
 }
 
 /**
@@ -440,21 +447,7 @@ export function parseLiddsLine(text: string, line: number, into?: TraceEvent): T
   event.pid = Number(match[3]);
   event.exit = match[7] === '<';
   event.type = match[6];
-  event.fd = undefined;
-  event.fdTag = undefined;
-  event.fdName = undefined;
-  event.res = undefined;
-  event.errno = undefined;
-  event.size = undefined;
-  event.tuple = undefined;
-  event.local = undefined;
-  event.fdCol = -1;
-  event.resCol = -1;
   event.typeCol = typeCol;
-  const infoStart = match[0].length;
-  if (infoStart < lineEnd) {
-    if (FULL_PARAM_TYPES.has(event.type)) readParams(text, infoStart, event);
-    else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
-  }
+  readInfo(text, match[0].length, event, false);
   return event;
 }
