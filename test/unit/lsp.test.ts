@@ -196,6 +196,20 @@ describe('language server over stdio', () => {
     assert.match(withLong.diagnostics.diagnostics.find((d) => d.code === 'unparsed-lines')!.message as string, /too long to be a sysdig event/);
   });
 
+  it('an strace trace gets the same diagnostics, hover and go to peer', async () => {
+    const file = fixture('revert-httpd-POST-single.strace');
+    const lines = readFileSync(file, 'latin1').split('\n');
+    const opened = await session.open(file);
+    const unread = opened.diagnostics.diagnostics.filter((d) => d.code === 'unread-write');
+    assert.equal(unread.length, 62);
+    // httpd's 656-byte writev (line 22) was read by uWSGI's 664-byte read (line 26).
+    const write = lines.findIndex((l) => l.startsWith('23745 12:14:44.321758 <... writev resumed>) = 656'));
+    const targets = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: opened.uri }, position: { line: write, character: 30 } }) as Location[];
+    assert.deepEqual(targets.map((t) => lines[t.range.start.line].slice(0, 40)), ['25075 12:14:44.322055 read(5<UNIX-STREAM']);
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri: opened.uri }, position: { line: write, character: 30 } });
+    assert.match((hover!.contents as MarkupContent).value, /\*\*tid 23745\*\* fd 14 ⟷ \*\*tid 25075\*\* fd 5/);
+  });
+
   it('reports work-done progress while it indexes a large dump', async () => {
     // Three copies of the converted capture, one after the other: 4 MB, above the 2 MB threshold.
     const capture = readFileSync(fixture('revert-httpd-POST-single.scap.txt'), 'latin1');
