@@ -7,9 +7,9 @@
 //   SCAP_LENS_SHARED=/path/to/shared node scripts/corpus-check.mjs
 //
 // Files: corpus/sysdig/*.scap.txt (sysdig's default format) and *.sc.txt (LID-DS), the variants
-// *.A.txt *.x.txt *.X.txt *.v.txt *.b.txt *.pc.txt *.net*.txt *.t?.txt, and the strace traces
+// *.A.txt *.x.txt *.X.txt *.v.txt *.b.txt *.j.txt *.pc.txt *.net*.txt *.t?.txt, and the strace traces
 // corpus/strace/*.strace (the second format). Renderings the parser does not read are left
-// out and counted as skipped: -j (JSON), custom -p field lists (p_fields*), and the
+// out and counted as skipped: custom -p field lists (p_fields*), and the
 // *.stderr.txt files (sysdig's stderr, not a dump).
 
 import { spawn } from 'node:child_process';
@@ -33,8 +33,8 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 
-const VARIANT_PATTERNS = [/\.A\.txt$/, /\.x\.txt$/, /\.X\.txt$/, /\.v\.txt$/, /\.b\.txt$/, /\.pc\.txt$/, /\.net.*\.txt$/, /\.t.\.txt$/];
-const NOT_DEFAULT_FORMAT = /\.(j|p_fields|p_fields_nostar)\.txt$|\.stderr\.txt$/;
+const VARIANT_PATTERNS = [/\.A\.txt$/, /\.x\.txt$/, /\.X\.txt$/, /\.v\.txt$/, /\.b\.txt$/, /\.j\.txt$/, /\.pc\.txt$/, /\.net.*\.txt$/, /\.t.\.txt$/];
+const NOT_DEFAULT_FORMAT = /\.(p_fields|p_fields_nostar)\.txt$|\.stderr\.txt$/;
 const straceDir = join(shared, 'corpus', 'strace');
 
 // `*.sc.txt` is LID-DS's custom -p format, which the parser also reads.
@@ -111,7 +111,7 @@ for (const r of rows) {
 const bad = rows.filter((r) => r.kind === 'unparsed' || r.kind === 'failed');
 const counts = (kind) => rows.filter((r) => r.kind === kind).length;
 console.log(`\n${rows.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts('ok')} fully parsed, ${counts('empty')} empty, `
-  + `${counts('unparsed')} with unparsed lines, ${counts('failed')} rejected; ${skipped.length} renderings skipped (-j, -p fields, stderr)`);
+  + `${counts('unparsed')} with unparsed lines, ${counts('failed')} rejected; ${skipped.length} renderings skipped (-p fields, stderr)`);
 if (bad.length > 0) {
   console.log(`FAIL: ${bad.map((r) => name(r.file)).join(', ')}`);
   process.exit(1);

@@ -91,3 +91,15 @@ test('nginx with -pc (container name and id before the process, `(TID:VTID)`) gi
   const streams = (a: Analysis) => a.connections.map((x) => x.calls.map((call) => [call.type, call.enterNum, call.exitNum, call.res ?? null, call.range ?? null]));
   assert.deepEqual(streams(containers), streams(nginx));
 });
+
+test('nginx with -j (one JSON object per event) gives the same streams and columns into the JSON', () => {
+  const json = check('wstrouble-nginx.j.txt');
+  assert.equal(json.stats.events, nginx.stats.events);
+  const streams = (a: Analysis) => a.connections.map((x) => x.calls.map((call) => [call.type, call.enterNum, call.exitNum, call.res ?? null, call.range ?? null]));
+  assert.deepEqual(streams(json), streams(nginx));
+  // The columns of the first socket call point at its fd inside the JSON line.
+  const call = json.connections[0].calls.find((c) => (c.role === 'read' || c.role === 'write') && c.enterLine >= 0 && c.fdCol >= 0)!;
+  const line = readFixture('wstrouble-nginx.j.txt').split('\n')[call.enterLine];
+  assert.equal(line.slice(call.fdCol, call.fdCol + String(call.fd).length + 2), `${call.fd}(<`);
+  assert.equal(line.slice(call.typeCol, call.typeCol + call.type.length), call.type);
+});

@@ -6,7 +6,7 @@ import {
   type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
   type SocketKind, type Syscall, type TraceEvent, peerOf,
 } from './model';
-import { newParseCache, newTraceEvent, parseLiddsLine, parseSysdigSpan } from './sysdigParser';
+import { newParseCache, newTraceEvent, parseJsonLine, parseLiddsLine, parseSysdigSpan } from './sysdigParser';
 import { parseStraceLine } from './straceParser';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 
@@ -123,7 +123,7 @@ export class DumpAnalyzer {
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
-  private format: 'sysdig' | 'strace' | 'lidds' | undefined;
+  private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
   private readonly addStraceEvent = (event: TraceEvent) => this.addEvent(event);
   /**
    * strace -yy names a client socket by its own inode alone (`17<UNIX-STREAM:[1550460]>`) until
@@ -181,7 +181,8 @@ export class DumpAnalyzer {
     }
     const event = this.format === 'sysdig' || this.format === undefined
       ? parseSysdigSpan(text, start, stop, line, this.scratch, this.parseCache)
-      : this.format === 'lidds' ? parseLiddsLine(text.slice(start, stop), line, this.scratch) : undefined;
+      : this.format === 'lidds' ? parseLiddsLine(text.slice(start, stop), line, this.scratch)
+        : this.format === 'json' ? parseJsonLine(text.slice(start, stop), line, this.scratch) : undefined;
     if (event) {
       this.format ??= 'sysdig';
       this.stats.events++;
@@ -195,8 +196,8 @@ export class DumpAnalyzer {
       return;
     }
     text = text.slice(start, stop);
-    // Other formats: strace -f -tt -yy, and LID-DS's custom sysdig -p. A dump is in one
-    // format; its first event decides which.
+    // Other formats: strace -f -tt -yy, LID-DS's custom sysdig -p, and sysdig -j. A dump is
+    // in one format; its first event decides which.
     if (this.format === undefined || this.format === 'strace') {
       if (parseStraceLine(text, line, this.addStraceEvent)) {
         this.format = 'strace';
@@ -206,10 +207,11 @@ export class DumpAnalyzer {
     }
     if (this.format === undefined) {
       const lidds = parseLiddsLine(text, line, this.scratch);
-      if (lidds) {
-        this.format = 'lidds';
+      const json = lidds ? undefined : parseJsonLine(text, line, this.scratch);
+      if (lidds || json) {
+        this.format = lidds ? 'lidds' : 'json';
         this.stats.events++;
-        this.addEvent(lidds);
+        this.addEvent((lidds ?? json)!);
         return;
       }
     }

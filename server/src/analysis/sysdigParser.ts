@@ -451,3 +451,46 @@ export function parseLiddsLine(text: string, line: number, into?: TraceEvent): T
   readInfo(text, match[0].length, event, false);
   return event;
 }
+
+/**
+ * Parses a line of `sysdig -j` output, one JSON object per event with sysdig's own fields, e.g.
+ *   `{"evt.cpu":0,"evt.dir":"<","evt.info":"res=1 ","evt.num":53,"evt.outputtime":1512416671719834330,"evt.type":"epoll_wait","proc.name":"nginx","thread.tid":15259}`
+ * `evt.info` is the default format's parameter list, so it is read as above. Columns point
+ * into the JSON line (exact up to the first escaped character of the info, which in practice
+ * comes only in the payload, after the fd and the result).
+ */
+export function parseJsonLine(text: string, line: number, into?: TraceEvent): TraceEvent | undefined {
+  if (!text.startsWith('{"evt.')) return undefined;
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const info = record['evt.info'];
+  const type = record['evt.type'];
+  const dir = record['evt.dir'];
+  const tid = record['thread.tid'];
+  if (typeof info !== 'string' || typeof type !== 'string' || (dir !== '>' && dir !== '<') || typeof tid !== 'number') return undefined;
+  // evt.outputtime is integer ns since the epoch: more digits than a double holds, so it is
+  // read from the text, the last nine digits being the nanoseconds.
+  const time = /"evt\.outputtime":(\d+)(\d{9})/.exec(text);
+  const event = into ?? newTraceEvent();
+  event.line = line;
+  event.num = typeof record['evt.num'] === 'number' ? record['evt.num'] : line + 1;
+  event.time = time ? (Number(time[1]) % 86400) * 1e9 + Number(time[2]) : NaN;
+  event.process = typeof record['proc.name'] === 'string' ? record['proc.name'] : '';
+  event.tid = tid;
+  event.pid = undefined;
+  event.exit = dir === '<';
+  event.type = type;
+  event.typeCol = 0;
+  lineEnd = info.length;
+  readInfo(info, 0, event, false);
+  const infoAt = text.indexOf('"evt.info":"') + 12;
+  const typeAt = text.indexOf('"evt.type":"') + 12;
+  event.typeCol = typeAt >= 12 ? typeAt : 0;
+  if (event.fdCol >= 0) event.fdCol += infoAt;
+  if (event.resCol >= 0) event.resCol += infoAt;
+  return event;
+}
