@@ -497,6 +497,9 @@ async function run() {
     row('CLI throughput', `${fmt(cliMbps, 1)} MB/s`);
     row('CLI ratio (CLI s / floor s)', cliRatio === null ? na('no floor') : `${fmt(cliRatio)}x`, `<= ${TARGETS.cliRatio} (later <= ${TARGETS.cliRatioLater})`, cliRatio === null ? null : cliRatio <= TARGETS.cliRatio);
     if (cliCpuRatio !== null) row('  same ratio in CPU time', `${fmt(cliCpuRatio)}x`);
+    // On a machine whose speed drifts between runs, the fastest run of each side shows what
+    // the code costs when nothing else interferes.
+    if (cli.runs?.length && floor.runs?.length) row('  best run / best floor run', `${fmt(Math.min(...cli.runs) / Math.min(...floor.runs))}x (${fmt(Math.min(...cli.runs), 3)} s / ${fmt(Math.min(...floor.runs), 3)} s)`);
     row('CLI peak RSS', `${fmt(cli.peakRss / MB, 0)} MB (${fmt(cliRssRatio)}x file)`, `<= ${TARGETS.cliRss}x file`, cliRssRatio <= TARGETS.cliRss);
     row('CLI findings', `${cli.events} events, ${cli.connections} connections, ${cli.diagnostics} diagnostics, ${cli.unparsedLines} unparsed lines`);
     // Each FastCGI request is two connections (load generator -> httpd, httpd -> uWSGI).
