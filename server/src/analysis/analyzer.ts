@@ -8,6 +8,7 @@ import {
 } from './model';
 import { newParseCache, newTraceEvent, parseJsonLine, parseLiddsLine, parseSysdigSpan } from './sysdigParser';
 import { parseStraceLine } from './straceParser';
+import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 
 const ROLE_BY_TYPE: Record<string, CallRole> = {
@@ -124,7 +125,11 @@ export class DumpAnalyzer {
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
   private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
-  private readonly addStraceEvent = (event: TraceEvent) => this.addEvent(event);
+  private readonly addStraceEvent = (event: TraceEvent) => {
+    // The local end is kept as a map key and on the endpoint: it must not pin its line.
+    if (event.local !== undefined) event.local = this.own(event.local);
+    this.addEvent(event);
+  };
   /**
    * strace -yy names a client socket by its own inode alone (`17<UNIX-STREAM:[1550460]>`) until
    * it learns the peer, often several calls after the connect. Those calls wait here, by local
@@ -337,7 +342,7 @@ export class DumpAnalyzer {
       if (event.fd === undefined || event.fd < 0) return;
       call.fd = event.fd;
       call.fdCol = event.fdCol;
-      const address = this.socketAddress(event.fdTag, event.fdName) ?? addressOfTuple(undefined, event.tuple);
+      const address = this.socketAddress(event.fdTag, event.fdName) ?? this.ownAddress(addressOfTuple(undefined, event.tuple));
       if (address) this.attach(call, address, 'accept', event.local);
       return;
     }
@@ -346,7 +351,7 @@ export class DumpAnalyzer {
       // connect (`res=-2(ENOENT) tuple=0->ffff...`) opens nothing. EINPROGRESS is a non-blocking
       // connect that completes later, so it does open the connection.
       if (call.res === undefined || (call.res < 0 && call.errno !== 'EINPROGRESS')) return;
-      const address = addressOfTuple(fdTag === 'u' ? 'u' : fdTag, event.tuple);
+      const address = this.ownAddress(addressOfTuple(fdTag === 'u' ? 'u' : fdTag, event.tuple));
       if (address && !call.endpoint) this.attach(call, address, 'connect', local);
       return;
     }
@@ -402,7 +407,13 @@ export class DumpAnalyzer {
    * slice, so the CLI copies. Nothing is pooled: per-connection strings die with it.
    */
   private own(text: string): string {
-    return this.retainCalls ? text : Buffer.from(text, 'latin1').toString('latin1');
+    return this.retainCalls ? text : detach(text);
+  }
+
+  /** An address parsed from a line's `tuple=`, with its strings copied out of the line. */
+  private ownAddress(address: SocketAddress | undefined): SocketAddress | undefined {
+    if (address === undefined || this.retainCalls) return address;
+    return { kind: address.kind, key: this.own(address.key), tuple: this.own(address.tuple), path: address.path === undefined ? undefined : this.own(address.path) };
   }
 
   /**
@@ -412,7 +423,7 @@ export class DumpAnalyzer {
   private intern(text: string): string {
     let copy = this.names.get(text);
     if (copy === undefined) {
-      copy = Buffer.from(text, 'latin1').toString('latin1');
+      copy = detach(text);
       this.names.set(copy, copy);
     }
     return copy;
@@ -477,10 +488,10 @@ export class DumpAnalyzer {
         id: this.connections.length,
         kind: address.kind,
         datagram: address.kind === 'udp4' || address.kind === 'udp6',
-        // Interned copies: a connect's tuple is sliced from its line and would pin the input.
-        key: this.own(address.key),
-        tuple: this.own(address.tuple),
-        path: address.path === undefined ? undefined : this.own(address.path),
+        // Addresses reach here owned (socketAddress, ownAddress): no slice of the input.
+        key: address.key,
+        tuple: address.tuple,
+        path: address.path,
         endpoints: [],
         calls: [],
       };

@@ -4,6 +4,7 @@
 // columns an editor points at; everything else stays in the document text, read on demand.
 
 import type { TraceEvent } from './model';
+import { detach } from './strings';
 
 // Syscalls whose whole parameter list matters. For any other event only a leading `fd=` is
 // read, which is enough to attach fcntl/getsockopt/... on a socket to its connection.
@@ -100,7 +101,7 @@ function cached(map: Map<number, string> | undefined, tid: number, text: string,
   const known = map.get(tid);
   if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
   // A copy, not a slice: the cache outlives the line and must not keep its input chunk alive.
-  const fresh = Buffer.from(text.slice(start, end), 'latin1').toString('latin1');
+  const fresh = detach(text.slice(start, end));
   map.set(tid, fresh);
   return fresh;
 }
