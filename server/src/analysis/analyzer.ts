@@ -119,7 +119,7 @@ export class DumpAnalyzer {
   private readonly pendingLocal = new Map<number, string>();
   private readonly live = new Map<string, Connection>();
   private readonly pidOfTid = new Map<number, number>();
-  private readonly names = new Map<string, string>();
+  private readonly errnos = new Map<string, string>();
   private endpointCount = 0;
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
@@ -421,10 +421,10 @@ export class DumpAnalyzer {
    * whole chunk in memory, so the first occurrence is copied out of it.
    */
   private intern(text: string): string {
-    let copy = this.names.get(text);
+    let copy = this.errnos.get(text);
     if (copy === undefined) {
       copy = detach(text);
-      this.names.set(copy, copy);
+      this.errnos.set(copy, copy);
     }
     return copy;
   }
