@@ -136,7 +136,10 @@ export function parseSysdigSpan(raw: string, start: number, end: number, line: n
   const plain = parseSpan(raw, start, end, line, into, cache, allParams, undefined);
   if (plain !== undefined) return plain;
   // Terminal output colours the thread id, so a coloured line never parses plain: only then
-  // is it worth looking for escapes (a search of the whole text per line would not be).
+  // is it worth looking for escapes. Such a line still starts with its event number, so
+  // continuation rows (`-x` hex, `-A` text) and garbage are passed over without a substring.
+  const first = raw.charCodeAt(start);
+  if (!(first >= DIGIT_0 && first <= DIGIT_9)) return undefined;
   const text = raw.slice(start, end);
   if (text.indexOf('\x1b') < 0) return undefined;
   const stripped = stripAnsi(text);
