@@ -341,7 +341,9 @@ function readFd(text: string, start: number, end: number, event: TraceEvent): vo
   event.fd = scannedInt;
   event.fdCol = start;
   if (codeAt(text, numEnd) !== 40 /* ( */) return;
-  const close = text.lastIndexOf(')', end - 1);
+  // The closing parenthesis is almost always the value's last character: look back from there.
+  let close = end - 1;
+  while (close > numEnd && text.charCodeAt(close) !== 41 /* ) */) close--;
   if (close <= numEnd) return;
   if (codeAt(text, numEnd + 1) === 60 /* < */) {
     const tagEnd = text.indexOf('>', numEnd + 2);
