@@ -59,6 +59,25 @@ function codeAt(text: string, i: number): number {
   return i < lineEnd ? text.charCodeAt(i) : -1;
 }
 
+/**
+ * The time `07:12:54.260023713` at `at` (separators already checked) in ns modulo one day,
+ * or NaN when a position holds no digit.
+ */
+function fixedTime(text: string, at: number): number {
+  let seconds = 0;
+  let nanos = 0;
+  for (let k = 0; k < 18; k++) {
+    if (k === 2 || k === 5 || k === 8) continue;
+    const d = text.charCodeAt(at + k) - DIGIT_0;
+    if (d < 0 || d > 9) return NaN;
+    if (k < 2) seconds = seconds * 10 + d;
+    else if (k < 5) seconds = k === 3 ? seconds * 6 + d : seconds * 10 + d;
+    else if (k < 8) seconds = k === 6 ? seconds * 6 + d : seconds * 10 + d;
+    else nanos = nanos * 10 + d;
+  }
+  return (seconds % 86400) * 1e9 + nanos;
+}
+
 // Terminal output (`sysdig -r x.scap` on a tty) wraps fields in colour escapes (FORMAT.md §1.1).
 // eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
@@ -161,7 +180,11 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
   let field = 0;
   let nanos = 0;
   let sawDot = false;
-  for (let c = codeAt(text, i); ; c = codeAt(text, ++i)) {
+  // The default `HH:MM:SS.nnnnnnnnn` has fixed separators: the digits are read only for the
+  // events whose time the model keeps (see below), which saves a fifth of the header's cost.
+  const fixedLayout = codeAt(text, i + 2) === 58 && codeAt(text, i + 5) === 58 && codeAt(text, i + 8) === 46 && codeAt(text, i + 18) === SPACE;
+  if (fixedLayout) i += 18;
+  else for (let c = codeAt(text, i); ; c = codeAt(text, ++i)) {
     if (c >= DIGIT_0 && c <= DIGIT_9) {
       if (sawDot) nanos = nanos * 10 + (c - DIGIT_0);
       else field = field * 10 + (c - DIGIT_0);
@@ -226,7 +249,7 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
   const event = into ?? newTraceEvent();
   event.line = line;
   event.num = num;
-  event.time = sawDot ? (seconds % 86400) * 1e9 + nanos : NaN;
+  event.time = fixedLayout ? NaN : sawDot ? (seconds % 86400) * 1e9 + nanos : NaN;
   event.process = cached(cache?.names, tid, text, nameStart, open);
   event.tid = tid;
   event.pid = pid;
@@ -234,6 +257,9 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
   event.type = type;
   event.typeCol = typeCol;
   readInfo(text, typeEnd + 1, event, allParams);
+  if (fixedLayout && (event.errno !== undefined || ((type === 'close' || type === 'shutdown') && !event.exit) || allParams)) {
+    event.time = fixedTime(text, timeStart);
+  }
   if (columns) {
     // Columns point into the line as the document holds it, colour codes included.
     event.typeCol = columns[event.typeCol];
