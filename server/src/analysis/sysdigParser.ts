@@ -316,6 +316,37 @@ function nextParamStart(text: string, from: number): number {
   return end;
 }
 
+// The parameters the model reads, told apart by their length and a letter or two rather
+// than by a substring per parameter.
+const PARAM_OTHER = 0;
+const PARAM_FD = 1;
+const PARAM_RES = 2;
+const PARAM_SIZE = 3;
+const PARAM_TUPLE = 4;
+const PARAM_PID = 5;
+const PARAM_DATA = 6;
+
+/** Which of the parameters above text[start, end) names, e.g. `res` in `< read res=699 data=...`. */
+function paramName(text: string, start: number, end: number): number {
+  const c = text.charCodeAt(start);
+  switch (end - start) {
+    case 2:
+      return c === 102 /* f */ && text.charCodeAt(start + 1) === 100 /* d */ ? PARAM_FD : PARAM_OTHER;
+    case 3:
+      if (c === 114 /* r */) return text.charCodeAt(start + 1) === 101 && text.charCodeAt(start + 2) === 115 ? PARAM_RES : PARAM_OTHER;
+      return c === 112 /* p */ && text.charCodeAt(start + 1) === 105 && text.charCodeAt(start + 2) === 100 ? PARAM_PID : PARAM_OTHER;
+    case 4:
+      if (c === 100 /* d */) return text.startsWith('data', start) ? PARAM_DATA : PARAM_OTHER;
+      return c === 115 /* s */ && text.startsWith('size', start) ? PARAM_SIZE : PARAM_OTHER;
+    case 5:
+      return c === 116 /* t */ && text.startsWith('tuple', start) ? PARAM_TUPLE : PARAM_OTHER;
+    case 6:
+      return c === 111 /* o */ && text.startsWith('out_fd', start) ? PARAM_FD : PARAM_OTHER;
+    default:
+      return PARAM_OTHER;
+  }
+}
+
 /**
  * Reads the `name=value` list of an event we model, e.g.
  *   `fd=10(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) tuple=ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s queuepct=0`
@@ -327,26 +358,25 @@ function readParams(text: string, start: number, event: TraceEvent): void {
   while (pos < lineEnd) {
     const eq = text.indexOf('=', pos);
     if (eq < 0 || eq >= lineEnd) return;
-    const name = text.slice(pos, eq);
-    if (name === 'data') return;
+    const name = paramName(text, pos, eq);
+    if (name === PARAM_DATA) return;
     const valueStart = eq + 1;
     const valueEnd = nextParamStart(text, valueStart);
     switch (name) {
-      case 'fd':
-      case 'out_fd':
+      case PARAM_FD:
         if (event.fdCol < 0) readFd(text, valueStart, valueEnd, event);
         break;
-      case 'res':
+      case PARAM_RES:
         readRes(text, valueStart, valueEnd, event);
         break;
-      case 'size': {
+      case PARAM_SIZE: {
         if (scanInt(text, valueStart) > 0) event.size = scannedInt;
         break;
       }
-      case 'tuple':
+      case PARAM_TUPLE:
         event.tuple = text.slice(valueStart, valueEnd);
         break;
-      case 'pid': {
+      case PARAM_PID: {
         // `pid=22369(bash)` on clone/execve exits: ties this thread to its process.
         if (scanInt(text, valueStart) > 0) event.pid = scannedInt;
         break;
