@@ -11,13 +11,15 @@ import { parseStraceLine } from './straceParser';
 import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 
-const ROLE_BY_TYPE: Record<string, CallRole> = {
+// A Map, not an object: syscall names come from the input, not from source literals, and an
+// object would look each one up in V8's string table before finding the property.
+const ROLE_BY_TYPE = new Map<string, CallRole>(Object.entries({
   write: 'write', writev: 'write', pwrite: 'write', pwritev: 'write', send: 'write',
   sendto: 'write', sendmsg: 'write', sendmmsg: 'write', sendfile: 'write',
   read: 'read', readv: 'read', pread: 'read', preadv: 'read', recv: 'read',
   recvfrom: 'read', recvmsg: 'read', recvmmsg: 'read',
   connect: 'connect', accept: 'accept', accept4: 'accept', close: 'close', shutdown: 'shutdown',
-};
+} satisfies Record<string, CallRole>));
 
 const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
 
@@ -246,7 +248,7 @@ export class DumpAnalyzer {
     // A new enter replaces whatever this thread left pending (its exit was lost).
     if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
-    const role = ROLE_BY_TYPE[event.type] ?? 'other';
+    const role = ROLE_BY_TYPE.get(event.type) ?? 'other';
     const address = this.socketAddress(event.fdTag, event.fdName);
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
     const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
@@ -327,7 +329,7 @@ export class DumpAnalyzer {
       if (pending !== undefined) this.pending.delete(event.tid);
       const address = this.socketAddress(event.fdTag, event.fdName);
       if (!address) return;
-      call = this.newCall(event, ROLE_BY_TYPE[event.type] ?? 'other');
+      call = this.newCall(event, ROLE_BY_TYPE.get(event.type) ?? 'other');
     }
     call.exitNum = event.num;
     call.exitLine = event.line;
