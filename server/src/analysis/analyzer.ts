@@ -105,8 +105,6 @@ export class DumpAnalyzer {
   private readonly scratch = newTraceEvent();
   private readonly parseCache = newParseCache();
   private readonly findings: Finding[] = [];
-  /** Lean mode: connections whose findings are reported and whose calls were dropped. */
-  private readonly released = new WeakSet<Connection>();
   private readonly addressCache = new Map<string, SocketAddress & { tag: string }>();
   private readonly retainCalls: boolean;
   private readonly calls: Syscall[] = [];
@@ -496,6 +494,7 @@ export class DumpAnalyzer {
         path: address.path,
         endpoints: [],
         calls: [],
+        released: false,
       };
       this.connections.push(connection);
       this.stats.connections++;
@@ -582,8 +581,8 @@ export class DumpAnalyzer {
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
-    if (this.released.has(connection)) return;
-    this.released.add(connection);
+    if (connection.released) return;
+    connection.released = true;
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
@@ -602,7 +601,7 @@ export class DumpAnalyzer {
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
-      if (!this.released.has(connection)) this.findings.push(...connectionFindings(connection, this.options));
+      if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
     }
     return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings) };
   }

@@ -132,6 +132,11 @@ export interface Connection {
   endpoints: Endpoint[];
   /** Every syscall of the connection in dump order. */
   calls: Syscall[];
+  /**
+   * Set by the lean analysis (the CLI) once both ends have closed: its findings are reported
+   * and its calls dropped, so `calls` and the endpoints' call lists are empty.
+   */
+  released: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'information';
