@@ -336,8 +336,9 @@ function paramName(text: string, start: number, end: number): number {
       if (c === 114 /* r */) return text.charCodeAt(start + 1) === 101 && text.charCodeAt(start + 2) === 115 ? PARAM_RES : PARAM_OTHER;
       return c === 112 /* p */ && text.charCodeAt(start + 1) === 105 && text.charCodeAt(start + 2) === 100 ? PARAM_PID : PARAM_OTHER;
     case 4:
-      if (c === 100 /* d */) return text.startsWith('data', start) ? PARAM_DATA : PARAM_OTHER;
-      return c === 115 /* s */ && text.startsWith('size', start) ? PARAM_SIZE : PARAM_OTHER;
+      // startsWith is a builtin call, dearer than three comparisons.
+      if (c === 100 /* d */) return text.charCodeAt(start + 1) === 97 && text.charCodeAt(start + 2) === 116 && text.charCodeAt(start + 3) === 97 ? PARAM_DATA : PARAM_OTHER;
+      return c === 115 /* s */ && text.charCodeAt(start + 1) === 105 && text.charCodeAt(start + 2) === 122 && text.charCodeAt(start + 3) === 101 ? PARAM_SIZE : PARAM_OTHER;
     case 5:
       return c === 116 /* t */ && text.startsWith('tuple', start) ? PARAM_TUPLE : PARAM_OTHER;
     case 6:
