@@ -403,7 +403,8 @@ function readFd(text: string, start: number, end: number, event: TraceEvent): vo
   while (close > numEnd && text.charCodeAt(close) !== 41 /* ) */) close--;
   if (close <= numEnd) return;
   if (codeAt(text, numEnd + 1) === 60 /* < */) {
-    const tagEnd = text.indexOf('>', numEnd + 2);
+    // Tags are one or two characters (FORMAT.md §3.1): no search needed.
+    const tagEnd = codeAt(text, numEnd + 3) === 62 /* > */ ? numEnd + 3 : codeAt(text, numEnd + 4) === 62 ? numEnd + 4 : text.indexOf('>', numEnd + 2);
     if (tagEnd > 0 && tagEnd < close) {
       event.fdTag = text.slice(numEnd + 2, tagEnd);
       // Only a socket's name matters to the model (`<u>`, `<4t>`, `<6u>`...); a file's path is
