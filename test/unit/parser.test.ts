@@ -42,7 +42,10 @@ test('enter line: writev with a unix fd (test/fixtures/seed-epipe.scap.txt:33, t
   const e = parse(line, 32);
   assert.equal(e.line, 32);
   assert.equal(e.num, 89254);
-  assertTime(e, '07:12:54.259984241');
+  // The default layout's digits are read only where the model keeps a time (a close or a
+  // failed call) or when every field is asked for (a hover).
+  assert.ok(Number.isNaN(e.time), `no time on a successful writev, got ${e.time}`);
+  assertTime(parseSysdigLine(line, 32, undefined, undefined, true)!, '07:12:54.259984241');
   assert.equal(e.process, 'httpd');
   assert.equal(e.tid, 22014);
   assert.equal(e.pid, undefined);
@@ -58,6 +61,14 @@ test('enter line: writev with a unix fd (test/fixtures/seed-epipe.scap.txt:33, t
   at(line, e.fdCol, '26(<u>', 'fdCol');
 });
 
+test('a close enter keeps its time (test/fixtures/seed-epipe.scap.txt:31): what "closed 128 µs before" is computed from', () => {
+  const e = parse('89188 07:12:54.259895312 6 uwsgi (20882) > close fd=10(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) ');
+  assert.equal(e.type, 'close');
+  assertTime(e, '07:12:54.259895312');
+  // A time whose layout is right but whose digits are not is no time at all.
+  assert.ok(Number.isNaN(parse('89188 07:1x:54.259895312 6 uwsgi (20882) > close fd=10(<u>) ').time));
+});
+
 test('exit line with res=-32(EPIPE) (test/fixtures/seed-epipe.scap.txt:34, the blog verbatim)', () => {
   const line = '89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........ ';
   const e = parse(line);
@@ -68,6 +79,7 @@ test('exit line with res=-32(EPIPE) (test/fixtures/seed-epipe.scap.txt:34, the b
   assert.equal(e.fd, undefined);
   assert.equal(e.fdCol, -1);
   at(line, e.resCol, '-32(EPIPE)', 'resCol');
+  assertTime(e, '07:12:54.260023713');
   at(line, e.typeCol, 'writev', 'typeCol');
 });
 
