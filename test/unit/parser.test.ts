@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventSpans, parseSysdigLine } from '../../server/src/analysis/sysdigParser';
+import { eventSpans, newParseCache, parseSysdigLine } from '../../server/src/analysis/sysdigParser';
 import type { TraceEvent } from '../../server/src/analysis';
 
 function parse(line: string, lineNo = 0): TraceEvent {
@@ -67,6 +67,20 @@ test('a close enter keeps its time (test/fixtures/seed-epipe.scap.txt:31): what 
   assertTime(e, '07:12:54.259895312');
   // A time whose layout is right but whose digits are not is no time at all.
   assert.ok(Number.isNaN(parse('89188 07:1x:54.259895312 6 uwsgi (20882) > close fd=10(<u>) ').time));
+});
+
+test('streaming parse: the process name is read on lines the model can keep, not on a file read (FORMAT.md line 433, seed-epipe:33)', () => {
+  const cache = newParseCache();
+  const file = parseSysdigLine('92 11:34:15.249238611 0 curl (28783) > readv fd=3(<f>/etc/ssl/openssl.cnf) ', 0, undefined, cache)!;
+  assert.equal(file.type, 'readv');
+  assert.equal(file.process, '', 'a file read cannot become a call: its name is not read');
+  const socket = parseSysdigLine('89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8 ', 1, undefined, cache)!;
+  assert.equal(socket.process, 'httpd');
+  // test/fixtures/instruqt-tar-dbus.scap.txt:22
+  const connect = parseSysdigLine('6024 22:06:09.292496616 0 tar (1847) > connect fd=4(<u>) ', 2, undefined, cache)!;
+  assert.equal(connect.process, 'tar', 'a connect names its socket only on its exit, so its name is read');
+  // Without a cache (a hover) every field is read.
+  assert.equal(parseSysdigLine('92 11:34:15.249238611 0 curl (28783) > readv fd=3(<f>/etc/ssl/openssl.cnf) ', 0)!.process, 'curl');
 });
 
 test('exit line with res=-32(EPIPE) (test/fixtures/seed-epipe.scap.txt:34, the blog verbatim)', () => {

@@ -17,6 +17,11 @@ export interface TraceEvent {
    * is NaN, which saves a fifth of the cost of a line's header.
    */
   time: number;
+  /**
+   * The process name. In a streaming analysis (a parse cache given) the sysdig parser reads it
+   * only on the lines whose call the model can keep, those that name a socket and connects
+   * and accepts; elsewhere it is empty.
+   */
   process: string;
   tid: number;
   /** Only known when the dump prints it (`(PID.TID)` in terminal output, clone/execve exits). */

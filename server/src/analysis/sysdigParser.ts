@@ -250,13 +250,18 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
   event.line = line;
   event.num = num;
   event.time = fixedLayout ? NaN : sawDot ? (seconds % 86400) * 1e9 + nanos : NaN;
-  event.process = cached(cache?.names, tid, text, nameStart, open);
+  event.process = '';
   event.tid = tid;
   event.pid = pid;
   event.exit = codeAt(text, dirPos) === 60;
   event.type = type;
   event.typeCol = typeCol;
   readInfo(text, typeEnd + 1, event, allParams);
+  // Like the time, the process name is read only where the model can keep the call: a line
+  // that names a socket, a connect or an accept (or when every field is asked for).
+  if (!cache || allParams || event.fdName !== undefined || type === 'connect' || type === 'accept' || type === 'accept4') {
+    event.process = cached(cache?.names, tid, text, nameStart, open);
+  }
   if (fixedLayout && (event.errno !== undefined || ((type === 'close' || type === 'shutdown') && !event.exit) || allParams)) {
     event.time = fixedTime(text, timeStart);
   }
