@@ -38,7 +38,9 @@ function growthKeeping(copy: (text: string) => string): number {
 
 test('detach copies: the copy does not keep its 5 MB parent alive, a plain slice does', () => {
   const detached = growthKeeping(detach);
-  assert.ok(detached < 5_000_000, `heap grew by ${detached} bytes for ten detached 60-character strings`);
+  // V8 sometimes still holds the last parent from its own frames when the heap is measured
+  // (seen once in six runs under load): one 5 MB string at most, against ten for slices.
+  assert.ok(detached < 10_000_000, `heap grew by ${detached} bytes for ten detached 60-character strings`);
   // The control shows the measurement can see pinning: plain slices keep all ten parents.
   const sliced = growthKeeping((text) => text);
   assert.ok(sliced > 40_000_000, `plain slices kept only ${sliced} bytes`);
