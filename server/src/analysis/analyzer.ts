@@ -300,7 +300,6 @@ export class DumpAnalyzer {
 
   // `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........`
   private addExit(event: TraceEvent): void {
-    if (PID_TYPES.has(event.type)) return;
     const pending = this.pending.get(event.tid);
     let call: Syscall | undefined;
     let fdTag: string | undefined;
@@ -321,6 +320,8 @@ export class DumpAnalyzer {
         this.pendingLocal.delete(event.tid);
       }
     } else {
+      // A new thread's first line is the exit of the clone that made it: not an orphan.
+      if (PID_TYPES.has(event.type)) return;
       // Exit lines carry no fd, so an exit without its enter (the syscall was in progress
       // when the capture started) can only be placed when it names its socket itself.
       this.stats.orphanExits++;
