@@ -145,6 +145,14 @@ async function main(argv: string[]): Promise<number> {
   return check(files, parsed.values.json === true, parsed.values['no-unread-write'] !== true);
 }
 
+// A reader that stops early (`scap-lens check --json big.scap.txt | head`) closes the pipe,
+// and the next write fails with EPIPE. That is the reader's choice, not an error of ours:
+// stop quietly, as a program killed by SIGPIPE would, instead of dying with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT_OK);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {

@@ -273,3 +273,17 @@ test('a 3 MB line in the middle of the seed is skipped without losing line numbe
   assert.deepEqual(gist(report), gist(clean));
   assert.deepEqual(report.diagnostics.map((d) => d.line), clean.diagnostics.map((d) => (d.line >= 12 ? d.line + 1 : d.line)));
 });
+
+test('a reader that stops early (`scap-lens check --json ... | head -c 100`) ends the run quietly, without a stack trace', async () => {
+  const { spawn } = await import('node:child_process');
+  // Three reports: the pipe is closed after the first, so writing the next one fails.
+  const child = spawn(process.execPath, [cliPath(), 'check', '--json', REVERT, REVERT, REVERT], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => { stderr += d; });
+  // Take the first 100 bytes, as `head -c 100` does, then close the pipe.
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(stderr, '', 'nothing on stderr');
+  assert.equal(code, 0);
+});
