@@ -1,11 +1,11 @@
 // `scap-lens check FILE...`: the analysis on the command line, for CI and for dumps too large
 // for an editor. Argument parsing uses node:util's parseArgs (part of Node, so no dependency).
 
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyzeFile, type Analysis, type Finding } from './analysis';
+import { analyzeFile, analyzeStream, type Analysis, type Finding } from './analysis';
 
-const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] FILE...
+const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] FILE...   (FILE - reads standard input)
 
 Analyses sysdig text dumps (sysdig -r trace.scap > trace.scap.txt): pairs the two ends of
 every socket, follows the bytes each way, and reports
@@ -69,10 +69,40 @@ function unreadable(file: string): string | undefined {
   }
 }
 
+/**
+ * What a file that holds no event is instead, when its first bytes say so: the two mistakes
+ * worth a sentence of their own are a binary capture given for its text dump, and a
+ * compressed file (the corpus's own captures are gzip files).
+ */
+function binaryKind(file: string): string | undefined {
+  const head = Buffer.alloc(4);
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, head, 0, 4, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  // A .scap file is pcapng: its section header block starts with 0A 0D 0D 0A.
+  if (head.equals(Buffer.from([0x0a, 0x0d, 0x0d, 0x0a]))) {
+    return `${file} is a binary sysdig capture, not its text dump: make one with \`sysdig -r ${file} > ${file}.txt\``;
+  }
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    return `${file} is gzip-compressed: a compressed capture is turned into a text dump with \`sysdig -r ${file} > dump.scap.txt\`, a compressed dump with \`gunzip\``;
+  }
+  return undefined;
+}
+
 async function check(files: string[], json: boolean, unreadWrite: boolean): Promise<number> {
   let status = EXIT_OK;
-  for (const file of files) {
-    const problem = unreadable(file);
+  for (const name of files) {
+    // `-` is standard input, named `<stdin>` in the output as gcc does.
+    const stdin = name === '-';
+    const file = stdin ? '<stdin>' : name;
+    const problem = stdin ? undefined : unreadable(file);
     if (problem) {
       process.stderr.write(`scap-lens: ${problem}\n`);
       status = EXIT_BAD_INPUT;
@@ -80,7 +110,7 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
     }
     let analysis: Analysis;
     try {
-      analysis = await analyzeFile(file, { unreadWrite });
+      analysis = stdin ? await analyzeStream(process.stdin, { unreadWrite }) : await analyzeFile(file, { unreadWrite });
     } catch (error) {
       process.stderr.write(`scap-lens: ${file} could not be read: ${(error as Error).message}\n`);
       status = EXIT_BAD_INPUT;
@@ -88,8 +118,13 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
     }
     if (analysis.stats.events === 0) {
       const sample = analysis.stats.unparsedSamples[0];
-      process.stderr.write(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
-        + (sample ? ` (line ${sample.line + 1}: ${sample.reason})` : '') + '\n');
+      const kind = stdin ? undefined : binaryKind(file);
+      if (kind) process.stderr.write(`scap-lens: ${kind}\n`);
+      else if (stdin && analysis.stats.lines === 0) process.stderr.write('scap-lens: standard input is empty: there is nothing to analyse\n');
+      else {
+        process.stderr.write(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
+          + (sample ? ` (line ${sample.line + 1}: ${sample.reason})` : '') + '\n');
+      }
       status = EXIT_BAD_INPUT;
       continue;
     }

@@ -5,6 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cliPath, fixtureLines, readFixture, runCli } from '../helpers/repo';
 
@@ -286,4 +287,24 @@ test('a reader that stops early (`scap-lens check --json ... | head -c 100`) end
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   assert.equal(stderr, '', 'nothing on stderr');
   assert.equal(code, 0);
+});
+
+test('a binary capture given for its text dump gets a sentence that says how to make the dump', () => {
+  const plain = runCli(['check', 'test/fixtures/wstrouble-nginx-v2.head4k.scap']);
+  assert.equal(plain.status, 2);
+  assert.match(plain.stderr, /is a binary sysdig capture, not its text dump: make one with `sysdig -r test\/fixtures\/wstrouble-nginx-v2\.head4k\.scap > /);
+  const gzip = runCli(['check', 'test/fixtures/falco-cat_write.scap']);
+  assert.equal(gzip.status, 2);
+  assert.match(gzip.stderr, /is gzip-compressed: .*sysdig -r/);
+  assert.equal(plain.stdout + gzip.stdout, '');
+});
+
+test('`-` reads the dump from standard input, named <stdin> in the output', () => {
+  const r = spawnSync(process.execPath, [cliPath(), 'check', '-'], { input: readFixture('seed-epipe.scap.txt'), encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^<stdin>:\d+:\d+: error: .*\[epipe\]$/m);
+  assert.match(r.stdout, /^<stdin>: 36 events, 1 connection, 1 error, 1 warning/m);
+  const empty = spawnSync(process.execPath, [cliPath(), 'check', '-'], { input: '', encoding: 'utf8' });
+  assert.equal(empty.status, 2);
+  assert.equal(empty.stderr, 'scap-lens: standard input is empty: there is nothing to analyse\n');
 });

@@ -20,10 +20,14 @@ export { elapsedBetween, streamsAligned } from './findings';
  * space and wait for a full collection.
  */
 export async function analyzeFile(path: string, options: FindingOptions = {}): Promise<Analysis> {
+  return analyzeStream(createReadStream(path, { encoding: 'latin1', highWaterMark: 1 << 16 }), options);
+}
+
+/** analyzeFile for any stream of latin1 text chunks, e.g. standard input (`scap-lens check -`). */
+export async function analyzeStream(stream: AsyncIterable<string | Buffer>, options: FindingOptions = {}): Promise<Analysis> {
   const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
   const splitter = new LineSplitter(analyzer);
-  const stream = createReadStream(path, { encoding: 'latin1', highWaterMark: 1 << 16 });
-  for await (const chunk of stream) splitter.push(chunk as string);
+  for await (const chunk of stream) splitter.push(typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
   splitter.end();
   return analyzer.finish();
 }
