@@ -58,6 +58,8 @@ function unreadable(file: string): string | undefined {
   try {
     const stat = statSync(file);
     if (stat.isDirectory()) return `${file} is a directory, not a sysdig dump`;
+    // A pipe is fine: `scap-lens check <(zcat trace.scap.txt.gz)` streams like a file.
+    if (stat.isFIFO() || stat.isCharacterDevice()) return undefined;
     if (!stat.isFile()) return `${file} is not a regular file`;
     if (stat.size === 0) return `${file} is empty: there is nothing to analyse`;
     return undefined;
@@ -77,6 +79,8 @@ function unreadable(file: string): string | undefined {
 function binaryKind(file: string): string | undefined {
   const head = Buffer.alloc(4);
   try {
+    // A pipe was read to its end already, and opening a named one again could block.
+    if (!statSync(file).isFile()) return undefined;
     const fd = openSync(file, 'r');
     try {
       readSync(fd, head, 0, 4, 0);
@@ -120,7 +124,7 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
       const sample = analysis.stats.unparsedSamples[0];
       const kind = stdin ? undefined : binaryKind(file);
       if (kind) process.stderr.write(`scap-lens: ${kind}\n`);
-      else if (stdin && analysis.stats.lines === 0) process.stderr.write('scap-lens: standard input is empty: there is nothing to analyse\n');
+      else if (analysis.stats.lines === 0) process.stderr.write(`scap-lens: ${stdin ? 'standard input' : file} is empty: there is nothing to analyse\n`);
       else {
         process.stderr.write(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
           + (sample ? ` (line ${sample.line + 1}: ${sample.reason})` : '') + '\n');

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { cliPath, fixtureLines, readFixture, runCli } from '../helpers/repo';
+import { cliPath, fixtureLines, readFixture, repoRoot, runCli } from '../helpers/repo';
 
 const SEED = 'test/fixtures/seed-epipe.scap.txt';
 const TAR_DBUS = 'test/fixtures/instruqt-tar-dbus.scap.txt';
@@ -307,4 +307,14 @@ test('`-` reads the dump from standard input, named <stdin> in the output', () =
   const empty = spawnSync(process.execPath, [cliPath(), 'check', '-'], { input: '', encoding: 'utf8' });
   assert.equal(empty.status, 2);
   assert.equal(empty.stderr, 'scap-lens: standard input is empty: there is nothing to analyse\n');
+});
+
+test('a pipe given as a file is read like one (`scap-lens check <(zcat dump.gz)`); /dev/null is empty', () => {
+  // bash's process substitution hands the CLI a /dev/fd path: a pipe, not a regular file.
+  const r = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath()}" check <(cat test/fixtures/seed-epipe.scap.txt)`], { cwd: repoRoot(), encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^\/dev\/fd\/\d+: 36 events, 1 connection, 1 error, 1 warning/m);
+  const empty = runCli(['check', '/dev/null']);
+  assert.equal(empty.status, 2);
+  assert.equal(empty.stderr, 'scap-lens: /dev/null is empty: there is nothing to analyse\n');
 });
