@@ -55,9 +55,11 @@ async function loadSettings(): Promise<void> {
   if (!capabilities.workspace?.configuration) return;
   try {
     const section = await connection.workspace.getConfiguration('scapLens');
+    // settings.json is hand-edited too: anything but a boolean (`"false"`) keeps the default.
+    const flag = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
     const next: Settings = {
-      unreadWrite: section?.unreadWrite?.enabled ?? defaultSettings.unreadWrite,
-      inlayHints: section?.inlayHints?.enabled ?? defaultSettings.inlayHints,
+      unreadWrite: flag(section?.unreadWrite?.enabled, defaultSettings.unreadWrite),
+      inlayHints: flag(section?.inlayHints?.enabled, defaultSettings.inlayHints),
     };
     const changed = next.unreadWrite !== settings.unreadWrite;
     const hintsChanged = next.inlayHints !== settings.inlayHints;

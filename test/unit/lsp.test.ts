@@ -231,3 +231,28 @@ describe('language server over stdio', () => {
     assert.ok(diagnostics.every((d) => d.code === 'unread-write' && /^8 bytes written here were never read: uwsgi/.test(d.message as string)));
   });
 });
+
+describe('the scapLens.unreadWrite.enabled setting', () => {
+  let session: LspSession;
+  before(async () => {
+    session = new LspSession();
+    await session.initialize({ unreadWrite: { enabled: false }, inlayHints: { enabled: true } });
+  });
+  after(async () => {
+    await session.close();
+  });
+
+  it('off: the converted capture shows no unread-write warning; turned on, its 62 come back', async () => {
+    const file = fixture('revert-httpd-POST-single.scap.txt');
+    const opened = await session.open(file);
+    const unread = (p: { diagnostics: { code?: number | string }[] }) => p.diagnostics.filter((d) => d.code === 'unread-write').length;
+    // The server reads the settings after `initialized`; a document opened before they arrive
+    // is analysed again once they do. Either way it ends without the warnings.
+    const off = await session.diagnosticsWhere(opened.uri, (p) => unread(p) === 0);
+    assert.equal(off.diagnostics.length, 0, JSON.stringify(off.diagnostics.map((d) => d.code)));
+    await session.changeSettings({ unreadWrite: { enabled: true }, inlayHints: { enabled: true } });
+    const on = await session.diagnosticsWhere(opened.uri, (p) => unread(p) > 0);
+    assert.equal(unread(on), 62);
+  });
+});
+

@@ -7,7 +7,7 @@ import { fixturePath, repoRoot } from '../helpers/repo';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  createProtocolConnection, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
+  ConfigurationRequest, createProtocolConnection, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
   InitializedNotification, InitializeRequest, type ProtocolConnection, PublishDiagnosticsNotification,
   type PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter, WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol/node';
@@ -61,17 +61,48 @@ export class LspSession {
   /** Progress reports received, by token: `begin:<title>`, `report`..., `end`. */
   readonly progress: { token: string | number; kinds: string[] }[] = [];
 
-  async initialize(): Promise<void> {
+  /** The `scapLens` settings section this client answers with, when it says it has settings. */
+  settings: unknown;
+
+  /**
+   * Initializes. With `settings`, the client declares workspace configuration, as VS Code
+   * does, and answers the server's `workspace/configuration` for `scapLens` with them.
+   */
+  async initialize(settings?: unknown): Promise<void> {
+    this.settings = settings;
+    if (settings !== undefined) {
+      this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'scapLens' ? this.settings : null)));
+    }
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: {
         textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { relatedInformation: true } },
         window: { workDoneProgress: true },
+        ...(settings === undefined ? {} : { workspace: { configuration: true } }),
       },
       workspaceFolders: null,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
+  }
+
+  /** Changes the answered settings and tells the server, as VS Code does after an edit of settings.json. */
+  async changeSettings(settings: unknown): Promise<void> {
+    this.settings = settings;
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
+  /** The latest diagnostics of `uri` once `accept` holds for them: the ones published so far, then each new one. */
+  async diagnosticsWhere(uri: string, accept: (p: PublishDiagnosticsParams) => boolean, timeoutMs = 20000): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + timeoutMs;
+    const list = this.diagnostics.get(uri) ?? [];
+    let latest = list[list.length - 1];
+    while (latest === undefined || !accept(latest)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`diagnostics of ${uri} never matched; last: ${JSON.stringify(latest?.diagnostics.map((d) => d.code))}`);
+      latest = await this.nextDiagnostics(uri, left);
+    }
+    return latest;
   }
 
   /** Opens a document and waits for its first diagnostics (the event, with a time limit). */
