@@ -254,5 +254,18 @@ describe('the scapLens.unreadWrite.enabled setting', () => {
     const on = await session.diagnosticsWhere(opened.uri, (p) => unread(p) > 0);
     assert.equal(unread(on), 62);
   });
+
+  it('scapLens.inlayHints.enabled: off, the server answers no hints; on, the byte ranges are back', async () => {
+    const opened = await session.open(seedPath);
+    const hints = () => session.connection.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri: opened.uri }, range: { start: { line: 0, character: 0 }, end: { line: seedLines.length, character: 0 } },
+    });
+    const shown = (await hints()) ?? [];
+    assert.ok(shown.length > 0, 'hints are on by default');
+    await session.changeSettings({ unreadWrite: { enabled: true }, inlayHints: { enabled: false } });
+    assert.deepEqual(await hints(), []);
+    await session.changeSettings({ unreadWrite: { enabled: true }, inlayHints: { enabled: true } });
+    assert.equal(((await hints()) ?? []).length, shown.length);
+  });
 });
 

@@ -71,7 +71,12 @@ export class LspSession {
   async initialize(settings?: unknown): Promise<void> {
     this.settings = settings;
     if (settings !== undefined) {
-      this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'scapLens' ? this.settings : null)));
+      this.connection.onRequest(ConfigurationRequest.type, (params) => {
+        const answer = params.items.map((item) => (item.section === 'scapLens' ? this.settings : null));
+        // Resolved after this answer is on its way: the server reads it before any later request.
+        for (const waiter of this.configWaiters.splice(0)) setImmediate(waiter);
+        return answer;
+      });
     }
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
@@ -86,10 +91,20 @@ export class LspSession {
     await this.connection.sendNotification(InitializedNotification.type, {});
   }
 
-  /** Changes the answered settings and tells the server, as VS Code does after an edit of settings.json. */
-  async changeSettings(settings: unknown): Promise<void> {
+  private readonly configWaiters: (() => void)[] = [];
+
+  /**
+   * Changes the answered settings and tells the server, as VS Code does after an edit of
+   * settings.json; resolves once the server has asked for them and been answered.
+   */
+  async changeSettings(settings: unknown, timeoutMs = 20000): Promise<void> {
     this.settings = settings;
+    const asked = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the server did not ask for its settings within ${timeoutMs} ms`)), timeoutMs);
+      this.configWaiters.push(() => { clearTimeout(timer); resolve(); });
+    });
     await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await asked;
   }
 
   /** The latest diagnostics of `uri` once `accept` holds for them: the ones published so far, then each new one. */
