@@ -109,21 +109,35 @@ function stripAnsi(raw: string): { text: string; columns: number[] } {
 export interface ParseCache {
   names: Map<number, string>;
   types: Map<number, string>;
+  /** Every syscall name seen, once. */
+  typeNames: Map<string, string>;
 }
 
 export function newParseCache(): ParseCache {
-  return { names: new Map(), types: new Map() };
+  return { names: new Map(), types: new Map(), typeNames: new Map() };
 }
 
-function cached(map: Map<number, string> | undefined, tid: number, text: string, start: number, end: number): string {
+function cached(map: Map<number, string> | undefined, tid: number, text: string, start: number, end: number, canonical?: Map<string, string>): string {
   if (map === undefined) return text.slice(start, end);
   const known = map.get(tid);
   if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
-  // A copy, not a slice: the cache outlives the line and must not keep its input chunk alive.
-  const fresh = detach(text.slice(start, end));
+  const slice = text.slice(start, end);
+  let fresh = canonical?.get(slice);
+  if (fresh === undefined) {
+    // A copy, not a slice: the cache outlives the line and must not keep its input chunk alive.
+    fresh = detach(slice);
+    if (canonical !== undefined && canonical.size < CANONICAL_LIMIT) canonical.set(fresh, fresh);
+  }
   map.set(tid, fresh);
   return fresh;
 }
+
+/**
+ * One string per syscall name for the whole analysis: the language server keeps a name on
+ * each of its calls, and 20 000 copies of `read` are 0.5 MB. A few hundred names exist; the
+ * limit only guards against garbage.
+ */
+const CANONICAL_LIMIT = 4096;
 
 export function newTraceEvent(): TraceEvent {
   return {
@@ -244,7 +258,7 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
   let typeEnd = text.indexOf(' ', typeCol);
   if (typeEnd < 0 || typeEnd > lineEnd) typeEnd = lineEnd;
   if (typeEnd === typeCol) return undefined;
-  const type = cached(cache?.types, tid, text, typeCol, typeEnd);
+  const type = cached(cache?.types, tid, text, typeCol, typeEnd, cache?.typeNames);
   // A caller that parses millions of lines passes one event to refill: no garbage per line.
   const event = into ?? newTraceEvent();
   event.line = line;
