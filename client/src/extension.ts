@@ -1,5 +1,5 @@
 // Thin client: starts the Scap Lens language server for sysdig dumps (`scap`) and strace traces.
-// (hover, definition, diagnostics, symbols, inlay hints) live in the server.
+// Every feature (hover, definition, diagnostics, symbols, inlay hints) lives in the server.
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';

@@ -476,7 +476,8 @@ export function eventSpans(raw: string): EventSpans | undefined {
   if (raw.indexOf('\x1b') >= 0) return undefined;
   const event = parseSysdigLine(raw, 0, undefined, undefined, true);
   if (!event) return undefined;
-  const typeEnd = raw.indexOf(' ', event.typeCol) < 0 ? raw.length : raw.indexOf(' ', event.typeCol);
+  const space = raw.indexOf(' ', event.typeCol);
+  const typeEnd = space < 0 ? raw.length : space;
   // The header is `... name (TID) > type`: walk back from the direction to the parentheses.
   const tidEnd = event.typeCol - 4;
   const tidStart = raw.lastIndexOf('(', tidEnd) + 1;
