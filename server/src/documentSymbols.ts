@@ -3,15 +3,11 @@
 // notice, which keeps the Outline usable and the answer small.
 
 import { type DocumentSymbol, Range, SymbolKind } from 'vscode-languageserver';
-import { type Endpoint, type Syscall, peerOf, threadLabel } from './analysis';
+import { type Endpoint, type Syscall, firstLine, peerOf, threadLabel } from './analysis';
 import { lineRange } from './convert';
 import type { DumpIndex } from './dumpStore';
 
 export const MAX_CONNECTIONS = 3000;
-
-function firstLine(call: Syscall): number {
-  return call.enterLine >= 0 ? call.enterLine : call.exitLine;
-}
 
 function lastLine(call: Syscall): number {
   return Math.max(call.enterLine, call.exitLine);

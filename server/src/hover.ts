@@ -5,7 +5,7 @@
 import { type Hover, MarkupKind, type Position } from 'vscode-languageserver';
 import {
   type Connection, type Endpoint, type Syscall,
-  elapsedBetween, peerOf, peersOf, primaryLine, primaryNum, streamsAligned, threadLabel,
+  elapsedBetween, firstLine, firstNum, peerOf, peersOf, primaryLine, primaryNum, streamsAligned, threadLabel,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
 import { eventSpans, parseSysdigLine } from './analysis/sysdigParser';
@@ -15,8 +15,8 @@ import type { DumpIndex } from './dumpStore';
 const MAX_LISTED = 5;
 
 function eventLink(index: DumpIndex, call: Syscall, atEnter = false): string {
-  const line = atEnter && call.enterLine >= 0 ? call.enterLine : primaryLine(call);
-  const num = atEnter && call.enterNum >= 0 ? call.enterNum : primaryNum(call);
+  const line = atEnter ? firstLine(call) : primaryLine(call);
+  const num = atEnter ? firstNum(call) : primaryNum(call);
   return lineLink(index, line, `event ${num}`);
 }
 

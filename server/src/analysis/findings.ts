@@ -10,7 +10,7 @@
 
 import {
   type Connection, type Endpoint, type Finding, type RelatedEvent, type Syscall,
-  peerOf, primaryLine, threadLabel,
+  firstLine, firstNum, peerOf, primaryLine, threadLabel,
 } from './model';
 
 export interface FindingOptions {
@@ -62,7 +62,7 @@ function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undef
   const scope = unreadWrites.length === 1
     ? (firstUnread === first.range!.end - first.range!.start ? 'written here' : `of the ${first.range!.end - first.range!.start} written here`)
     : `written here and in ${unreadWrites.length - 1} later write${unreadWrites.length > 2 ? 's' : ''}`;
-  const message = `${unread} bytes ${scope} were never read: ${threadLabel(reader)} closed fd ${reader.fd} at event ${close.enterNum >= 0 ? close.enterNum : close.exitNum}`
+  const message = `${unread} bytes ${scope} were never read: ${threadLabel(reader)} closed fd ${reader.fd} at event ${firstNum(close)}`
     + (readUpTo > 0 ? ` after reading ${readUpTo} of ${writer.bytesWritten} bytes` : ' without reading any of them');
   const related: RelatedEvent[] = [
     relatedEvent(close, `${threadLabel(reader)} closed fd ${reader.fd} with bytes ${readUpTo}–${writer.bytesWritten} of this stream unread`),
@@ -109,7 +109,7 @@ function epipeFinding(call: Syscall): Finding {
   const cause = peer ? causeOf(peer, call) : undefined;
   if (peer && cause) {
     const when = elapsedBetween(cause, call);
-    message = `${what}: ${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} fd ${peer.fd} at event ${primaryNumOfCause(cause)}${when ? `, ${when} earlier` : ''}`;
+    message = `${what}: ${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} fd ${peer.fd} at event ${firstNum(cause)}${when ? `, ${when} earlier` : ''}`;
     related.push(relatedEvent(cause, `${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} its end (fd ${peer.fd})${when ? ` ${when} before the failed ${call.type}` : ''}`));
     addUnreadRelated(endpoint, peer, related);
   } else if (peer) {
@@ -134,7 +134,7 @@ function econnresetFinding(call: Syscall): Finding {
   const cause = peer ? causeOf(peer, call) : undefined;
   if (peer && cause) {
     const unread = streamsAligned(endpoint, peer) ? endpoint.bytesWritten - peer.bytesRead : 0;
-    message = `${what}: ${threadLabel(peer)} closed fd ${peer.fd} at event ${primaryNumOfCause(cause)}`
+    message = `${what}: ${threadLabel(peer)} closed fd ${peer.fd} at event ${firstNum(cause)}`
       + (unread > 0 ? ` with ${unread} bytes of this stream unread` : '');
     related.push(relatedEvent(cause, `${threadLabel(peer)} closed its end (fd ${peer.fd})`));
     addUnreadRelated(endpoint, peer, related);
@@ -149,8 +149,8 @@ function econnresetFinding(call: Syscall): Finding {
 /** The peer's close or read-side shutdown that came before `call`. */
 function causeOf(peer: Endpoint, call: Syscall): Syscall | undefined {
   const line = primaryLine(call);
-  if (peer.closed && lineOf(peer.closed) <= line) return peer.closed;
-  if (peer.shutdown && lineOf(peer.shutdown) <= line) return peer.shutdown;
+  if (peer.closed && firstLine(peer.closed) <= line) return peer.closed;
+  if (peer.shutdown && firstLine(peer.shutdown) <= line) return peer.shutdown;
   return undefined;
 }
 
@@ -165,17 +165,9 @@ function addUnreadRelated(writer: Endpoint, reader: Endpoint, related: RelatedEv
   if (lastRead) related.push(relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${lastRead.range!.start}–${lastRead.range!.end}`));
 }
 
-function lineOf(call: Syscall): number {
-  return call.enterLine >= 0 ? call.enterLine : call.exitLine;
-}
-
-function primaryNumOfCause(call: Syscall): number {
-  return call.enterNum >= 0 ? call.enterNum : call.exitNum;
-}
-
 function relatedEvent(call: Syscall, message: string): RelatedEvent {
   // A close is remembered where it starts (its enter line), everything else where it returns.
-  const line = call.role === 'close' || call.role === 'shutdown' ? lineOf(call) : primaryLine(call);
+  const line = call.role === 'close' || call.role === 'shutdown' ? firstLine(call) : primaryLine(call);
   return { call, line, message };
 }
 

@@ -207,6 +207,15 @@ export function primaryNum(call: Syscall): number {
   return call.exitNum >= 0 ? call.exitNum : call.enterNum;
 }
 
+/** The line where a call starts: its enter line, or the exit when the enter is not in the dump (a close takes effect there). */
+export function firstLine(call: Syscall): number {
+  return call.enterLine >= 0 ? call.enterLine : call.exitLine;
+}
+
+export function firstNum(call: Syscall): number {
+  return call.enterNum >= 0 ? call.enterNum : call.exitNum;
+}
+
 /** `uwsgi (20882)`: how people name a thread in sysdig output. */
 export function threadLabel(endpoint: Endpoint): string {
   return endpoint.process ? `${endpoint.process} (${endpoint.tids[0]})` : `tid ${endpoint.tids[0]}`;
