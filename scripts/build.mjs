@@ -1,10 +1,26 @@
 // Bundles the client, the language server and the CLI with esbuild; with --tests, also
 // bundles every test/**/*.test.ts into test/out/ so `node --test` runs them without a loader.
+// The CLI's line scanner is AssemblyScript (server/src/analysis/wasm/scanner.ts): it is compiled
+// to WebAssembly first, and esbuild embeds the .wasm in the bundles that import it.
 import { build } from 'esbuild';
+import asc from 'assemblyscript/asc';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const compiled = await asc.main([
+  'server/src/analysis/wasm/scanner.ts', '-o', 'server/src/analysis/wasm/scanner.wasm',
+  // -O3 with no assertions and the stub runtime: the scanner allocates nothing and checks its own bounds.
+  '-O3', '--noAssert', '--runtime', 'stub', '--initialMemory', '1', ...(process.env.SCANNER_DEBUG ? ['--debug'] : []),
+], { stdout: process.stdout, stderr: process.stderr });
+if (compiled.error) {
+  console.error(`AssemblyScript: ${compiled.error.message}`);
+  process.exit(1);
+}
+
+const common = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning',
+  loader: { '.wasm': 'binary' },
+};
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),

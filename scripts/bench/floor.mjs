@@ -1,6 +1,6 @@
 // The floor of `npm run bench`: the least work any analysis of FILE must do in a fresh
 // node process: start node, read every byte, cut the text into lines.
-// It reads the way the CLI does (server/src/analysis/index.ts + lineSplitter.ts): a latin1
+// It reads the way the CLI did before its WebAssembly scanner (see below): a latin1
 // stream in 64 KiB chunks, lines cut with indexOf/slice, a carry for the line that spans
 // two chunks. So the CLI ratio measures parsing and the connection model, nothing else.
 // (Reading the whole file and split('\n') was tried too: slower, and ~3x the file in RSS.)

@@ -48,7 +48,7 @@ fs.writeFileSync(empty, '');
 function count(file) {
   const out = path.join(dir, `cg.${path.basename(file)}`);
   const run = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', `--cachegrind-out-file=${out}`,
-    process.execPath, '--single-threaded', path.join(ROOT, 'server/out/cli.js'), 'check', '--json', file], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    process.execPath, '--single-threaded', ...(process.env.NODE_EXTRA ? process.env.NODE_EXTRA.split(' ') : []), path.join(ROOT, 'server/out/cli.js'), 'check', '--json', file], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (run.error) throw run.error;
   const report = spawnSync('cg_annotate', ['--threshold=0', out], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
   let total = 0;

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeText, peersOf, unreadBytes } from '../../server/src/analysis';
+import { DumpAnalyzer, analyzeText, peersOf, unreadBytes } from '../../server/src/analysis';
+import { ByteLineReader } from '../../server/src/analysis/byteScanner';
 import { eventSpans, parseSysdigLine } from '../../server/src/analysis/sysdigParser';
 import { DumpIndex } from '../../server/src/dumpStore';
 import { provideDefinition } from '../../server/src/definition';
@@ -19,6 +20,7 @@ import { provideHover } from '../../server/src/hover';
 import { provideInlayHints } from '../../server/src/inlayHints';
 import { provideDocumentHighlights, provideReferences } from '../../server/src/references';
 import { readFixture, repoRoot } from '../helpers/repo';
+import { analyzeLines, gist } from '../helpers/sameAnalysis';
 
 const CASES = 400;
 const SEED = 20261127;
@@ -57,7 +59,7 @@ function mutate(line: string, next: () => number): string {
   }
 }
 
-test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP feature answer, within the document`, () => {
+test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP feature answer, within the document; the CLI's scanner agrees`, () => {
   const next = random(SEED);
   const int = (n: number) => Math.floor(next() * n);
   const names = readdirSync(join(repoRoot(), 'test/fixtures')).filter((f) => /\.(txt|strace)$/.test(f));
@@ -75,6 +77,13 @@ test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP 
     const text = window.join(next() < 0.1 ? '\r\n' : '\n');
     const what = `case ${k} (seed ${SEED}): ${fixture.name} from line ${start + 1}`;
     const analysis = analyzeText(text);
+    // The CLI reads the same bytes through its WebAssembly scanner: the same analysis.
+    const bytes = Buffer.from(text, 'latin1');
+    const cli = new DumpAnalyzer({ retainCalls: false });
+    const reader = new ByteLineReader(cli);
+    for (let at = 0; at < bytes.length; at += 997) reader.push(bytes.subarray(at, at + 997));
+    reader.end();
+    assert.deepEqual(gist(cli.finish()), gist(analyzeLines(bytes.toString('latin1'))), `${what}: the CLI's scanner agrees`);
     const lineCount = text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
     assert.equal(analysis.stats.lines, lineCount, `${what}: every line is counted once`);
     for (const finding of analysis.findings) {

@@ -223,6 +223,23 @@ export class DumpAnalyzer {
     this.unparsed(line, describeGarbage(text));
   }
 
+  /** Whether a line a reader parsed as a sysdig event is one (false once the dump is strace, LID-DS or JSON). */
+  get takesSysdigEvents(): boolean {
+    return this.format === 'sysdig' || this.format === undefined;
+  }
+
+  /**
+   * For a reader that parsed a sysdig line itself (byteScanner.ts): what addLineAt does once
+   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space.
+   */
+  addSysdigEvent(event: TraceEvent, open: boolean): void {
+    this.stats.lines++;
+    this.format ??= 'sysdig';
+    this.stats.events++;
+    this.recordOpen = open;
+    this.addEvent(event);
+  }
+
   /** Counts a line too long to be an event; the line splitter calls it without buffering the line. */
   skipOverlong(line: number, length: number): void {
     this.stats.lines++;

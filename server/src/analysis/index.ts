@@ -1,8 +1,8 @@
 // The analysis API used by the CLI and the language server.
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { ByteLineReader } from './byteScanner';
 import { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
 import type { FindingOptions } from './findings';
-import { LineSplitter } from './lineSplitter';
 import type { Analysis } from './model';
 
 export * from './model';
@@ -13,21 +13,36 @@ export { peersOf, unreadBytes } from './peers';
 export { elapsedBetween, streamsAligned } from './findings';
 
 /**
- * Analyses a dump file without holding it in memory: chunks are split into lines and fed to
- * the analyzer, which keeps only socket activity. latin1 keeps one character per byte, so
- * columns are byte offsets and no byte sequence can fail to decode. Chunks of 64 KiB stay in
- * V8's young generation, where they are freed cheaply; larger strings go to the large-object
- * space and wait for a full collection.
+ * Analyses a dump file without holding it in memory: bytes are read straight into the line
+ * scanner's input area (byteScanner.ts) and only socket activity is kept. Bytes are read as
+ * latin1, one character per byte, so columns are byte offsets and nothing can fail to decode.
+ * A pipe or a character device (`<(zcat dump.gz)`, /dev/stdin) is read the same way.
  */
 export async function analyzeFile(path: string, options: FindingOptions = {}): Promise<Analysis> {
-  return analyzeStream(createReadStream(path, { encoding: 'latin1', highWaterMark: 1 << 16 }), options);
+  const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
+  const reader = new ByteLineReader(analyzer);
+  const fd = openSync(path, 'r');
+  try {
+    // 256 KiB reads: fewer calls than 64 KiB, and the input area holds them without a copy.
+    for (;;) {
+      const n = readSync(fd, reader.input, reader.filled, Math.min(reader.room, READ_SIZE), null);
+      if (n === 0) break;
+      reader.added(n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  reader.end();
+  return analyzer.finish();
 }
 
-/** analyzeFile for any stream of latin1 text chunks, e.g. standard input (`scap-lens check -`). */
-export async function analyzeStream(stream: AsyncIterable<string | Buffer>, options: FindingOptions = {}): Promise<Analysis> {
+const READ_SIZE = 1 << 18;
+
+/** analyzeFile for any stream of chunks, e.g. standard input (`scap-lens check -`). */
+export async function analyzeStream(stream: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: FindingOptions = {}): Promise<Analysis> {
   const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
-  const splitter = new LineSplitter(analyzer);
-  for await (const chunk of stream) splitter.push(typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
-  splitter.end();
+  const reader = new ByteLineReader(analyzer);
+  for await (const chunk of stream) reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
+  reader.end();
   return analyzer.finish();
 }

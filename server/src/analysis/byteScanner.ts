@@ -1,0 +1,224 @@
+// Feeds a dump's bytes to the analyzer through the WebAssembly line scanner (wasm/scanner.ts).
+// This is the CLI's path: a streamed dump is never turned into strings, only the names the
+// model keeps are, once each. The scanner cuts lines and parses sysdig's default format; a
+// line it does not recognise (continuation lines, colour codes, strace, LID-DS, JSON) comes
+// back as its span and goes through the analyzer's JavaScript path, exactly as before.
+
+import scannerWasm from './wasm/scanner.wasm';
+import { DumpAnalyzer, MAX_LINE_LENGTH } from './analyzer';
+import { newTraceEvent } from './sysdigParser';
+
+/** What wasm/scanner.ts exports (its record layout is mirrored below and checked by a test). */
+export interface ScannerExports {
+  memory: WebAssembly.Memory;
+  init(): void;
+  inputOffset(): number;
+  inputCapacity(): number;
+  recordOffset(): number;
+  arenaOffset(): number;
+  consumedBytes(): number;
+  internWasReset(): number;
+  entryStart(id: number): number;
+  entryLength(id: number): number;
+  scan(from: number, length: number, final: number): number;
+}
+
+// The record layout of wasm/scanner.ts: one f64 per field.
+export const RECORD_FIELDS = 24;
+export const RECORD_CAP = 4096;
+export const F_KIND = 0;
+export const F_START = 1;
+export const F_END = 2;
+export const F_NUM = 3;
+export const F_TIME = 4;
+export const F_FIXED_TIME = 5;
+export const F_TID = 6;
+export const F_PID = 7;
+export const F_EXIT = 8;
+export const F_TYPE = 9;
+export const F_TYPE_COL = 10;
+export const F_PROCESS = 11;
+export const F_FD = 12;
+export const F_FD_COL = 13;
+export const F_TAG = 14;
+export const F_FD_NAME = 15;
+export const F_RES = 16;
+export const F_RES_COL = 17;
+export const F_ERRNO = 18;
+export const F_SIZE = 19;
+export const F_TUPLE_START = 20;
+export const F_TUPLE_END = 21;
+export const F_OPEN = 22;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** A fresh scanner instance: each has its own memory, so two analyses never share state. */
+export function newScanner(): ScannerExports {
+  compiled ??= new WebAssembly.Module(scannerWasm);
+  const instance = new WebAssembly.Instance(compiled, {});
+  const scanner = instance.exports as unknown as ScannerExports;
+  scanner.init();
+  return scanner;
+}
+
+export class ByteLineReader {
+  private readonly scanner = newScanner();
+  /** The whole wasm memory, to decode a line or a name as latin1 (one character per byte). */
+  private readonly memory: Buffer;
+  /** The input area: bytes are read or copied here, after the unfinished line of the last read. */
+  readonly input: Uint8Array;
+  private readonly inputBase: number;
+  private readonly records: Float64Array;
+  private readonly arenaBase: number;
+  /** Intern id → string, decoded on first use; emptied when the scanner empties its table. */
+  private strings: (string | undefined)[] = [];
+  /** How often the scanner's intern table filled up and started over (a test checks it happens). */
+  internResets = 0;
+  /** Lines handed to the JavaScript path (not recognised, or a name found the intern table full). */
+  linesForJavaScript = 0;
+  /** Bytes of the input area in use. */
+  filled = 0;
+  private line = 0;
+  /** The length so far of a line too long to keep, while its end is being looked for; else -1. */
+  private overlong = -1;
+  private readonly event = newTraceEvent();
+
+  constructor(private readonly analyzer: DumpAnalyzer) {
+    const scanner = this.scanner;
+    // The scanner never grows its memory after init(), so these views stay valid.
+    this.memory = Buffer.from(scanner.memory.buffer);
+    this.inputBase = scanner.inputOffset();
+    this.input = new Uint8Array(scanner.memory.buffer, this.inputBase, scanner.inputCapacity());
+    this.records = new Float64Array(scanner.memory.buffer, scanner.recordOffset(), RECORD_CAP * RECORD_FIELDS);
+    this.arenaBase = scanner.arenaOffset();
+  }
+
+  /** Room left in the input area: a caller that reads into `input` reads at most this much. */
+  get room(): number {
+    return this.input.length - this.filled;
+  }
+
+  /** Copies a chunk in and analyses every complete line. */
+  push(chunk: Uint8Array): void {
+    for (let offset = 0; offset < chunk.length;) {
+      const n = Math.min(chunk.length - offset, this.room);
+      this.input.set(chunk.subarray(offset, offset + n), this.filled);
+      offset += n;
+      this.added(n);
+    }
+  }
+
+  /** After `n` bytes were written to `input` at `filled`: analyses every complete line. */
+  added(n: number): void {
+    const start = this.filled;
+    this.filled += n;
+    if (this.overlong >= 0) {
+      // The rest of a line too long to keep: its bytes are counted up to its newline, then dropped.
+      const newline = this.input.subarray(start, this.filled).indexOf(10);
+      if (newline < 0) {
+        this.overlong += n;
+        this.filled = start;
+        return;
+      }
+      this.analyzer.skipOverlong(this.line++, this.overlong + newline);
+      this.overlong = -1;
+      this.input.copyWithin(start, start + newline + 1, this.filled);
+      this.filled -= newline + 1;
+    }
+    this.scan(false);
+  }
+
+  /** Analyses the last line when the dump does not end with a newline (it was cut). */
+  end(): void {
+    if (this.overlong >= 0) {
+      this.analyzer.skipOverlong(this.line++, this.overlong);
+      this.overlong = -1;
+    } else if (this.filled > 0) this.scan(true);
+    this.filled = 0;
+  }
+
+  private scan(final: boolean): void {
+    const scanner = this.scanner;
+    let from = 0;
+    for (;;) {
+      const count = scanner.scan(from, this.filled, final ? 1 : 0);
+      if (scanner.internWasReset() !== 0) {
+        this.strings = [];
+        this.internResets++;
+      }
+      this.readRecords(count);
+      from = scanner.consumedBytes();
+      if (count < RECORD_CAP) break;
+    }
+    const tail = this.filled - from;
+    if (tail > 0 && from > 0) this.input.copyWithin(0, from, this.filled);
+    this.filled = tail;
+    if (tail > MAX_LINE_LENGTH) {
+      // Like LineSplitter: a line this long is not an event; it is counted, not kept.
+      this.overlong = tail;
+      this.filled = 0;
+    }
+  }
+
+  private text(id: number): string {
+    const known = this.strings[id];
+    if (known !== undefined) return known;
+    const start = this.arenaBase + this.scanner.entryStart(id);
+    const text = this.memory.toString('latin1', start, start + this.scanner.entryLength(id));
+    this.strings[id] = text;
+    return text;
+  }
+
+  // `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........ ` as a record:
+  // the same TraceEvent parseSysdigSpan would have made, handed to the analyzer.
+  private readRecords(count: number): void {
+    const records = this.records;
+    const analyzer = this.analyzer;
+    const event = this.event;
+    for (let r = 0, at = 0; r < count; r++, at += RECORD_FIELDS) {
+      const line = this.line++;
+      if (records[at + F_KIND] === 0 || !analyzer.takesSysdigEvents) {
+        this.linesForJavaScript++;
+        const start = this.inputBase + records[at + F_START];
+        analyzer.addLine(this.memory.toString('latin1', start, this.inputBase + records[at + F_END]), line);
+        continue;
+      }
+      const type = this.text(records[at + F_TYPE]);
+      const exit = records[at + F_EXIT] === 1;
+      const pid = records[at + F_PID];
+      const fd = records[at + F_FD];
+      const tag = records[at + F_TAG];
+      const name = records[at + F_FD_NAME];
+      const res = records[at + F_RES];
+      const errno = records[at + F_ERRNO];
+      const size = records[at + F_SIZE];
+      const tupleStart = records[at + F_TUPLE_START];
+      event.line = line;
+      event.num = records[at + F_NUM];
+      event.process = this.text(records[at + F_PROCESS]);
+      event.tid = records[at + F_TID];
+      event.pid = pid === pid ? pid : undefined;
+      event.exit = exit;
+      event.type = type;
+      event.typeCol = records[at + F_TYPE_COL];
+      event.fd = fd === fd ? fd : undefined;
+      event.fdCol = records[at + F_FD_COL];
+      event.fdTag = tag < 0 ? undefined : this.text(tag);
+      event.fdName = name < 0 ? undefined : this.text(name);
+      event.res = res === res ? res : undefined;
+      event.resCol = records[at + F_RES_COL];
+      event.errno = errno < 0 ? undefined : this.text(errno);
+      event.size = size === size ? size : undefined;
+      if (tupleStart < 0) event.tuple = undefined;
+      else {
+        const lineStart = this.inputBase + records[at + F_START];
+        event.tuple = this.memory.toString('latin1', lineStart + tupleStart, lineStart + records[at + F_TUPLE_END]);
+      }
+      event.local = undefined;
+      // The parser keeps a default-layout time only where the model reads it (sysdigParser.ts).
+      event.time = records[at + F_FIXED_TIME] === 1 && event.errno === undefined && (exit || (type !== 'close' && type !== 'shutdown'))
+        ? NaN : records[at + F_TIME];
+      analyzer.addSysdigEvent(event, records[at + F_OPEN] === 1);
+    }
+  }
+}

@@ -1,0 +1,491 @@
+// AssemblyScript, compiled to WebAssembly by scripts/build.mjs (`asc`): the CLI's line scanner.
+//
+// It does for bytes what sysdigParser.ts's parseSpan does for a string, field for field, so
+// the CLI can analyse a dump without turning it into strings first: it cuts the bytes the
+// CLI hands it into lines and writes one record of numbers per line (byteScanner.ts reads
+// them). Names, syscall types, fd tags, socket names and errnos become ids in one intern
+// table, so a name seen on 10 000 lines is decoded into a string once.
+//
+// sysdigParser.ts stays the reference: the language server and every line this scanner does
+// not recognise (continuation lines, colour codes, other formats) go through it, and
+// test/unit/byteScanner.test.ts checks both give the same analysis on every fixture.
+// Numbers are f64 with the same arithmetic as the JavaScript parser, so even a 20-digit
+// event number comes out the same double.
+
+// ---- Memory layout (fixed at start; the module never allocates) ----
+
+/** The longest line the analysis accepts (analyzer.ts MAX_LINE_LENGTH) plus one read. */
+const IN_CAP: i32 = (1 << 20) + (1 << 18);
+export const RECORD_FIELDS: i32 = 24;
+export const RECORD_CAP: i32 = 4096;
+const SLOT_BITS: i32 = 17;
+const SLOTS: i32 = 1 << SLOT_BITS;
+/** Intern entries before the table starts over (at a scan boundary, see scan()). */
+const ENTRY_CAP: i32 = 1 << 16;
+const ARENA_CAP: i32 = 1 << 21;
+
+let inBase: usize = 0;
+let recordBase: usize = 0;
+let slotBase: usize = 0;
+let entryBase: usize = 0;
+let arenaBase: usize = 0;
+let arenaUsed: i32 = 0;
+let entryCount: i32 = 0;
+
+/** Where the next scan should start: the byte after the last complete line it handled. */
+let consumed: i32 = 0;
+/** Set when scan() emptied the intern table: the caller must forget its id → string map. */
+let internReset: i32 = 0;
+/** Set when a name of the current line found the intern table full. */
+let internFull = false;
+
+export function init(): void {
+  let base = (__heap_base + 15) & ~15;
+  inBase = base;
+  base += IN_CAP + 16;
+  recordBase = base;
+  base += <usize>(RECORD_CAP * RECORD_FIELDS * 8);
+  slotBase = base;
+  base += <usize>(SLOTS * 4);
+  entryBase = base;
+  base += <usize>(ENTRY_CAP * 12);
+  arenaBase = base;
+  base += <usize>ARENA_CAP;
+  const pages = <i32>((base + 0xffff) >> 16);
+  const have = memory.size();
+  if (pages > have) memory.grow(pages - have);
+  clearIntern();
+}
+
+export function inputOffset(): usize { return inBase; }
+export function inputCapacity(): i32 { return IN_CAP; }
+export function recordOffset(): usize { return recordBase; }
+export function arenaOffset(): usize { return arenaBase; }
+export function consumedBytes(): i32 { return consumed; }
+export function internWasReset(): i32 { return internReset; }
+/** The arena offset and length of intern entry `id`, for the caller to decode once. */
+export function entryStart(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12); }
+export function entryLength(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12 + 4); }
+/** 1 when the entry is a syscall whose whole parameter list the model reads. */
+export function entryFull(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12 + 8) & 1; }
+
+// ---- Record fields (f64 each), read by byteScanner.ts ----
+export const F_KIND: i32 = 0; // 1 = an event parsed here, 0 = a line for the JavaScript path
+export const F_START: i32 = 1;
+export const F_END: i32 = 2; // the line's end before its `\r` is dropped
+export const F_NUM: i32 = 3;
+export const F_TIME: i32 = 4;
+export const F_FIXED_TIME: i32 = 5;
+export const F_TID: i32 = 6;
+export const F_PID: i32 = 7;
+export const F_EXIT: i32 = 8;
+export const F_TYPE: i32 = 9;
+export const F_TYPE_COL: i32 = 10;
+export const F_PROCESS: i32 = 11;
+export const F_FD: i32 = 12;
+export const F_FD_COL: i32 = 13;
+export const F_TAG: i32 = 14;
+export const F_FD_NAME: i32 = 15;
+export const F_RES: i32 = 16;
+export const F_RES_COL: i32 = 17;
+export const F_ERRNO: i32 = 18;
+export const F_SIZE: i32 = 19;
+export const F_TUPLE_START: i32 = 20;
+export const F_TUPLE_END: i32 = 21;
+export const F_OPEN: i32 = 22; // 1 when the line does not end with a space (the record continues)
+
+const SPACE: i32 = 32;
+const MINUS: i32 = 45;
+
+// ---- The line being parsed (absolute addresses) ----
+let lineEnd: usize = 0;
+let scannedInt: f64 = 0;
+let record: usize = 0;
+
+@inline function put(field: i32, value: f64): void {
+  store<f64>(record + (<usize>field << 3), value);
+}
+
+@inline function codeAt(i: usize): i32 {
+  return i < lineEnd ? <i32>load<u8>(i) : -1;
+}
+
+@inline function isDigit(c: i32): bool {
+  return c >= 48 && c <= 57;
+}
+
+/** The first `c` in [from, lineEnd), or -1: String.indexOf bounded to the line. */
+function find(c: i32, from: usize): isize {
+  for (let i = from; i < lineEnd; i++) if (<i32>load<u8>(i) == c) return <isize>i;
+  return -1;
+}
+
+/** The first ` (` wholly inside the line, from `from`. */
+function findSpaceParen(from: usize): isize {
+  for (let i = from; i + 1 < lineEnd; i++) {
+    if (load<u8>(i) == SPACE && load<u8>(i + 1) == 40) return <isize>i;
+  }
+  return -1;
+}
+
+// `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE)`: reads `-?\d+` at pos
+// into scannedInt; returns the end, or -1 when there is no number (sysdigParser.ts scanInt).
+function scanInt(pos: usize): isize {
+  let i = pos;
+  let negative = false;
+  if (codeAt(i) == MINUS) {
+    negative = true;
+    i++;
+  }
+  const digitsStart = i;
+  let value: f64 = 0;
+  let c = codeAt(i);
+  while (isDigit(c)) {
+    value = value * 10 + <f64>(c - 48);
+    c = codeAt(++i);
+  }
+  scannedInt = negative ? -value : value;
+  return i > digitsStart ? <isize>i : -1;
+}
+
+// `07:12:54.260023713` at `at`, separators checked: ns modulo one day, or NaN (sysdigParser.ts fixedTime).
+function fixedTime(at: usize): f64 {
+  let seconds: f64 = 0;
+  let nanos: f64 = 0;
+  for (let k = 0; k < 18; k++) {
+    if (k == 2 || k == 5 || k == 8) continue;
+    const d = <i32>load<u8>(at + <usize>k) - 48;
+    if (d < 0 || d > 9) return NaN;
+    if (k < 2) seconds = seconds * 10 + <f64>d;
+    else if (k < 5) seconds = k == 3 ? seconds * 6 + <f64>d : seconds * 10 + <f64>d;
+    else if (k < 8) seconds = k == 6 ? seconds * 6 + <f64>d : seconds * 10 + <f64>d;
+    else nanos = nanos * 10 + <f64>d;
+  }
+  return (seconds % 86400) * 1e9 + nanos;
+}
+
+// ---- The intern table: one id per distinct byte string ----
+
+function clearIntern(): void {
+  memory.fill(slotBase, 0xff, <usize>(SLOTS * 4));
+  entryCount = 0;
+  arenaUsed = 0;
+}
+
+// The syscalls whose whole parameter list the model reads (sysdigParser.ts FULL_PARAM_TYPES).
+const FULL_TYPES = ' connect accept accept4 close shutdown sendfile read readv pread preadv recv recvfrom recvmsg recvmmsg write writev pwrite pwritev send sendto sendmsg sendmmsg clone clone3 fork vfork execve getsockopt setsockopt ';
+
+function isFullType(start: usize, length: i32): bool {
+  const list = changetype<usize>(FULL_TYPES);
+  const count = FULL_TYPES.length;
+  // The list is UTF-16 in memory: compare each name's characters with the line's bytes.
+  for (let i = 0; i + length + 1 < count; i++) {
+    if (load<u16>(list + (<usize>i << 1)) != SPACE || load<u16>(list + (<usize>(i + length + 1) << 1)) != SPACE) continue;
+    let same = true;
+    for (let k = 0; k < length; k++) {
+      if (<i32>load<u16>(list + (<usize>(i + 1 + k) << 1)) != <i32>load<u8>(start + <usize>k)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+/** The id of the bytes [start, end), adding them to the table the first time; -1 if it is full. */
+function intern(start: usize, end: usize): i32 {
+  const length = <i32>(end - start);
+  let hash: u32 = 2166136261;
+  for (let i = start; i < end; i++) hash = (hash ^ <u32>load<u8>(i)) * 16777619;
+  let slot = <i32>(hash & <u32>(SLOTS - 1));
+  while (true) {
+    const id = load<i32>(slotBase + (<usize>slot << 2));
+    if (id < 0) break;
+    const entry = entryBase + <usize>id * 12;
+    if (load<i32>(entry + 4) == length && memory.compare(arenaBase + <usize>load<i32>(entry), start, <usize>length) == 0) return id;
+    slot = (slot + 1) & (SLOTS - 1);
+  }
+  if (entryCount >= ENTRY_CAP || arenaUsed + length > ARENA_CAP) {
+    internFull = true;
+    return -1;
+  }
+  const id = entryCount++;
+  memory.copy(arenaBase + <usize>arenaUsed, start, <usize>length);
+  const entry = entryBase + <usize>id * 12;
+  store<i32>(entry, arenaUsed);
+  store<i32>(entry + 4, length);
+  store<i32>(entry + 8, isFullType(start, length) ? 1 : 0);
+  arenaUsed += length;
+  store<i32>(slotBase + (<usize>slot << 2), id);
+  return id;
+}
+
+// ---- Parameters (sysdigParser.ts readInfo and what it calls) ----
+
+// `fd=13(<u>ffff91bbfc5e6000->ffff91bbfc5e7000 /var/run/dbus/system_bus_socket) tuple=...`: where the
+// value starting at `from` ends (the next ` name=`, or the line's end without its trailing space).
+function nextParamStart(from: usize): usize {
+  let sp = find(SPACE, from);
+  while (sp >= 0) {
+    let j = <usize>sp + 1;
+    let c = codeAt(j);
+    while ((c >= 97 && c <= 122) || isDigit(c) || c == 95) c = codeAt(++j);
+    if (c == 61 && j > <usize>sp + 1) return <usize>sp;
+    sp = find(SPACE, <usize>sp + 1);
+  }
+  let end = lineEnd;
+  if (codeAt(end - 1) == SPACE) end--;
+  return end;
+}
+
+const PARAM_OTHER = 0;
+const PARAM_FD = 1;
+const PARAM_RES = 2;
+const PARAM_SIZE = 3;
+const PARAM_TUPLE = 4;
+const PARAM_PID = 5;
+const PARAM_DATA = 6;
+
+@inline function byteAt(i: usize): i32 {
+  return <i32>load<u8>(i);
+}
+
+// `res` in `< read res=699 data=...`: which parameter the name [start, end) is.
+function paramName(start: usize, end: usize): i32 {
+  const c = byteAt(start);
+  switch (<i32>(end - start)) {
+    case 2: return c == 102 && byteAt(start + 1) == 100 ? PARAM_FD : PARAM_OTHER;
+    case 3:
+      if (c == 114) return byteAt(start + 1) == 101 && byteAt(start + 2) == 115 ? PARAM_RES : PARAM_OTHER;
+      return c == 112 && byteAt(start + 1) == 105 && byteAt(start + 2) == 100 ? PARAM_PID : PARAM_OTHER;
+    case 4:
+      if (c == 100) return byteAt(start + 1) == 97 && byteAt(start + 2) == 116 && byteAt(start + 3) == 97 ? PARAM_DATA : PARAM_OTHER;
+      return c == 115 && byteAt(start + 1) == 105 && byteAt(start + 2) == 122 && byteAt(start + 3) == 101 ? PARAM_SIZE : PARAM_OTHER;
+    case 5:
+      return c == 116 && byteAt(start + 1) == 117 && byteAt(start + 2) == 112 && byteAt(start + 3) == 108 && byteAt(start + 4) == 101 ? PARAM_TUPLE : PARAM_OTHER;
+    case 6:
+      return c == 111 && byteAt(start + 1) == 117 && byteAt(start + 2) == 116 && byteAt(start + 3) == 95 && byteAt(start + 4) == 102 && byteAt(start + 5) == 100 ? PARAM_FD : PARAM_OTHER;
+    default: return PARAM_OTHER;
+  }
+}
+
+// `26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s)`, `3(<u>)`, `3`, `-2(ENOENT)`.
+function readFd(start: usize, end: usize, lineStart: usize): void {
+  const numEnd = scanInt(start);
+  if (numEnd < 0) return;
+  const fd = scannedInt;
+  put(F_FD, fd);
+  put(F_FD_COL, <f64>(start - lineStart));
+  const n = <usize>numEnd;
+  if (codeAt(n) != 40) return;
+  let close = end - 1;
+  while (close > n && byteAt(close) != 41) close--;
+  if (close <= n) return;
+  if (codeAt(n + 1) == 60) {
+    let tagEnd: isize;
+    if (codeAt(n + 3) == 62) tagEnd = <isize>(n + 3);
+    else if (codeAt(n + 4) == 62) tagEnd = <isize>(n + 4);
+    else tagEnd = find(62, n + 2);
+    if (tagEnd > 0 && <usize>tagEnd < close) {
+      put(F_TAG, <f64>intern(n + 2, <usize>tagEnd));
+      const kind = byteAt(n + 2);
+      if (kind == 117 || kind == 52 || kind == 54) put(F_FD_NAME, <f64>intern(<usize>tagEnd + 1, close));
+    }
+  } else if (fd < 0) {
+    put(F_ERRNO, <f64>intern(n + 1, close));
+  }
+}
+
+// `res=699`, `res=-32(EPIPE)`, `res=0(<f>/dev/null)`.
+function readRes(start: usize, end: usize, lineStart: usize): void {
+  const numEnd = scanInt(start);
+  if (numEnd < 0) return;
+  const res = scannedInt;
+  put(F_RES, res);
+  put(F_RES_COL, <f64>(start - lineStart));
+  const n = <usize>numEnd;
+  if (res < 0 && codeAt(n) == 40) {
+    for (let close = n; close < end; close++) {
+      if (byteAt(close) == 41) {
+        put(F_ERRNO, <f64>intern(n + 1, close));
+        return;
+      }
+    }
+  }
+}
+
+// `fd=10(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) tuple=ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s queuepct=0`:
+// the parameters of an event the model reads, up to `data=`.
+function readParams(start: usize, lineStart: usize): void {
+  let pos = start;
+  while (pos < lineEnd) {
+    const eq = find(61, pos);
+    if (eq < 0) return;
+    const name = paramName(pos, <usize>eq);
+    if (name == PARAM_DATA) return;
+    const valueStart = <usize>eq + 1;
+    const valueEnd = nextParamStart(valueStart);
+    if (name == PARAM_FD) {
+      if (load<f64>(record + (<usize>F_FD_COL << 3)) < 0) readFd(valueStart, valueEnd, lineStart);
+    } else if (name == PARAM_RES) {
+      readRes(valueStart, valueEnd, lineStart);
+    } else if (name == PARAM_SIZE) {
+      if (scanInt(valueStart) > 0) put(F_SIZE, scannedInt);
+    } else if (name == PARAM_TUPLE) {
+      put(F_TUPLE_START, <f64>(valueStart - lineStart));
+      put(F_TUPLE_END, <f64>(valueEnd - lineStart));
+    } else if (name == PARAM_PID) {
+      if (scanInt(valueStart) > 0) put(F_PID, scannedInt);
+    }
+    pos = valueEnd + 1;
+  }
+}
+
+// ---- One line ----
+
+// `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........ `:
+// fills the record at `record` and returns true, or returns false for a line this scanner
+// leaves to the JavaScript parser (sysdigParser.ts parseSpan, which it mirrors).
+function parseLine(base: usize): bool {
+  internFull = false;
+  const numEnd = scanInt(base);
+  if (numEnd <= <isize>base || codeAt(<usize>numEnd) != SPACE || codeAt(base) == MINUS) return false;
+  put(F_NUM, scannedInt);
+  const timeStart = <usize>numEnd + 1;
+  let i = timeStart;
+  let seconds: f64 = 0;
+  let field: f64 = 0;
+  let nanos: f64 = 0;
+  let sawDot = false;
+  const fixedLayout = codeAt(i + 2) == 58 && codeAt(i + 5) == 58 && codeAt(i + 8) == 46 && codeAt(i + 18) == SPACE;
+  if (fixedLayout) i += 18;
+  else {
+    let c = codeAt(i);
+    while (true) {
+      if (isDigit(c)) {
+        if (sawDot) nanos = nanos * 10 + <f64>(c - 48);
+        else field = field * 10 + <f64>(c - 48);
+      } else if (c == 58 && !sawDot) {
+        seconds = seconds * 60 + field;
+        field = 0;
+      } else if (c == 46 && !sawDot) {
+        seconds = seconds * 60 + field;
+        sawDot = true;
+      } else break;
+      c = codeAt(++i);
+    }
+  }
+  if (i == timeStart || codeAt(i) != SPACE) return false;
+  const cpuEnd = scanInt(i + 1);
+  if (cpuEnd < 0 || codeAt(<usize>cpuEnd) != SPACE) return false;
+  const nameStart = <usize>cpuEnd + 1;
+  let open = findSpaceParen(nameStart);
+  let tid: f64 = 0;
+  let pid: f64 = NaN;
+  let dirPos: isize = -1;
+  while (open >= 0) {
+    const tidStart = <usize>open + 2;
+    let tidEnd = scanInt(tidStart);
+    if (tidEnd > 0) {
+      tid = scannedInt;
+      let pidValue: f64 = NaN;
+      if (codeAt(<usize>tidEnd) == 46) {
+        const realTidEnd = scanInt(<usize>tidEnd + 1);
+        if (realTidEnd > 0) {
+          pidValue = tid;
+          tid = scannedInt;
+          tidEnd = realTidEnd;
+        }
+      } else if (codeAt(<usize>tidEnd) == 58) {
+        const close = find(41, <usize>tidEnd);
+        if (close > 0 && close - tidEnd <= 12) tidEnd = close;
+      }
+      const t = <usize>tidEnd;
+      const d = codeAt(t + 2);
+      if (codeAt(t) == 41 && codeAt(t + 1) == SPACE && (d == 62 || d == 60) && codeAt(t + 3) == SPACE) {
+        pid = pidValue;
+        dirPos = <isize>(t + 2);
+        break;
+      }
+    }
+    open = findSpaceParen(<usize>open + 1);
+  }
+  if (dirPos < 0 || open == <isize>nameStart - 1) return false;
+  const typeCol = <usize>dirPos + 2;
+  let typeEnd = find(SPACE, typeCol);
+  if (typeEnd < 0) typeEnd = <isize>lineEnd;
+  if (<usize>typeEnd == typeCol) return false;
+  const type = intern(typeCol, <usize>typeEnd);
+  const process = intern(nameStart, <usize>open);
+  if (internFull) return false;
+  put(F_TIME, fixedLayout ? fixedTime(timeStart) : sawDot ? (seconds % 86400) * 1e9 + nanos : NaN);
+  put(F_FIXED_TIME, fixedLayout ? 1 : 0);
+  put(F_TID, tid);
+  put(F_PID, pid);
+  put(F_EXIT, codeAt(<usize>dirPos) == 60 ? 1 : 0);
+  put(F_TYPE, <f64>type);
+  put(F_TYPE_COL, <f64>(typeCol - base));
+  put(F_PROCESS, <f64>process);
+  put(F_FD, NaN);
+  put(F_FD_COL, -1);
+  put(F_TAG, -1);
+  put(F_FD_NAME, -1);
+  put(F_RES, NaN);
+  put(F_RES_COL, -1);
+  put(F_ERRNO, -1);
+  put(F_SIZE, NaN);
+  put(F_TUPLE_START, -1);
+  put(F_TUPLE_END, -1);
+  const infoStart = <usize>typeEnd + 1;
+  if (infoStart < lineEnd) {
+    if (entryFull(type)) readParams(infoStart, base);
+    else if (codeAt(infoStart) == 102 && codeAt(infoStart + 1) == 100 && codeAt(infoStart + 2) == 61) {
+      readFd(infoStart + 3, nextParamStart(infoStart + 3), base);
+    }
+  }
+  // An intern table that filled up mid-line gave no id for a name: JavaScript reads the line.
+  return !internFull;
+}
+
+/**
+ * Cuts the bytes [from, length) of the input area into lines and writes a record for each,
+ * up to RECORD_CAP; returns the number written. With `final`, bytes after the last newline
+ * are a line too (a dump whose last line was cut). consumedBytes() tells where to go on.
+ */
+export function scan(from: i32, length: i32, final: i32): i32 {
+  internReset = 0;
+  if (entryCount > ENTRY_CAP - 4096 || arenaUsed > ARENA_CAP - (1 << 19)) {
+    // Socket names are the only unbounded kind: a long dump has millions of connections.
+    // Emptying the table between scans is safe: the caller has already read every id.
+    clearIntern();
+    internReset = 1;
+  }
+  let pos = inBase + <usize>from;
+  const end = inBase + <usize>length;
+  let count = 0;
+  while (count < RECORD_CAP && pos < end) {
+    let nl = pos;
+    while (nl < end && load<u8>(nl) != 10) nl++;
+    if (nl == end && !final) break;
+    record = recordBase + <usize>(count * RECORD_FIELDS * 8);
+    let stop = nl;
+    if (stop > pos && load<u8>(stop - 1) == 13) stop--;
+    put(F_START, <f64>(pos - inBase));
+    put(F_END, <f64>(nl - inBase));
+    lineEnd = stop;
+    // Short lines may be blank or a bare colour reset: the JavaScript path tells.
+    // Longer than analyzer.ts MAX_LINE_LENGTH: skipped and counted there.
+    let parsed = stop - pos >= 16 && stop - pos <= (1 << 20) && parseLine(pos);
+    put(F_KIND, parsed ? 1 : 0);
+    if (parsed) put(F_OPEN, byteAt(stop - 1) != SPACE ? 1 : 0);
+    count++;
+    pos = nl + 1;
+  }
+  consumed = <i32>(min(pos, end) - inBase);
+  return count;
+}
+
+/** Bytes and entries of the intern table in use (for tests). */
+export function internBytes(): i32 { return arenaUsed; }
+export function internEntries(): i32 { return entryCount; }
