@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 const compiled = await asc.main([
   'server/src/analysis/wasm/scanner.ts', '-o', 'server/src/analysis/wasm/scanner.wasm',
   // -O3 with no assertions and the stub runtime: the scanner allocates nothing and checks its own bounds.
-  '-O3', '--noAssert', '--runtime', 'stub', '--initialMemory', '1', ...(process.env.SCANNER_DEBUG ? ['--debug'] : []),
+  '-O3', '--noAssert', '--runtime', 'stub', '--initialMemory', '1', '--enable', 'simd', ...(process.env.SCANNER_DEBUG ? ['--debug'] : []),
 ], { stdout: process.stdout, stderr: process.stderr });
 if (compiled.error) {
   console.error(`AssemblyScript: ${compiled.error.message}`);

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Instruction counts of the CLI's analysis, for comparing two versions of the code on a
 // machine whose wall times drift by 2x between runs. Under cachegrind, with V8 in one
-// thread (`--single-threaded`: no concurrent compiler or GC threads), the count of a run is
-// the same to 0.1 % from run to run, where wall time is not.
+// thread (`--single-threaded`: no concurrent compiler or GC threads) and its garbage
+// collector on a fixed schedule (`--predictable-gc-schedule`: otherwise when it runs depends
+// on the clock, and since the CLI's WebAssembly scanner the count varied by 10 %), the count
+// of a run is the same to 1 % from run to run, where wall time is not.
 //
-//   node scripts/bench/instructions.mjs [FILE] [--mb 20]
+//   node scripts/bench/instructions.mjs [FILE] [--mb 20] [--cli path/to/cli.js]
 //
-// It runs `node --single-threaded server/out/cli.js check --json` on the first MB of FILE
+// It runs `node --single-threaded --predictable-gc-schedule server/out/cli.js check --json`
+// (or the --cli given, e.g. a copy of an older build) on the first MB of FILE
 // (default: the bench's generated dump) and on an empty file, and prints the difference:
 // what the analysis of those lines costs, start-up excluded. It also prints the part spent
 // in V8's optimising compiler, which runs on another thread in a normal run. Needs valgrind
@@ -20,9 +23,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 let mb = 20;
+let cli = path.join(ROOT, 'server/out/cli.js');
 let source = path.join(ROOT, 'bench/out/dump-50mb.scap.txt');
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--mb') mb = Number(args[++i]);
+  else if (args[i] === '--cli') cli = path.resolve(args[++i]);
   else source = args[i];
 }
 if (spawnSync('valgrind', ['--version']).status !== 0) {
@@ -48,7 +53,7 @@ fs.writeFileSync(empty, '');
 function count(file) {
   const out = path.join(dir, `cg.${path.basename(file)}`);
   const run = spawnSync('valgrind', ['--tool=cachegrind', '--cache-sim=no', `--cachegrind-out-file=${out}`,
-    process.execPath, '--single-threaded', ...(process.env.NODE_EXTRA ? process.env.NODE_EXTRA.split(' ') : []), path.join(ROOT, 'server/out/cli.js'), 'check', '--json', file], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    process.execPath, '--single-threaded', '--predictable-gc-schedule', cli, 'check', '--json', file], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (run.error) throw run.error;
   const report = spawnSync('cg_annotate', ['--threshold=0', out], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
   let total = 0;

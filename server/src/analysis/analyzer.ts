@@ -112,15 +112,21 @@ export class DumpAnalyzer {
   /**
    * Per thread, the enter waiting for its exit: the call for socket calls, else just the
    * syscall name. What else an exit needs from its enter is rare and kept aside: the fd's tag
-   * of a connect (to read its tuple) and the local end of a strace call.
+   * of a connect (to read its tuple) and the local end of a strace call. An exit sets its
+   * thread's entry to undefined rather than deleting it: a Map that loses and regains a key on
+   * every other line keeps rebuilding its table (11 MB of garbage for the 50 MB bench dump).
    */
-  private readonly pending = new Map<number, Syscall | string>();
+  private readonly pending = new Map<number, Syscall | string | undefined>();
   private readonly pendingTag = new Map<number, string>();
   private readonly pendingLocal = new Map<number, string>();
   private readonly live = new Map<string, Connection>();
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
   private endpointCount = 0;
+  /** True while the event being added holds strings of its own, not slices of a line or chunk. */
+  private stringsOwned = false;
+  /** Each syscall name's role, keyed by the very string objects the parsers hand over (see roleOf). */
+  private readonly roles = new Map<string, CallRole>();
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
@@ -155,7 +161,9 @@ export class DumpAnalyzer {
       kind: address.kind, tag, key: this.own(address.key), tuple: this.own(address.tuple),
       path: address.path === undefined ? undefined : this.own(address.path),
     };
-    this.addressCache.set(this.own(name), entry);
+    // The key is the event's own string when the reader made it (byteScanner.ts keeps one string
+    // per name): the next lookup then finds the very same object and compares no characters.
+    this.addressCache.set(this.stringsOwned ? name : this.own(name), entry);
     return entry;
   }
 
@@ -237,7 +245,9 @@ export class DumpAnalyzer {
     this.format ??= 'sysdig';
     this.stats.events++;
     this.recordOpen = open;
+    this.stringsOwned = true;
     this.addEvent(event);
+    this.stringsOwned = false;
   }
 
   /** Counts a line too long to be an event; the line splitter calls it without buffering the line. */
@@ -263,7 +273,7 @@ export class DumpAnalyzer {
     // A new enter replaces whatever this thread left pending (its exit was lost).
     if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
-    const role = ROLE_BY_TYPE.get(event.type) ?? 'other';
+    const role = this.roleOf(event.type);
     const address = this.socketAddress(event.fdTag, event.fdName);
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
     const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
@@ -297,6 +307,20 @@ export class DumpAnalyzer {
     if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
   }
 
+  /**
+   * ROLE_BY_TYPE's answer for a syscall name. Both parsers give one string object per name, and
+   * a Map finds its own key by identity; ROLE_BY_TYPE's keys are other objects, so each lookup
+   * there compares the characters. A dump has a few hundred names: the map stays small.
+   */
+  private roleOf(type: string): CallRole {
+    let role = this.roles.get(type);
+    if (role === undefined) {
+      role = ROLE_BY_TYPE.get(type) ?? 'other';
+      if (this.roles.size < 4096) this.roles.set(type, role);
+    }
+    return role;
+  }
+
   /** A close takes effect at its enter: that is the moment the peer's next write can fail. */
   private markClose(call: Syscall): void {
     const endpoint = call.endpoint;
@@ -322,11 +346,11 @@ export class DumpAnalyzer {
     let fdTag: string | undefined;
     let local: string | undefined;
     if (typeof pending === 'string' && pending === event.type) {
-      this.pending.delete(event.tid);
+      this.pending.set(event.tid, undefined);
       return;
     }
     if (pending !== undefined && typeof pending !== 'string' && pending.type === event.type) {
-      this.pending.delete(event.tid);
+      this.pending.set(event.tid, undefined);
       call = pending;
       if (this.pendingTag.size > 0) {
         fdTag = this.pendingTag.get(event.tid);
@@ -342,10 +366,10 @@ export class DumpAnalyzer {
       // Exit lines carry no fd, so an exit without its enter (the syscall was in progress
       // when the capture started) can only be placed when it names its socket itself.
       this.stats.orphanExits++;
-      if (pending !== undefined) this.pending.delete(event.tid);
+      if (pending !== undefined) this.pending.set(event.tid, undefined);
       const address = this.socketAddress(event.fdTag, event.fdName);
       if (!address) return;
-      call = this.newCall(event, ROLE_BY_TYPE.get(event.type) ?? 'other');
+      call = this.newCall(event, this.roleOf(event.type));
     }
     call.exitNum = event.num;
     call.exitLine = event.line;

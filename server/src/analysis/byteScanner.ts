@@ -215,9 +215,8 @@ export class ByteLineReader {
         event.tuple = this.memory.toString('latin1', lineStart + tupleStart, lineStart + records[at + F_TUPLE_END]);
       }
       event.local = undefined;
-      // The parser keeps a default-layout time only where the model reads it (sysdigParser.ts).
-      event.time = records[at + F_FIXED_TIME] === 1 && event.errno === undefined && (exit || (type !== 'close' && type !== 'shutdown'))
-        ? NaN : records[at + F_TIME];
+      // NaN unless the model keeps this event's time (the scanner decides as sysdigParser.ts does).
+      event.time = records[at + F_TIME];
       analyzer.addSysdigEvent(event, records[at + F_OPEN] === 1);
     }
   }
