@@ -106,6 +106,7 @@ export class DumpAnalyzer {
   private readonly parseCache = newParseCache();
   private readonly findings: Finding[] = [];
   private readonly addressCache = new Map<string, SocketAddress & { tag: string }>();
+  private readonly keyStrings = new Map<string, string>();
   private readonly retainCalls: boolean;
   private readonly calls: Syscall[] = [];
   private readonly connections: Connection[] = [];
@@ -158,7 +159,7 @@ export class DumpAnalyzer {
     if (this.addressCache.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.addressCache.clear();
     // Own copies: the cache must not keep the input chunk the name was sliced from.
     const entry = {
-      kind: address.kind, tag, key: this.own(address.key), tuple: this.own(address.tuple),
+      kind: address.kind, tag, key: this.keyString(address.key), tuple: this.own(address.tuple),
       path: address.path === undefined ? undefined : this.own(address.path),
     };
     // The key is the event's own string when the reader made it (byteScanner.ts keeps one string
@@ -455,7 +456,21 @@ export class DumpAnalyzer {
   /** An address parsed from a line's `tuple=`, with its strings copied out of the line. */
   private ownAddress(address: SocketAddress | undefined): SocketAddress | undefined {
     if (address === undefined || this.retainCalls) return address;
-    return { kind: address.kind, key: this.own(address.key), tuple: this.own(address.tuple), path: address.path === undefined ? undefined : this.own(address.path) };
+    return { kind: address.kind, key: this.keyString(address.key), tuple: this.own(address.tuple), path: address.path === undefined ? undefined : this.own(address.path) };
+  }
+
+  /**
+   * One string object per connection key. Both ends' names (and a connect's tuple) give the
+   * same key, and `live` finds a key by identity without comparing its 40 characters.
+   */
+  private keyString(key: string): string {
+    let known = this.keyStrings.get(key);
+    if (known === undefined) {
+      if (this.keyStrings.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.keyStrings.clear();
+      known = this.own(key);
+      this.keyStrings.set(known, known);
+    }
+    return known;
   }
 
   /**
