@@ -6,7 +6,9 @@
 //
 // Builds nothing: `npm run bench` runs scripts/build.mjs first. Every measured step runs
 // in a fresh child process, so each peak RSS belongs to that step alone.
-//   a. floor   scripts/bench/floor.mjs FILE (start node, stream the file, cut lines)
+//   a. floor   scripts/bench/floor.mjs FILE (start node, stream the file, cut lines);
+//              and, for comparison, scripts/bench/floor-bytes.mjs FILE (read, find line
+//              ends in the bytes, make no string: what the CLI's byte scanner needs)
 //   b. CLI     node server/out/cli.js check --json FILE
 //   c. server  node server/out/server.js --stdio, driven over LSP: first diagnostics of
 //              the generated dump, RSS after indexing, then hover/definition latency on
@@ -152,8 +154,8 @@ async function runNode(args, { stdoutFile, timeoutMs = 300_000 } = {}) {
 // Steps. Each returns an object of numbers, or throws an Error whose message is the
 // "n/a" reason.
 
-async function runFloor(file) {
-  const r = await runNode(['scripts/bench/floor.mjs', file]);
+async function runFloor(file, script = 'scripts/bench/floor.mjs') {
+  const r = await runNode([script, file]);
   if (r.error || r.code !== 0) throw new Error(`floor child failed (exit ${r.code ?? r.signal}): ${oneLine(r.error?.message ?? r.stderr)}`);
   return r;
 }
@@ -206,6 +208,7 @@ async function runCli(file) {
 // load during the bench hits both sides of the ratio alike; each side reports its median.
 async function stepFloorAndCli(file, runs, attempt) {
   const floorTimes = [];
+  const byteFloorTimes = [];
   const cliTimes = [];
   const floorCpu = [];
   const cliCpu = [];
@@ -223,6 +226,9 @@ async function stepFloorAndCli(file, runs, attempt) {
       floorCpu.push(r.cpuSeconds);
       floorPeak = Math.max(floorPeak, r.peakRss ?? 0);
     });
+    await attempt(`byte floor run ${i + 1}/${runs}`, async () => {
+      byteFloorTimes.push((await runFloor(file, 'scripts/bench/floor-bytes.mjs')).seconds);
+    });
     // A failing or very slow CLI is not repeated: one sample shows it.
     if (cliError || (cliLast && cliLast.seconds > 60)) continue;
     cliError = (await attempt(`CLI run ${i + 1}/${runs}`, async () => {
@@ -232,7 +238,9 @@ async function stepFloorAndCli(file, runs, attempt) {
       cliPeak = Math.max(cliPeak, cliLast.peakRss ?? 0);
     }))?.error;
   }
-  const floor = floorTimes.length ? { seconds: median(floorTimes), runs: floorTimes, cpuSeconds: median(floorCpu), peakRss: floorPeak || null } : { error: 'every floor run failed' };
+  const floor = floorTimes.length
+    ? { seconds: median(floorTimes), runs: floorTimes, cpuSeconds: median(floorCpu), peakRss: floorPeak || null, byteFloorSeconds: byteFloorTimes.length ? median(byteFloorTimes) : null }
+    : { error: 'every floor run failed' };
   const cli = cliTimes.length
     ? { seconds: median(cliTimes), runs: cliTimes, cpuSeconds: median(cliCpu), peakRss: cliPeak || null, events: cliLast.events, unparsedLines: cliLast.unparsedLines, connections: cliLast.connections, diagnostics: cliLast.diagnostics }
     : { error: cliError ?? 'no CLI run' };
@@ -531,6 +539,7 @@ async function run() {
     if (cliCpuRatio !== null) row('  same ratio in CPU time', `${fmt(cliCpuRatio)}x`);
     // On a machine whose speed drifts between runs, the fastest run of each side shows what
     // the code costs when nothing else interferes.
+    if (floor.byteFloorSeconds) row('  CLI / byte floor (read + find line ends, no strings)', `${fmt(cli.seconds / floor.byteFloorSeconds)}x (byte floor ${fmt(floor.byteFloorSeconds, 3)} s)`);
     if (cli.runs?.length && floor.runs?.length) row('  best run / best floor run', `${fmt(Math.min(...cli.runs) / Math.min(...floor.runs))}x (${fmt(Math.min(...cli.runs), 3)} s / ${fmt(Math.min(...floor.runs), 3)} s)`);
     row('CLI peak RSS', `${fmt(cli.peakRss / MB, 0)} MB (${fmt(cliRssRatio)}x file)`, `<= ${TARGETS.cliRss}x file`, cliRssRatio <= TARGETS.cliRss);
     row('CLI findings', `${cli.events} events, ${cli.connections} connections, ${cli.diagnostics} diagnostics, ${cli.unparsedLines} unparsed lines`);
