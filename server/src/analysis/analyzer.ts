@@ -446,11 +446,13 @@ export class DumpAnalyzer {
 
   /**
    * A string that does not keep its input alive. The language server's input is the document,
-   * which it keeps anyway, so a slice of it is fine; a streamed chunk must not be pinned by a
-   * slice, so the CLI copies. Nothing is pooled: per-connection strings die with it.
+   * which it keeps anyway, so a slice of it is fine. The CLI's byte scanner hands over strings
+   * of their own (names decoded once, a tuple decoded alone): a slice of one pins only that.
+   * A line the CLI parses in JavaScript may be up to 1 MB, so what is cut from it is copied.
+   * Nothing is pooled: per-connection strings die with it.
    */
   private own(text: string): string {
-    return this.retainCalls ? text : detach(text);
+    return this.retainCalls || this.stringsOwned ? text : detach(text);
   }
 
   /** An address parsed from a line's `tuple=`, with its strings copied out of the line. */
