@@ -1,7 +1,9 @@
 // Runs `scap-lens check --json` over the real sysdig dumps of the shared corpus and prints a
-// table: file → events, unparsed lines, connections, findings. Exits 1 when any dump has
-// lines the parser did not understand (or is rejected as "not a sysdig dump"), 2 when the
-// corpus or the built CLI is missing. Empty dumps are fine and shown as "empty".
+// table: file → events, unparsed lines, connections, findings. Then checks that the CLI's
+// WebAssembly scanner and the language server's JavaScript parser give the same analysis of
+// every file. Exits 1 when any dump has lines the parser did not understand (or is rejected
+// as "not a sysdig dump") or the two disagree, 2 when the corpus or the built CLI is missing.
+// Empty dumps are fine and shown as "empty".
 //
 //   npm run corpus          (= node scripts/build.mjs && node scripts/corpus-check.mjs)
 //   SCAP_LENS_SHARED=/path/to/shared node scripts/corpus-check.mjs
@@ -12,9 +14,12 @@
 // out and counted as skipped: custom -p field lists (p_fields*), and the
 // *.stderr.txt files (sysdig's stderr, not a dump).
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, tmpdir } from 'node:os';
+import { build } from 'esbuild';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -108,11 +113,37 @@ for (const r of rows) {
   }
 }
 
+// The CLI reads through its WebAssembly scanner; the language server parses with the
+// JavaScript parser. Both must give the same analysis of every file (test/unit/byteScanner.test.ts
+// holds them side by side on the fixtures; this does it on the whole corpus). A small bundle
+// of the two paths is built for it with esbuild.
+const compareBundle = join(tmpdir(), `scap-lens-corpus-compare-${process.pid}.cjs`);
+await build({
+  stdin: {
+    contents: "export { analyzeFile } from './server/src/analysis'; export { analyzeLines, gist } from './test/helpers/sameAnalysis';",
+    resolveDir: repo, loader: 'ts',
+  },
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', loader: { '.wasm': 'binary' }, outfile: compareBundle, logLevel: 'warning',
+});
+const { analyzeFile, analyzeLines, gist } = createRequire(import.meta.url)(compareBundle);
+const disagree = [];
+for (const file of files) {
+  const text = readFileSync(file, 'latin1');
+  try {
+    assert.deepStrictEqual(gist(await analyzeFile(file)), gist(analyzeLines(text)));
+  } catch (error) {
+    disagree.push(`${name(file)}: ${String(error.message).split('\n').slice(0, 6).join(' ')}`);
+  }
+}
+rmSync(compareBundle, { force: true });
+console.log(`the CLI's scanner and the JavaScript parser agree on ${files.length - disagree.length} of ${files.length} files`);
+for (const line of disagree) console.log(`  DISAGREE ${line}`);
+
 const bad = rows.filter((r) => r.kind === 'unparsed' || r.kind === 'failed');
 const counts = (kind) => rows.filter((r) => r.kind === kind).length;
 console.log(`\n${rows.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts('ok')} fully parsed, ${counts('empty')} empty, `
   + `${counts('unparsed')} with unparsed lines, ${counts('failed')} rejected; ${skipped.length} renderings skipped (-p fields, stderr)`);
-if (bad.length > 0) {
-  console.log(`FAIL: ${bad.map((r) => name(r.file)).join(', ')}`);
+if (bad.length > 0 || disagree.length > 0) {
+  console.log(`FAIL: ${[...bad.map((r) => name(r.file)), ...disagree.map((d) => d.split(':')[0])].join(', ')}`);
   process.exit(1);
 }
