@@ -24,31 +24,30 @@ export interface ScannerExports {
 }
 
 // The record layout of wasm/scanner.ts: one f64 per field.
-export const RECORD_FIELDS = 24;
+export const RECORD_FIELDS = 22;
 export const RECORD_CAP = 4096;
 export const F_KIND = 0;
 export const F_START = 1;
 export const F_END = 2;
 export const F_NUM = 3;
 export const F_TIME = 4;
-export const F_FIXED_TIME = 5;
-export const F_TID = 6;
-export const F_PID = 7;
-export const F_EXIT = 8;
-export const F_TYPE = 9;
-export const F_TYPE_COL = 10;
-export const F_PROCESS = 11;
-export const F_FD = 12;
-export const F_FD_COL = 13;
-export const F_TAG = 14;
-export const F_FD_NAME = 15;
-export const F_RES = 16;
-export const F_RES_COL = 17;
-export const F_ERRNO = 18;
-export const F_SIZE = 19;
-export const F_TUPLE_START = 20;
-export const F_TUPLE_END = 21;
-export const F_OPEN = 22;
+export const F_TID = 5;
+export const F_PID = 6;
+export const F_EXIT = 7;
+export const F_TYPE = 8;
+export const F_TYPE_COL = 9;
+export const F_PROCESS = 10;
+export const F_FD = 11;
+export const F_FD_COL = 12;
+export const F_TAG = 13;
+export const F_FD_NAME = 14;
+export const F_RES = 15;
+export const F_RES_COL = 16;
+export const F_ERRNO = 17;
+export const F_SIZE = 18;
+export const F_TUPLE_START = 19;
+export const F_TUPLE_END = 20;
+export const F_OPEN = 21;
 
 let compiled: WebAssembly.Module | undefined;
 

@@ -16,7 +16,7 @@
 
 /** The longest line the analysis accepts (analyzer.ts MAX_LINE_LENGTH) plus one read. */
 const IN_CAP: i32 = (1 << 20) + (1 << 18);
-export const RECORD_FIELDS: i32 = 24;
+export const RECORD_FIELDS: i32 = 22;
 export const RECORD_CAP: i32 = 4096;
 const SLOT_BITS: i32 = 17;
 const SLOTS: i32 = 1 << SLOT_BITS;
@@ -66,8 +66,8 @@ export function internWasReset(): i32 { return internReset; }
 /** The arena offset and length of intern entry `id`, for the caller to decode once. */
 export function entryStart(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12); }
 export function entryLength(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12 + 4); }
-/** 1 when the entry is a syscall whose whole parameter list the model reads. */
-export function entryFull(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12 + 8) & 1; }
+/** 1 when the entry is a syscall whose whole parameter list the model reads (bit 1: close or shutdown). */
+function entryFull(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12 + 8) & 1; }
 
 // ---- Record fields (f64 each), read by byteScanner.ts ----
 export const F_KIND: i32 = 0; // 1 = an event parsed here, 0 = a line for the JavaScript path
@@ -75,24 +75,23 @@ export const F_START: i32 = 1;
 export const F_END: i32 = 2; // the line's end before its `\r` is dropped
 export const F_NUM: i32 = 3;
 export const F_TIME: i32 = 4;
-export const F_FIXED_TIME: i32 = 5;
-export const F_TID: i32 = 6;
-export const F_PID: i32 = 7;
-export const F_EXIT: i32 = 8;
-export const F_TYPE: i32 = 9;
-export const F_TYPE_COL: i32 = 10;
-export const F_PROCESS: i32 = 11;
-export const F_FD: i32 = 12;
-export const F_FD_COL: i32 = 13;
-export const F_TAG: i32 = 14;
-export const F_FD_NAME: i32 = 15;
-export const F_RES: i32 = 16;
-export const F_RES_COL: i32 = 17;
-export const F_ERRNO: i32 = 18;
-export const F_SIZE: i32 = 19;
-export const F_TUPLE_START: i32 = 20;
-export const F_TUPLE_END: i32 = 21;
-export const F_OPEN: i32 = 22; // 1 when the line does not end with a space (the record continues)
+export const F_TID: i32 = 5;
+export const F_PID: i32 = 6;
+export const F_EXIT: i32 = 7;
+export const F_TYPE: i32 = 8;
+export const F_TYPE_COL: i32 = 9;
+export const F_PROCESS: i32 = 10;
+export const F_FD: i32 = 11;
+export const F_FD_COL: i32 = 12;
+export const F_TAG: i32 = 13;
+export const F_FD_NAME: i32 = 14;
+export const F_RES: i32 = 15;
+export const F_RES_COL: i32 = 16;
+export const F_ERRNO: i32 = 17;
+export const F_SIZE: i32 = 18;
+export const F_TUPLE_START: i32 = 19;
+export const F_TUPLE_END: i32 = 20;
+export const F_OPEN: i32 = 21; // 1 when the line does not end with a space (the record continues)
 
 const SPACE: i32 = 32;
 const MINUS: i32 = 45;
@@ -449,7 +448,6 @@ function parseLine(base: usize): bool {
   // a time: close and shutdown enters, and failed calls (below, once the errno is known).
   const exit = codeAt(<usize>dirPos) == 60;
   put(F_TIME, fixedLayout ? (!exit && (load<i32>(entryBase + <usize>type * 12 + 8) & 2) != 0 ? fixedTime(timeStart) : NaN) : sawDot ? (seconds % 86400) * 1e9 + nanos : NaN);
-  put(F_FIXED_TIME, fixedLayout ? 1 : 0);
   put(F_TID, tid);
   put(F_PID, pid);
   put(F_EXIT, exit ? 1 : 0);
@@ -526,7 +524,3 @@ export function scan(from: i32, length: i32, final: i32): i32 {
   consumed = <i32>(min(pos, end) - inBase);
   return count;
 }
-
-/** Bytes and entries of the intern table in use (for tests). */
-export function internBytes(): i32 { return arenaUsed; }
-export function internEntries(): i32 { return entryCount; }
