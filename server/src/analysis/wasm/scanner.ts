@@ -50,7 +50,7 @@ export function init(): void {
   entryBase = base;
   base += <usize>(ENTRY_CAP * 12);
   arenaBase = base;
-  base += <usize>ARENA_CAP;
+  base += <usize>ARENA_CAP + 16;
   const pages = <i32>((base + 0xffff) >> 16);
   const have = memory.size();
   if (pages > have) memory.grow(pages - have);
@@ -115,14 +115,23 @@ let record: usize = 0;
 
 /** The first `c` in [from, lineEnd), or -1: String.indexOf bounded to the line. */
 function find(c: i32, from: usize): isize {
-  for (let i = from; i < lineEnd; i++) if (<i32>load<u8>(i) == c) return <isize>i;
+  // Sixteen bytes a step. A step may read past the line (the input area is followed by
+  // more memory); bits past lineEnd are masked off, so only the line can match.
+  const needle = i8x16.splat(<i8>c);
+  for (let p = from; p < lineEnd; p += 16) {
+    let mask = i8x16.bitmask(i8x16.eq(v128.load(p), needle));
+    const left = lineEnd - p;
+    if (left < 16) mask &= (1 << <i32>left) - 1;
+    if (mask != 0) return <isize>(p + <usize>ctz(mask));
+  }
   return -1;
 }
 
 /** The first ` (` wholly inside the line, from `from`. */
 function findSpaceParen(from: usize): isize {
-  for (let i = from; i + 1 < lineEnd; i++) {
-    if (load<u8>(i) == SPACE && load<u8>(i + 1) == 40) return <isize>i;
+  for (let sp = find(SPACE, from); sp >= 0; sp = find(SPACE, <usize>sp + 1)) {
+    if (<usize>sp + 1 >= lineEnd) return -1;
+    if (load<u8>(<usize>sp + 1) == 40) return sp;
   }
   return -1;
 }
@@ -203,8 +212,10 @@ function isFullType(start: usize, length: i32): bool {
 function sameBytes(a: usize, b: usize, length: i32): bool {
   let i = 0;
   for (; i + 8 <= length; i += 8) if (load<u64>(a + <usize>i) != load<u64>(b + <usize>i)) return false;
-  for (; i < length; i++) if (load<u8>(a + <usize>i) != load<u8>(b + <usize>i)) return false;
-  return true;
+  if (i == length) return true;
+  // The last 1-7 bytes as one masked word, as intern() hashes them.
+  const mask = (<u64>1 << (<u64>(length - i) << 3)) - 1;
+  return (load<u64>(a + <usize>i) & mask) == (load<u64>(b + <usize>i) & mask);
 }
 
 /** `close` or `shutdown`: the syscalls whose enter time the model keeps. */
@@ -221,7 +232,9 @@ function intern(start: usize, end: usize): i32 {
   let hash: u64 = 0x9e3779b97f4a7c15 ^ <u64>length;
   let i = start;
   for (; i + 8 <= end; i += 8) hash = (hash ^ load<u64>(i)) * 0x100000001b3;
-  for (; i < end; i++) hash = (hash ^ <u64>load<u8>(i)) * 0x100000001b3;
+  // The last 1-7 bytes in one step: a whole word, the bytes past the end masked off (the
+  // word stays inside memory: every area is followed by another, the arena by padding).
+  if (i < end) hash = (hash ^ (load<u64>(i) & ((<u64>1 << (<u64>(end - i) << 3)) - 1))) * 0x100000001b3;
   hash ^= hash >> 29;
   let slot = <i32>(hash ^ (hash >> 32)) & (SLOTS - 1);
   while (true) {
