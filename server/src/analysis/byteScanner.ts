@@ -25,7 +25,7 @@ export interface ScannerExports {
 
 // The record layout of wasm/scanner.ts: one f64 per field.
 export const RECORD_FIELDS = 22;
-export const RECORD_CAP = 4096;
+export const RECORD_CAP = 1024;
 export const F_KIND = 0;
 export const F_START = 1;
 export const F_END = 2;

@@ -17,7 +17,7 @@
 /** The longest line the analysis accepts (analyzer.ts MAX_LINE_LENGTH) plus one read. */
 const IN_CAP: i32 = (1 << 20) + (1 << 18);
 export const RECORD_FIELDS: i32 = 22;
-export const RECORD_CAP: i32 = 4096;
+export const RECORD_CAP: i32 = 1024;
 const SLOT_BITS: i32 = 17;
 const SLOTS: i32 = 1 << SLOT_BITS;
 /** Intern entries before the table starts over (at a scan boundary, see scan()). */
