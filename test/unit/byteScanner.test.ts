@@ -34,7 +34,7 @@ const fixtures = readdirSync(join(repoRoot(), 'test/fixtures')).filter((f) => /\
 
 test('the record layout in byteScanner.ts is the one the compiled scanner exports', () => {
   const scanner = layout.newScanner() as unknown as Record<string, { value: number }>;
-  const names = Object.keys(layout).filter((name) => /^(F_[A-Z_]+|RECORD_FIELDS|RECORD_CAP)$/.test(name));
+  const names = Object.keys(layout).filter((name) => /^([DI]_[A-Z_]+|RECORD_BYTES|RECORD_CAP)$/.test(name));
   assert.ok(names.length >= 20, `${names.length} layout constants`);
   for (const name of names) assert.equal(scanner[name].value, (layout as unknown as Record<string, number>)[name], name);
 });

@@ -23,31 +23,34 @@ export interface ScannerExports {
   scan(from: number, length: number, final: number): number;
 }
 
-// The record layout of wasm/scanner.ts: one f64 per field.
-export const RECORD_FIELDS = 22;
+// The record layout of wasm/scanner.ts: 120 bytes, seven f64 fields (index in f64 units)
+// then fifteen i32 fields (index in i32 units).
+export const RECORD_BYTES = 120;
 export const RECORD_CAP = 1024;
-export const F_KIND = 0;
-export const F_START = 1;
-export const F_END = 2;
-export const F_NUM = 3;
-export const F_TIME = 4;
-export const F_TID = 5;
-export const F_PID = 6;
-export const F_EXIT = 7;
-export const F_TYPE = 8;
-export const F_TYPE_COL = 9;
-export const F_PROCESS = 10;
-export const F_FD = 11;
-export const F_FD_COL = 12;
-export const F_TAG = 13;
-export const F_FD_NAME = 14;
-export const F_RES = 15;
-export const F_RES_COL = 16;
-export const F_ERRNO = 17;
-export const F_SIZE = 18;
-export const F_TUPLE_START = 19;
-export const F_TUPLE_END = 20;
-export const F_OPEN = 21;
+const RECORD_DOUBLES = RECORD_BYTES / 8;
+const RECORD_INTS = RECORD_BYTES / 4;
+export const D_NUM = 0;
+export const D_TIME = 1;
+export const D_TID = 2;
+export const D_PID = 3;
+export const D_FD = 4;
+export const D_RES = 5;
+export const D_SIZE = 6;
+export const I_KIND = 14;
+export const I_START = 15;
+export const I_END = 16;
+export const I_EXIT = 17;
+export const I_TYPE = 18;
+export const I_TYPE_COL = 19;
+export const I_PROCESS = 20;
+export const I_FD_COL = 21;
+export const I_TAG = 22;
+export const I_FD_NAME = 23;
+export const I_RES_COL = 24;
+export const I_ERRNO = 25;
+export const I_TUPLE_START = 26;
+export const I_TUPLE_END = 27;
+export const I_OPEN = 28;
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -79,7 +82,9 @@ export class ByteLineReader {
   /** The input area: bytes are read or copied here, after the unfinished line of the last read. */
   readonly input: Uint8Array;
   private readonly inputBase: number;
-  private readonly records: Float64Array;
+  /** The records of the last scan, as doubles and as ints (two views of the same bytes). */
+  private readonly doubles: Float64Array;
+  private readonly ints: Int32Array;
   private readonly arenaBase: number;
   /** Intern id → string, decoded on first use; emptied when the scanner empties its table. */
   private strings: (string | undefined)[] = [];
@@ -100,7 +105,8 @@ export class ByteLineReader {
     this.memory = Buffer.from(scanner.memory.buffer);
     this.inputBase = scanner.inputOffset();
     this.input = new Uint8Array(scanner.memory.buffer, this.inputBase, scanner.inputCapacity());
-    this.records = new Float64Array(scanner.memory.buffer, scanner.recordOffset(), RECORD_CAP * RECORD_FIELDS);
+    this.doubles = new Float64Array(scanner.memory.buffer, scanner.recordOffset(), RECORD_CAP * RECORD_DOUBLES);
+    this.ints = new Int32Array(scanner.memory.buffer, scanner.recordOffset(), RECORD_CAP * RECORD_INTS);
     this.arenaBase = scanner.arenaOffset();
   }
 
@@ -183,52 +189,50 @@ export class ByteLineReader {
   // `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........ ` as a record:
   // the same TraceEvent parseSysdigSpan would have made, handed to the analyzer.
   private readRecords(count: number): void {
-    const records = this.records;
+    const doubles = this.doubles;
+    const ints = this.ints;
     const analyzer = this.analyzer;
     const event = this.event;
-    for (let r = 0, at = 0; r < count; r++, at += RECORD_FIELDS) {
+    for (let r = 0, d = 0, i = 0; r < count; r++, d += RECORD_DOUBLES, i += RECORD_INTS) {
       const line = this.line++;
-      if (records[at + F_KIND] === 0 || !analyzer.takesSysdigEvents) {
+      if (ints[i + I_KIND] === 0 || !analyzer.takesSysdigEvents) {
         this.linesForJavaScript++;
-        const start = this.inputBase + records[at + F_START];
-        analyzer.addLine(this.memory.toString('latin1', start, this.inputBase + records[at + F_END]), line);
+        analyzer.addLine(this.memory.toString('latin1', this.inputBase + ints[i + I_START], this.inputBase + ints[i + I_END]), line);
         continue;
       }
-      const type = this.text(records[at + F_TYPE] | 0);
-      const exit = records[at + F_EXIT] === 1;
-      const pid = records[at + F_PID];
-      const fd = records[at + F_FD];
-      const tag = records[at + F_TAG] | 0;
-      const name = records[at + F_FD_NAME] | 0;
-      const res = records[at + F_RES];
-      const errno = records[at + F_ERRNO] | 0;
-      const size = records[at + F_SIZE];
-      const tupleStart = records[at + F_TUPLE_START];
+      const pid = doubles[d + D_PID];
+      const fd = doubles[d + D_FD];
+      const tag = ints[i + I_TAG];
+      const name = ints[i + I_FD_NAME];
+      const res = doubles[d + D_RES];
+      const errno = ints[i + I_ERRNO];
+      const size = doubles[d + D_SIZE];
+      const tupleStart = ints[i + I_TUPLE_START];
       event.line = line;
-      event.num = integer(records[at + F_NUM]);
-      event.process = this.text(records[at + F_PROCESS] | 0);
-      event.tid = integer(records[at + F_TID]);
+      event.num = integer(doubles[d + D_NUM]);
+      event.process = this.text(ints[i + I_PROCESS]);
+      event.tid = integer(doubles[d + D_TID]);
       event.pid = pid === pid ? integer(pid) : undefined;
-      event.exit = exit;
-      event.type = type;
-      event.typeCol = records[at + F_TYPE_COL] | 0;
+      event.exit = ints[i + I_EXIT] === 1;
+      event.type = this.text(ints[i + I_TYPE]);
+      event.typeCol = ints[i + I_TYPE_COL];
       event.fd = fd === fd ? integer(fd) : undefined;
-      event.fdCol = records[at + F_FD_COL] | 0;
+      event.fdCol = ints[i + I_FD_COL];
       event.fdTag = tag < 0 ? undefined : this.text(tag);
       event.fdName = name < 0 ? undefined : this.text(name);
       event.res = res === res ? integer(res) : undefined;
-      event.resCol = records[at + F_RES_COL] | 0;
+      event.resCol = ints[i + I_RES_COL];
       event.errno = errno < 0 ? undefined : this.text(errno);
       event.size = size === size ? integer(size) : undefined;
       if (tupleStart < 0) event.tuple = undefined;
       else {
-        const lineStart = this.inputBase + records[at + F_START];
-        event.tuple = this.memory.toString('latin1', lineStart + tupleStart, lineStart + records[at + F_TUPLE_END]);
+        const lineStart = this.inputBase + ints[i + I_START];
+        event.tuple = this.memory.toString('latin1', lineStart + tupleStart, lineStart + ints[i + I_TUPLE_END]);
       }
       event.local = undefined;
       // NaN unless the model keeps this event's time (the scanner decides as sysdigParser.ts does).
-      event.time = records[at + F_TIME];
-      analyzer.addSysdigEvent(event, records[at + F_OPEN] === 1);
+      event.time = doubles[d + D_TIME];
+      analyzer.addSysdigEvent(event, ints[i + I_OPEN] === 1);
     }
   }
 }

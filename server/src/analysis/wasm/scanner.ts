@@ -16,7 +16,8 @@
 
 /** The longest line the analysis accepts (analyzer.ts MAX_LINE_LENGTH) plus one read. */
 const IN_CAP: i32 = (1 << 20) + (1 << 18);
-export const RECORD_FIELDS: i32 = 22;
+/** The size of a record, in bytes (see the fields below). */
+export const RECORD_BYTES: i32 = 120;
 export const RECORD_CAP: i32 = 1024;
 const SLOT_BITS: i32 = 17;
 const SLOTS: i32 = 1 << SLOT_BITS;
@@ -44,7 +45,7 @@ export function init(): void {
   inBase = base;
   base += IN_CAP + 16;
   recordBase = base;
-  base += <usize>(RECORD_CAP * RECORD_FIELDS * 8);
+  base += <usize>(RECORD_CAP * RECORD_BYTES);
   slotBase = base;
   base += <usize>(SLOTS * 4);
   entryBase = base;
@@ -69,29 +70,32 @@ export function entryLength(id: i32): i32 { return load<i32>(entryBase + <usize>
 /** 1 when the entry is a syscall whose whole parameter list the model reads (bit 1: close or shutdown). */
 function entryFull(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12 + 8) & 1; }
 
-// ---- Record fields (f64 each), read by byteScanner.ts ----
-export const F_KIND: i32 = 0; // 1 = an event parsed here, 0 = a line for the JavaScript path
-export const F_START: i32 = 1;
-export const F_END: i32 = 2; // the line's end before its `\r` is dropped
-export const F_NUM: i32 = 3;
-export const F_TIME: i32 = 4;
-export const F_TID: i32 = 5;
-export const F_PID: i32 = 6;
-export const F_EXIT: i32 = 7;
-export const F_TYPE: i32 = 8;
-export const F_TYPE_COL: i32 = 9;
-export const F_PROCESS: i32 = 10;
-export const F_FD: i32 = 11;
-export const F_FD_COL: i32 = 12;
-export const F_TAG: i32 = 13;
-export const F_FD_NAME: i32 = 14;
-export const F_RES: i32 = 15;
-export const F_RES_COL: i32 = 16;
-export const F_ERRNO: i32 = 17;
-export const F_SIZE: i32 = 18;
-export const F_TUPLE_START: i32 = 19;
-export const F_TUPLE_END: i32 = 20;
-export const F_OPEN: i32 = 21; // 1 when the line does not end with a space (the record continues)
+// ---- Record fields, read by byteScanner.ts ----
+// A record is 120 bytes: seven f64 fields (numbers that can be large or NaN, computed with
+// the JavaScript parser's arithmetic) at f64 index 0-6, then fifteen i32 fields (ids,
+// columns, offsets, flags) at i32 index 14-28.
+export const D_NUM: i32 = 0;
+export const D_TIME: i32 = 1;
+export const D_TID: i32 = 2;
+export const D_PID: i32 = 3;
+export const D_FD: i32 = 4;
+export const D_RES: i32 = 5;
+export const D_SIZE: i32 = 6;
+export const I_KIND: i32 = 14; // 1 = an event parsed here, 0 = a line for the JavaScript path
+export const I_START: i32 = 15;
+export const I_END: i32 = 16; // the line's end before its `\r` is dropped
+export const I_EXIT: i32 = 17;
+export const I_TYPE: i32 = 18;
+export const I_TYPE_COL: i32 = 19;
+export const I_PROCESS: i32 = 20;
+export const I_FD_COL: i32 = 21;
+export const I_TAG: i32 = 22;
+export const I_FD_NAME: i32 = 23;
+export const I_RES_COL: i32 = 24;
+export const I_ERRNO: i32 = 25;
+export const I_TUPLE_START: i32 = 26;
+export const I_TUPLE_END: i32 = 27;
+export const I_OPEN: i32 = 28; // 1 when the line does not end with a space (the record continues)
 
 const SPACE: i32 = 32;
 const MINUS: i32 = 45;
@@ -101,8 +105,16 @@ let lineEnd: usize = 0;
 let scannedInt: f64 = 0;
 let record: usize = 0;
 
-@inline function put(field: i32, value: f64): void {
+@inline function putDouble(field: i32, value: f64): void {
   store<f64>(record + (<usize>field << 3), value);
+}
+
+@inline function putInt(field: i32, value: i32): void {
+  store<i32>(record + (<usize>field << 2), value);
+}
+
+@inline function getInt(field: i32): i32 {
+  return load<i32>(record + (<usize>field << 2));
 }
 
 @inline function codeAt(i: usize): i32 {
@@ -313,8 +325,8 @@ function readFd(start: usize, end: usize, lineStart: usize): void {
   const numEnd = scanInt(start);
   if (numEnd < 0) return;
   const fd = scannedInt;
-  put(F_FD, fd);
-  put(F_FD_COL, <f64>(start - lineStart));
+  putDouble(D_FD, fd);
+  putInt(I_FD_COL, <i32>(start - lineStart));
   const n = <usize>numEnd;
   if (codeAt(n) != 40) return;
   let close = end - 1;
@@ -326,12 +338,12 @@ function readFd(start: usize, end: usize, lineStart: usize): void {
     else if (codeAt(n + 4) == 62) tagEnd = <isize>(n + 4);
     else tagEnd = find(62, n + 2);
     if (tagEnd > 0 && <usize>tagEnd < close) {
-      put(F_TAG, <f64>intern(n + 2, <usize>tagEnd));
+      putInt(I_TAG, intern(n + 2, <usize>tagEnd));
       const kind = byteAt(n + 2);
-      if (kind == 117 || kind == 52 || kind == 54) put(F_FD_NAME, <f64>intern(<usize>tagEnd + 1, close));
+      if (kind == 117 || kind == 52 || kind == 54) putInt(I_FD_NAME, intern(<usize>tagEnd + 1, close));
     }
   } else if (fd < 0) {
-    put(F_ERRNO, <f64>intern(n + 1, close));
+    putInt(I_ERRNO, intern(n + 1, close));
   }
 }
 
@@ -340,13 +352,13 @@ function readRes(start: usize, end: usize, lineStart: usize): void {
   const numEnd = scanInt(start);
   if (numEnd < 0) return;
   const res = scannedInt;
-  put(F_RES, res);
-  put(F_RES_COL, <f64>(start - lineStart));
+  putDouble(D_RES, res);
+  putInt(I_RES_COL, <i32>(start - lineStart));
   const n = <usize>numEnd;
   if (res < 0 && codeAt(n) == 40) {
     for (let close = n; close < end; close++) {
       if (byteAt(close) == 41) {
-        put(F_ERRNO, <f64>intern(n + 1, close));
+        putInt(I_ERRNO, intern(n + 1, close));
         return;
       }
     }
@@ -365,16 +377,16 @@ function readParams(start: usize, lineStart: usize): void {
     const valueStart = <usize>eq + 1;
     const valueEnd = nextParamStart(valueStart);
     if (name == PARAM_FD) {
-      if (load<f64>(record + (<usize>F_FD_COL << 3)) < 0) readFd(valueStart, valueEnd, lineStart);
+      if (getInt(I_FD_COL) < 0) readFd(valueStart, valueEnd, lineStart);
     } else if (name == PARAM_RES) {
       readRes(valueStart, valueEnd, lineStart);
     } else if (name == PARAM_SIZE) {
-      if (scanInt(valueStart) > 0) put(F_SIZE, scannedInt);
+      if (scanInt(valueStart) > 0) putDouble(D_SIZE, scannedInt);
     } else if (name == PARAM_TUPLE) {
-      put(F_TUPLE_START, <f64>(valueStart - lineStart));
-      put(F_TUPLE_END, <f64>(valueEnd - lineStart));
+      putInt(I_TUPLE_START, <i32>(valueStart - lineStart));
+      putInt(I_TUPLE_END, <i32>(valueEnd - lineStart));
     } else if (name == PARAM_PID) {
-      if (scanInt(valueStart) > 0) put(F_PID, scannedInt);
+      if (scanInt(valueStart) > 0) putDouble(D_PID, scannedInt);
     }
     pos = valueEnd + 1;
   }
@@ -389,7 +401,7 @@ function parseLine(base: usize): bool {
   internFull = false;
   const numEnd = scanInt(base);
   if (numEnd <= <isize>base || codeAt(<usize>numEnd) != SPACE || codeAt(base) == MINUS) return false;
-  put(F_NUM, scannedInt);
+  putDouble(D_NUM, scannedInt);
   const timeStart = <usize>numEnd + 1;
   let i = timeStart;
   let seconds: f64 = 0;
@@ -460,23 +472,23 @@ function parseLine(base: usize): bool {
   // Like the JavaScript parser, the default layout's digits are read only where the model keeps
   // a time: close and shutdown enters, and failed calls (below, once the errno is known).
   const exit = codeAt(<usize>dirPos) == 60;
-  put(F_TIME, fixedLayout ? (!exit && (load<i32>(entryBase + <usize>type * 12 + 8) & 2) != 0 ? fixedTime(timeStart) : NaN) : sawDot ? (seconds % 86400) * 1e9 + nanos : NaN);
-  put(F_TID, tid);
-  put(F_PID, pid);
-  put(F_EXIT, exit ? 1 : 0);
-  put(F_TYPE, <f64>type);
-  put(F_TYPE_COL, <f64>(typeCol - base));
-  put(F_PROCESS, <f64>process);
-  put(F_FD, NaN);
-  put(F_FD_COL, -1);
-  put(F_TAG, -1);
-  put(F_FD_NAME, -1);
-  put(F_RES, NaN);
-  put(F_RES_COL, -1);
-  put(F_ERRNO, -1);
-  put(F_SIZE, NaN);
-  put(F_TUPLE_START, -1);
-  put(F_TUPLE_END, -1);
+  putDouble(D_TIME, fixedLayout ? (!exit && (load<i32>(entryBase + <usize>type * 12 + 8) & 2) != 0 ? fixedTime(timeStart) : NaN) : sawDot ? (seconds % 86400) * 1e9 + nanos : NaN);
+  putDouble(D_TID, tid);
+  putDouble(D_PID, pid);
+  putInt(I_EXIT, exit ? 1 : 0);
+  putInt(I_TYPE, type);
+  putInt(I_TYPE_COL, <i32>(typeCol - base));
+  putInt(I_PROCESS, process);
+  putDouble(D_FD, NaN);
+  putInt(I_FD_COL, -1);
+  putInt(I_TAG, -1);
+  putInt(I_FD_NAME, -1);
+  putDouble(D_RES, NaN);
+  putInt(I_RES_COL, -1);
+  putInt(I_ERRNO, -1);
+  putDouble(D_SIZE, NaN);
+  putInt(I_TUPLE_START, -1);
+  putInt(I_TUPLE_END, -1);
   const infoStart = <usize>typeEnd + 1;
   if (infoStart < lineEnd) {
     if (entryFull(type)) readParams(infoStart, base);
@@ -484,7 +496,7 @@ function parseLine(base: usize): bool {
       readFd(infoStart + 3, nextParamStart(infoStart + 3), base);
     }
   }
-  if (fixedLayout && load<f64>(record + (<usize>F_ERRNO << 3)) >= 0) put(F_TIME, fixedTime(timeStart));
+  if (fixedLayout && getInt(I_ERRNO) >= 0) putDouble(D_TIME, fixedTime(timeStart));
   // An intern table that filled up mid-line gave no id for a name: JavaScript reads the line.
   return !internFull;
 }
@@ -520,17 +532,17 @@ export function scan(from: i32, length: i32, final: i32): i32 {
   while (count < RECORD_CAP && pos < end) {
     const nl = findNewline(pos, end);
     if (nl == end && !final) break;
-    record = recordBase + <usize>(count * RECORD_FIELDS * 8);
+    record = recordBase + <usize>(count * RECORD_BYTES);
     let stop = nl;
     if (stop > pos && load<u8>(stop - 1) == 13) stop--;
-    put(F_START, <f64>(pos - inBase));
-    put(F_END, <f64>(nl - inBase));
+    putInt(I_START, <i32>(pos - inBase));
+    putInt(I_END, <i32>(nl - inBase));
     lineEnd = stop;
     // Short lines may be blank or a bare colour reset: the JavaScript path tells.
     // Longer than analyzer.ts MAX_LINE_LENGTH: skipped and counted there.
     let parsed = stop - pos >= 16 && stop - pos <= (1 << 20) && parseLine(pos);
-    put(F_KIND, parsed ? 1 : 0);
-    if (parsed) put(F_OPEN, byteAt(stop - 1) != SPACE ? 1 : 0);
+    putInt(I_KIND, parsed ? 1 : 0);
+    if (parsed) putInt(I_OPEN, byteAt(stop - 1) != SPACE ? 1 : 0);
     count++;
     pos = nl + 1;
   }
