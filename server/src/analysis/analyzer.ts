@@ -106,7 +106,6 @@ export class DumpAnalyzer {
   private readonly parseCache = newParseCache();
   private readonly findings: Finding[] = [];
   private readonly addressCache = new Map<string, SocketAddress & { tag: string }>();
-  private readonly keyStrings = new Map<string, string>();
   private readonly retainCalls: boolean;
   private readonly calls: Syscall[] = [];
   private readonly connections: Connection[] = [];
@@ -159,7 +158,7 @@ export class DumpAnalyzer {
     if (this.addressCache.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.addressCache.clear();
     // Own copies: the cache must not keep the input chunk the name was sliced from.
     const entry = {
-      kind: address.kind, tag, key: this.keyString(address.key), tuple: this.own(address.tuple),
+      kind: address.kind, tag, key: this.own(address.key), tuple: this.own(address.tuple),
       path: address.path === undefined ? undefined : this.own(address.path),
     };
     // The key is the event's own string when the reader made it (byteScanner.ts keeps one string
@@ -435,8 +434,12 @@ export class DumpAnalyzer {
    * so everything the reader has consumed is dropped as it goes.
    */
   private forgetConsumed(reader: Endpoint, read: Syscall): void {
-    reader.reads.length = 0;
-    reader.reads.push(read);
+    // Setting an array's length is a call into the runtime: overwrite the one element instead.
+    if (reader.reads.length === 1) reader.reads[0] = read;
+    else {
+      reader.reads.length = 0;
+      reader.reads.push(read);
+    }
     const writer = peerOf(reader);
     if (!writer || writer.writes.length < 64) return;
     let consumed = 0;
@@ -458,22 +461,9 @@ export class DumpAnalyzer {
   /** An address parsed from a line's `tuple=`, with its strings copied out of the line. */
   private ownAddress(address: SocketAddress | undefined): SocketAddress | undefined {
     if (address === undefined || this.retainCalls) return address;
-    return { kind: address.kind, key: this.keyString(address.key), tuple: this.own(address.tuple), path: address.path === undefined ? undefined : this.own(address.path) };
+    return { kind: address.kind, key: this.own(address.key), tuple: this.own(address.tuple), path: address.path === undefined ? undefined : this.own(address.path) };
   }
 
-  /**
-   * One string object per connection key. Both ends' names (and a connect's tuple) give the
-   * same key, and `live` finds a key by identity without comparing its 40 characters.
-   */
-  private keyString(key: string): string {
-    let known = this.keyStrings.get(key);
-    if (known === undefined) {
-      if (this.keyStrings.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.keyStrings.clear();
-      known = this.own(key);
-      this.keyStrings.set(known, known);
-    }
-    return known;
-  }
 
   /**
    * One copy of each errno name. A name sliced from the input line would keep the line's
@@ -524,6 +514,10 @@ export class DumpAnalyzer {
     if (local !== undefined && this.waitingByLocal.size > 0) this.joinWaiting(address, local);
     const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
     let connection = this.live.get(address.key);
+    // Both ends' names (and a connect's tuple) give the same key in different string objects.
+    // Adopting the live connection's one lets the next lookup from this address find it by
+    // identity, without comparing its 40 characters again.
+    if (connection !== undefined && connection.key !== address.key) address.key = connection.key;
     let endpoint: Endpoint | undefined;
     if (connection) {
       let allClosed = true;
