@@ -61,8 +61,9 @@ test('analyzing a 17 MB dump in lean mode keeps no input chunk alive', async () 
     const analysis = await analyzeFile(file);
     const retained = heapAfterGc() - before;
     assert.equal(analysis.findings.length, 12 * 62);
-    // What is kept is the findings and their connections, about 1 MB. Strings sliced from
-    // the input instead of detached would pin most of its 64 KiB chunks: about 16 MB more.
+    // What is kept is the findings and their connections, about 1 MB. Strings that pinned
+    // what they were read from (a read buffer, a line) would keep most of the input: about
+    // 16 MB more.
     assert.ok(retained < 6_000_000, `${(retained / 1e6).toFixed(1)} MB retained after analysing a 17 MB dump`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

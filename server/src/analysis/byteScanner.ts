@@ -171,7 +171,7 @@ export class ByteLineReader {
     if (tail > 0 && from > 0) this.input.copyWithin(0, from, this.filled);
     this.filled = tail;
     if (tail > MAX_LINE_LENGTH) {
-      // Like LineSplitter: a line this long is not an event; it is counted, not kept.
+      // A line this long is not an event (analyzer.ts MAX_LINE_LENGTH): it is counted, not kept.
       this.overlong = tail;
       this.filled = 0;
     }
