@@ -60,6 +60,8 @@ function unreadable(file: string): string | undefined {
     if (stat.isDirectory()) return `${file} is a directory, not a sysdig dump`;
     // A pipe is fine: `scap-lens check <(zcat trace.scap.txt.gz)` streams like a file.
     if (stat.isFIFO() || stat.isCharacterDevice()) return undefined;
+    // Node and many tools give a child's standard input as a socket, which /dev/stdin cannot reopen.
+    if (stat.isSocket()) return `${file} is a socket, which cannot be opened as a file; to read standard input, give - instead`;
     if (!stat.isFile()) return `${file} is not a regular file`;
     if (stat.size === 0) return `${file} is empty: there is nothing to analyse`;
     return undefined;

@@ -309,6 +309,13 @@ test('`-` reads the dump from standard input, named <stdin> in the output', () =
   assert.equal(empty.stderr, 'scap-lens: standard input is empty: there is nothing to analyse\n');
 });
 
+test('/dev/stdin on a socket (how node hands a child its input) gets a sentence pointing to `-`', () => {
+  // spawnSync's `input` arrives on a socket pair, not a pipe.
+  const r = spawnSync(process.execPath, [cliPath(), 'check', '/dev/stdin'], { input: readFixture('seed-epipe.scap.txt'), encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'scap-lens: /dev/stdin is a socket, which cannot be opened as a file; to read standard input, give - instead\n');
+});
+
 test('a pipe given as a file is read like one (`scap-lens check <(zcat dump.gz)`); /dev/null is empty', () => {
   // bash's process substitution hands the CLI a /dev/fd path: a pipe, not a regular file.
   const r = spawnSync('bash', ['-c', `"${process.execPath}" "${cliPath()}" check <(cat test/fixtures/seed-epipe.scap.txt)`], { cwd: repoRoot(), encoding: 'utf8' });
