@@ -197,11 +197,8 @@ export class DumpAnalyzer {
       : this.format === 'lidds' ? parseLiddsLine(text.slice(start, stop), line, this.scratch)
         : this.format === 'json' ? parseJsonLine(text.slice(start, stop), line, this.scratch) : undefined;
     if (event) {
-      this.format ??= 'sysdig';
-      this.stats.events++;
       // sysdig ends every complete record with a space; a record without one continues below.
-      this.recordOpen = text.charCodeAt(stop - 1) !== SPACE;
-      this.addEvent(event);
+      this.takeSysdigEvent(event, text.charCodeAt(stop - 1) !== SPACE);
       return;
     }
     if (this.recordOpen) {
@@ -242,15 +239,20 @@ export class DumpAnalyzer {
    */
   addSysdigEvent(event: TraceEvent, open: boolean): void {
     this.stats.lines++;
-    this.format ??= 'sysdig';
-    this.stats.events++;
-    this.recordOpen = open;
     this.stringsOwned = true;
-    this.addEvent(event);
+    this.takeSysdigEvent(event, open);
     this.stringsOwned = false;
   }
 
-  /** Counts a line too long to be an event; the line splitter calls it without buffering the line. */
+  /** A line parsed as a sysdig event, by either parser: the first one settles the dump's format. */
+  private takeSysdigEvent(event: TraceEvent, open: boolean): void {
+    this.format ??= 'sysdig';
+    this.stats.events++;
+    this.recordOpen = open;
+    this.addEvent(event);
+  }
+
+  /** Counts a line too long to be an event; the CLI's byte reader calls it without buffering the line. */
   skipOverlong(line: number, length: number): void {
     this.stats.lines++;
     this.recordOpen = false;
@@ -463,7 +465,6 @@ export class DumpAnalyzer {
     if (address === undefined || this.retainCalls) return address;
     return { kind: address.kind, key: this.own(address.key), tuple: this.own(address.tuple), path: address.path === undefined ? undefined : this.own(address.path) };
   }
-
 
   /**
    * One copy of each errno name. A name sliced from the input line would keep the line's

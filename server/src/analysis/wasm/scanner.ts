@@ -67,8 +67,10 @@ export function internWasReset(): i32 { return internReset; }
 /** The arena offset and length of intern entry `id`, for the caller to decode once. */
 export function entryStart(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12); }
 export function entryLength(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12 + 4); }
-/** 1 when the entry is a syscall whose whole parameter list the model reads (bit 1: close or shutdown). */
-function entryFull(id: i32): i32 { return load<i32>(entryBase + <usize>id * 12 + 8) & 1; }
+/** The entry is a syscall whose whole parameter list the model reads (its flags' bit 0). */
+function entryFull(id: i32): bool { return (load<i32>(entryBase + <usize>id * 12 + 8) & 1) != 0; }
+/** The entry is close or shutdown, whose enter time the model keeps (its flags' bit 1). */
+function entryCloses(id: i32): bool { return (load<i32>(entryBase + <usize>id * 12 + 8) & 2) != 0; }
 
 // ---- Record fields, read by byteScanner.ts ----
 // A record is 120 bytes: seven f64 fields (numbers that can be large or NaN, computed with
@@ -472,7 +474,7 @@ function parseLine(base: usize): bool {
   // Like the JavaScript parser, the default layout's digits are read only where the model keeps
   // a time: close and shutdown enters, and failed calls (below, once the errno is known).
   const exit = codeAt(<usize>dirPos) == 60;
-  putDouble(D_TIME, fixedLayout ? (!exit && (load<i32>(entryBase + <usize>type * 12 + 8) & 2) != 0 ? fixedTime(timeStart) : NaN) : sawDot ? (seconds % 86400) * 1e9 + nanos : NaN);
+  putDouble(D_TIME, fixedLayout ? (!exit && entryCloses(type) ? fixedTime(timeStart) : NaN) : sawDot ? (seconds % 86400) * 1e9 + nanos : NaN);
   putDouble(D_TID, tid);
   putDouble(D_PID, pid);
   putInt(I_EXIT, exit ? 1 : 0);
