@@ -158,7 +158,16 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
   return status;
 }
 
+/**
+ * Subcommands other than `check`, by name: each lives in its own file under `cli/` and takes
+ * the arguments after its name. One line here per subcommand keeps this file the dispatcher.
+ */
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+};
+
 async function main(argv: string[]): Promise<number> {
+  const subcommand = argv[0] === undefined ? undefined : SUBCOMMANDS[argv[0]];
+  if (subcommand) return subcommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
