@@ -10,6 +10,8 @@ import { newParseCache, newTraceEvent, parseJsonLine, parseLiddsLine, parseSysdi
 import { parseStraceLine } from './straceParser';
 import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
+import { type PayloadSource, alignConnection } from './alignment';
+import { payloadsOfText } from './payload';
 
 // A Map, not an object: syscall names come from the input, not from source literals, and an
 // object would look each one up in V8's string table before finding the property.
@@ -573,6 +575,7 @@ export class DumpAnalyzer {
         closed: undefined,
         shutdown: undefined,
         eof: undefined,
+        alignment: undefined,
         firstCall: undefined,
         lastCall: undefined,
         callCount: 0,
@@ -651,10 +654,15 @@ export class DumpAnalyzer {
     }
   }
 
-  finish(): Analysis {
+  /**
+   * Ends the analysis. With `payloads` (the language server, which keeps the text), the
+   * connections the capture joined midway are aligned from their payloads first (alignment.ts).
+   */
+  finish(payloads?: PayloadSource): Analysis {
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
+      if (payloads !== undefined) alignConnection(connection, payloads);
       if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
       // The language server keeps these lists for as long as the document is open. Grown
       // one push at a time, a short list has room for 17: an exact copy is a third the size.
@@ -697,7 +705,7 @@ export function analyzeText(text: string, options: FindingOptions = {}): Analysi
     analyzer.addLineAt(text, start, end, line++);
     start = end + 1;
   }
-  return analyzer.finish();
+  return analyzer.finish(payloadsOfText(text));
 }
 
 export interface AsyncAnalysisHooks {
@@ -737,7 +745,7 @@ export async function analyzeTextAsync(text: string, options: FindingOptions = {
       if (hooks.isCancelled?.()) return undefined;
     }
   }
-  return analyzer.finish();
+  return analyzer.finish(payloadsOfText(text));
 }
 
 /** For each line, the id of the syscall whose enter or exit record starts there, or -1. */

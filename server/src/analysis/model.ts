@@ -125,6 +125,20 @@ export interface Endpoint {
   bytesRead: number;
   /** First read that returned 0 (end of file). */
   eof?: Syscall;
+  /**
+   * How this end's writes line up with the peer's reads when the evidence in the capture
+   * says so (alignment.ts); a direction whose writer was opened in the capture needs none.
+   */
+  alignment?: StreamAlignment;
+}
+
+/** How one direction's offsets line up: the reader's offset of a byte = the writer's + shift. */
+export interface StreamAlignment {
+  by: 'open' | 'payload' | 'eof';
+  shift: number;
+  /** The evidence: the write and read whose payloads agree, or the read that saw end of file. */
+  write?: Syscall;
+  read?: Syscall;
 }
 
 export interface Connection {

@@ -1,0 +1,267 @@
+// Byte offsets of a connection the capture joined midway. Each end counts the bytes it moves
+// from the first one seen, so the writer's offset x and the reader's offset x are the same
+// byte only when both counts start at the stream's first byte. A direction is aligned:
+//   by open     when its writer connected or accepted inside the capture: every byte it wrote
+//               is in the capture, and so is every read of them (a read follows its write);
+//   by payload  when exactly one shift of the writer's offsets makes the bytes sysdig printed
+//               for its writes (`data=`) agree with those printed for the reads, and makes
+//               no read return bytes before they were written, nor an end of file before
+//               everything written was read;
+//   by eof      when the reader's end of file fixes the shift (it read everything written)
+//               and no payload says otherwise.
+// Otherwise nothing is aligned and nothing is matched or claimed: never a guess.
+
+import { type Connection, type Endpoint, type StreamAlignment, type Syscall, firstLine, peerOf, primaryLine, primaryNum } from './model';
+import { type Payload, isTelling } from './payload';
+
+/** The payload of a read or write, when the dump shows it (see payload.ts). */
+export type PayloadSource = (call: Syscall) => Payload | undefined;
+
+const BY_OPEN: StreamAlignment = Object.freeze({ by: 'open' as const, shift: 0 });
+
+/** Payload characters compared at the winning shift that must carry information (not `.`). */
+const MIN_TELLING = 8;
+/** Length of the substrings that propose shifts, and how many of their characters must tell. */
+const GRAM = 8;
+const GRAM_TELLING = 4;
+/** Calls of each side that propose shifts (every call is still checked against the winner). */
+const PROPOSERS = 512;
+/** A substring seen more often than this proposes nothing: it is too common to mean a place. */
+const GRAM_CAP = 64;
+/** Shifts checked in full; more plausible ones than this make the answer unsure. */
+const CANDIDATE_CAP = 48;
+
+/**
+ * The alignment of the bytes `writer` sent to its peer, or undefined when they cannot be
+ * matched to the peer's reads. Datagram sockets keep the rule of message order: both ends
+ * must be opened inside the capture.
+ */
+export function alignmentOf(writer: Endpoint): StreamAlignment | undefined {
+  const reader = peerOf(writer);
+  if (!reader) return undefined;
+  if (writer.connection.datagram) return writer.opened !== undefined && reader.opened !== undefined ? BY_OPEN : undefined;
+  if (writer.opened !== undefined) return BY_OPEN;
+  return writer.alignment;
+}
+
+/** Whether every direction of a two-ended connection that carried bytes is aligned, and how. */
+export function connectionAlignment(connection: Connection): 'open' | 'payload' | undefined {
+  if (connection.endpoints.length !== 2) return undefined;
+  let by: 'open' | 'payload' = 'open';
+  for (const writer of connection.endpoints) {
+    const reader = peerOf(writer)!;
+    const alignment = alignmentOf(writer);
+    if (alignment === undefined) {
+      if (writer.bytesWritten > 0 || reader.bytesRead > 0) return undefined;
+    } else if (alignment.by !== 'open') by = 'payload';
+  }
+  return by;
+}
+
+/**
+ * Aligns, from the evidence in the capture, each direction of a stream connection whose writer
+ * was not opened inside it. A post-pass over finished connections, called by the analyzer.
+ */
+export function alignConnection(connection: Connection, payloadOf: PayloadSource): void {
+  if (connection.datagram || connection.endpoints.length !== 2 || connection.released) return;
+  for (const writer of connection.endpoints) {
+    if (writer.opened !== undefined || writer.alignment !== undefined) continue;
+    const reader = peerOf(writer)!;
+    if (writer.writes.length === 0 || reader.reads.length === 0) continue;
+    writer.alignment = alignDirection(writer, reader, payloadOf);
+  }
+}
+
+/**
+ * The smallest shift that lets no read return a byte before a write was entered that could
+ * hold it: a read ending at reader offset e, when the writes entered before it end at writer
+ * offset w, needs e - shift <= w. Bytes written before the capture have negative writer
+ * offsets, so a larger shift is never ruled out here.
+ */
+function lowestShift(writes: Syscall[], reads: Syscall[]): number {
+  const entered = writes.map((w) => ({ line: firstLine(w), end: w.range!.end })).sort((a, b) => a.line - b.line);
+  for (let i = 1; i < entered.length; i++) entered[i].end = Math.max(entered[i].end, entered[i - 1].end);
+  let lowest = -Infinity;
+  let i = 0;
+  for (const read of reads) {
+    const line = primaryLine(read);
+    // Reads are in dump order of their exits, so the writes entered before them only grow.
+    while (i < entered.length && entered[i].line < line) i++;
+    const written = i > 0 ? entered[i - 1].end : 0;
+    lowest = Math.max(lowest, read.range!.end - written);
+  }
+  return lowest;
+}
+
+function alignDirection(writer: Endpoint, reader: Endpoint, payloadOf: PayloadSource): StreamAlignment | undefined {
+  const writes = writer.writes;
+  const reads = reader.reads;
+  const lowest = lowestShift(writes, reads);
+  // End of file: the reader read everything the writer wrote, so the last written byte is
+  // the last one read. A write after it means events are missing: nothing is claimed.
+  let eofShift: number | undefined;
+  const eof = reader.eof;
+  if (eof !== undefined) {
+    const eofLine = primaryLine(eof);
+    let readBefore = 0;
+    for (const read of reads) if (primaryLine(read) < eofLine) readBefore = read.range!.end;
+    for (const write of writes) if (firstLine(write) > eofLine) return undefined;
+    eofShift = readBefore - writer.bytesWritten;
+    if (eofShift < lowest) return undefined;
+  }
+
+  const payloads = new Map<Syscall, Payload | null>();
+  const payload = (call: Syscall): Payload | undefined => {
+    let known = payloads.get(call);
+    if (known === undefined) {
+      known = payloadOf(call) ?? null;
+      payloads.set(call, known);
+    }
+    return known ?? undefined;
+  };
+
+  const candidates = proposeShifts(writes, reads, payload);
+  const valid: { shift: number; evidence: Evidence }[] = [];
+  let checked = 0;
+  let unsure = false;
+  for (const [shift] of [...candidates].sort((a, b) => b[1] - a[1])) {
+    if (shift < lowest || (eofShift !== undefined && shift !== eofShift)) continue;
+    if (checked++ >= CANDIDATE_CAP) {
+      unsure = true;
+      break;
+    }
+    const evidence = checkShift(writes, reads, shift, payload);
+    if (evidence !== undefined && evidence.telling >= MIN_TELLING) valid.push({ shift, evidence });
+  }
+  if (eofShift !== undefined) {
+    // The payloads at the end-of-file shift must not disagree, even where too few to propose it.
+    const evidence = checkShift(writes, reads, eofShift, payload);
+    if (evidence === undefined) return undefined;
+    if (evidence.telling >= MIN_TELLING) return { by: 'payload', shift: eofShift, write: evidence.write, read: evidence.read };
+    return { by: 'eof', shift: eofShift, read: eof };
+  }
+  if (unsure || valid.length !== 1) return undefined;
+  const [{ shift, evidence }] = valid;
+  return { by: 'payload', shift, write: evidence.write, read: evidence.read };
+}
+
+/**
+ * Shifts under which some write's payload and some read's payload overlap on a substring of
+ * GRAM telling characters, with how many such overlaps propose each. Two overlapping windows
+ * always have one starting inside the other, so indexing every substring of one side and
+ * looking up the first substring of the other finds them all.
+ */
+function proposeShifts(writes: Syscall[], reads: Syscall[], payload: (call: Syscall) => Payload | undefined): Map<number, number> {
+  const votes = new Map<number, number>();
+  const propose = (indexed: Syscall[], probes: Syscall[], sign: 1 | -1) => {
+    const places = new Map<string, number[]>();
+    for (const call of indexed.slice(0, PROPOSERS)) {
+      const p = payload(call);
+      if (!p) continue;
+      for (let k = 0; k + GRAM <= p.bytes.length; k++) {
+        const gram = p.bytes.slice(k, k + GRAM);
+        if (!tells(p, gram)) continue;
+        const list = places.get(gram);
+        if (list === undefined) places.set(gram, [call.range!.start + k]);
+        else if (list.length <= GRAM_CAP) list.push(call.range!.start + k);
+      }
+    }
+    for (const call of probes.slice(0, PROPOSERS)) {
+      const p = payload(call);
+      if (!p || p.bytes.length < GRAM) continue;
+      const list = places.get(p.bytes.slice(0, GRAM));
+      if (list === undefined || list.length > GRAM_CAP) continue;
+      for (const at of list) {
+        // shift = reader offset - writer offset of the same byte.
+        const shift = sign * (call.range!.start - at);
+        votes.set(shift, (votes.get(shift) ?? 0) + 1);
+      }
+    }
+  };
+  propose(writes, reads, 1);
+  propose(reads, writes, -1);
+  return votes;
+}
+
+function tells(p: Payload, gram: string): boolean {
+  let telling = 0;
+  for (let i = 0; i < gram.length; i++) if (isTelling(p, gram.charCodeAt(i))) telling++;
+  return telling >= GRAM_TELLING;
+}
+
+interface Evidence {
+  /** Telling characters that agree over all overlaps. */
+  telling: number;
+  /** The first write and read whose payloads agree on at least MIN_TELLING telling characters. */
+  write?: Syscall;
+  read?: Syscall;
+}
+
+/**
+ * Compares, under `shift`, every write's payload with the payloads of the reads it overlaps.
+ * Undefined when any byte disagrees; otherwise how many telling characters agree.
+ */
+function checkShift(writes: Syscall[], reads: Syscall[], shift: number, payload: (call: Syscall) => Payload | undefined): Evidence | undefined {
+  const evidence: Evidence = { telling: 0 };
+  let best = 0;
+  let first = 0;
+  for (const write of writes) {
+    const wp = payload(write);
+    if (!wp) continue;
+    const from = write.range!.start + shift;
+    const to = from + wp.bytes.length;
+    // Reads are in offset order: find the first one ending after `from`.
+    let lo = first;
+    let hi = reads.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (reads[mid].range!.end <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    first = lo;
+    for (let i = lo; i < reads.length && reads[i].range!.start < to; i++) {
+      const read = reads[i];
+      const rp = payload(read);
+      if (!rp) continue;
+      const start = Math.max(from, read.range!.start);
+      const end = Math.min(to, read.range!.start + rp.bytes.length);
+      let telling = 0;
+      for (let at = start; at < end; at++) {
+        const w = wp.bytes.charCodeAt(at - from);
+        if (w !== rp.bytes.charCodeAt(at - read.range!.start)) return undefined;
+        if (isTelling(wp, w)) telling++;
+      }
+      evidence.telling += telling;
+      if (telling > best && (evidence.write === undefined || best < MIN_TELLING)) {
+        best = telling;
+        evidence.write = write;
+        evidence.read = read;
+      }
+    }
+  }
+  return evidence;
+}
+
+/** `1263/1278`: the events that show an alignment, for hover text. */
+export function alignmentEvents(alignment: StreamAlignment): string {
+  return [alignment.write, alignment.read].filter((c): c is Syscall => c !== undefined).map(primaryNum).join('/');
+}
+
+/** The calls in `list` (sorted by range) whose byte ranges overlap [start, end). */
+export function overlapping(list: Syscall[], start: number, end: number): Syscall[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].range!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  const found: Syscall[] = [];
+  for (let i = lo; i < list.length && list[i].range!.start < end; i++) found.push(list[i]);
+  return found;
+}
+
+/** How far into the writer's offsets the reader has read (0 when it read only older bytes). */
+export function readUpTo(reader: Endpoint, shift: number): number {
+  return Math.max(0, reader.bytesRead - shift);
+}
