@@ -147,9 +147,9 @@ function alignDirection(writer: Endpoint, reader: Endpoint, payloadOf: PayloadSo
 
 /**
  * Shifts under which some write's payload and some read's payload overlap on a substring of
- * GRAM telling characters, with how many such overlaps propose each. Two overlapping windows
- * always have one starting inside the other, so indexing every substring of one side and
- * looking up the first substring of the other finds them all.
+ * GRAM characters that tell something, with how many such overlaps propose each. Two
+ * overlapping windows always have one starting inside the other, so indexing every substring
+ * of one side and looking up the first telling substring of the other finds them.
  */
 function proposeShifts(writes: Syscall[], reads: Syscall[], payload: (call: Syscall) => Payload | undefined): Map<number, number> {
   const votes = new Map<number, number>();
@@ -168,12 +168,17 @@ function proposeShifts(writes: Syscall[], reads: Syscall[], payload: (call: Sysc
     }
     for (const call of probes.slice(0, PROPOSERS)) {
       const p = payload(call);
-      if (!p || p.bytes.length < GRAM) continue;
-      const list = places.get(p.bytes.slice(0, GRAM));
+      if (!p) continue;
+      // The probe's first telling substring: a payload often opens with a binary header
+      // (FastCGI's 8 bytes print as `........`), which says nothing.
+      let j = 0;
+      while (j + GRAM <= p.bytes.length && !tells(p, p.bytes.slice(j, j + GRAM))) j++;
+      if (j + GRAM > p.bytes.length) continue;
+      const list = places.get(p.bytes.slice(j, j + GRAM));
       if (list === undefined || list.length > GRAM_CAP) continue;
       for (const at of list) {
         // shift = reader offset - writer offset of the same byte.
-        const shift = sign * (call.range!.start - at);
+        const shift = sign * (call.range!.start + j - at);
         votes.set(shift, (votes.get(shift) ?? 0) + 1);
       }
     }

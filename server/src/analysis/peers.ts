@@ -21,7 +21,7 @@ export function peersOf(call: Syscall): Syscall[] {
       // A failed write points at what made it fail: the peer's close.
       return call.errno !== undefined && peer.closed ? [peer.closed] : [];
     case 'read':
-      if (call.range) return streamPeers(endpoint, peer, call, peer.writes, endpoint.reads);
+      if (call.range) return streamPeers(peer, endpoint, call, peer.writes, endpoint.reads);
       // A read of 0 bytes is the end of file: the peer's close or shutdown caused it.
       if (call.res === 0 && (peer.shutdown ?? peer.closed)) return [(peer.shutdown ?? peer.closed)!];
       return [];
