@@ -3,7 +3,8 @@
 // on the cut dump is judged against the whole dump (test/helpers/midCapture.ts). Prints, per
 // file, the reads and writes scored, right, none (no answer) and wrong; wrong must be 0.
 //
-//   node scripts/mid-capture.mjs [FILE...]     (default: the corpus's sysdig and converted dumps)
+//   node scripts/mid-capture.mjs [--cuts N] [FILE...]   (default: 4 cuts per connection, over
+//                                                       the corpus's sysdig and converted dumps)
 //   SCAP_LENS_SHARED=/path/to/shared node scripts/mid-capture.mjs
 
 import { readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
@@ -24,6 +25,11 @@ const { scoreDump, emptyScore, addScore } = createRequire(import.meta.url)(out);
 rmSync(out);
 
 let files = process.argv.slice(2);
+let perConnection = 4;
+if (files[0] === '--cuts') {
+  perConnection = Number(files[1]);
+  files = files.slice(2);
+}
 if (files.length === 0) {
   const dirs = [join(shared, 'corpus/sysdig'), join(shared, 'corpus/converted')];
   files = dirs.filter(existsSync).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.scap.txt')).map((f) => join(d, f)));
@@ -31,7 +37,7 @@ if (files.length === 0) {
 const total = emptyScore();
 console.log('file'.padEnd(56), 'scored', 'right', 'none', 'wrong');
 for (const file of files) {
-  const score = scoreDump(readFileSync(file, 'latin1'));
+  const score = scoreDump(readFileSync(file, 'latin1'), undefined, perConnection);
   addScore(total, score);
   if (score.scored > 0) console.log(file.split('/').pop().padEnd(56), String(score.scored).padStart(6), String(score.right).padStart(5), String(score.none).padStart(4), String(score.wrong).padStart(5));
   for (const sample of score.wrongSamples) console.log(`  wrong: ${sample}`);

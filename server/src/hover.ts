@@ -42,7 +42,7 @@ function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | un
     // Alignment in hover text: "aligned by payload at events 1263/1278".
     const shown = [alignment.write, alignment.read].filter((c): c is Syscall => c !== undefined);
     const events = shown.map((c) => lineLink(index, primaryLine(c), String(primaryNum(c)))).join('/');
-    text += `; aligned by ${alignment.by === 'eof' ? 'end of file' : 'payload'} at event${shown.length > 1 ? 's' : ''} ${events}`;
+    text += `; aligned by ${alignment.by === 'eof' ? 'end of file' : alignment.by === 'size' ? 'read sizes' : 'payload'} at event${shown.length > 1 ? 's' : ''} ${events}`;
   }
   return text;
 }

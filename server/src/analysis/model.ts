@@ -134,9 +134,12 @@ export interface Endpoint {
 
 /** How one direction's offsets line up: the reader's offset of a byte = the writer's + shift. */
 export interface StreamAlignment {
-  by: 'open' | 'payload' | 'eof';
+  by: 'open' | 'payload' | 'eof' | 'size';
   shift: number;
-  /** The evidence: the write and read whose payloads agree, or the read that saw end of file. */
+  /**
+   * The evidence: the write and read whose payloads agree, the read that saw end of file, or
+   * (by size) the reads whose sizes leave one shift.
+   */
   write?: Syscall;
   read?: Syscall;
 }
