@@ -64,17 +64,49 @@ export function connectionAlignment(connection: Connection): 'open' | 'payload' 
 }
 
 /**
+ * A direction's alignment looks at no more than this many writes and reads: a connection
+ * joined midway that moves more is left unaligned. The CLI keeps that many of each (with
+ * their payloads) while it cannot know yet whether it will need them.
+ */
+export const ALIGNMENT_CALLS = 1024;
+
+/** What the alignment of one direction reads: the writer's writes and the reader's reads. */
+export interface DirectionCalls {
+  /** Successful writes of the writer, in offset order. */
+  writes: Syscall[];
+  /** Successful reads of the reader, in offset order. */
+  reads: Syscall[];
+  /** Every read call of the reader in dump order, with those that failed or saw end of file. */
+  readCalls: Syscall[];
+}
+
+/**
  * Aligns, from the evidence in the capture, each direction of a stream connection whose writer
  * was not opened inside it. A post-pass over finished connections, called by the analyzer.
+ * The language server gives every call of the connection and reads payloads from the text;
+ * the CLI gives what it kept of each end (`Endpoint.sample`), the same calls when there are at
+ * most ALIGNMENT_CALLS.
  */
-export function alignConnection(connection: Connection, payloadOf: PayloadSource): void {
-  if (connection.datagram || connection.endpoints.length !== 2 || connection.released) return;
+export function alignConnection(connection: Connection, payloadOf: PayloadSource, sampled = false): void {
+  if (connection.datagram || connection.endpoints.length !== 2) return;
   for (const writer of connection.endpoints) {
     if (writer.opened !== undefined || writer.alignment !== undefined) continue;
     const reader = peerOf(writer)!;
-    if (writer.writes.length === 0 || reader.reads.length === 0) continue;
-    writer.alignment = alignDirection(writer, reader, payloadOf);
+    const calls = sampled ? sampledCalls(writer, reader) : directionCalls(writer, reader);
+    if (calls === undefined || calls.writes.length === 0 || calls.reads.length === 0) continue;
+    writer.alignment = alignDirection(writer, reader, calls, payloadOf);
   }
+}
+
+function sampledCalls(writer: Endpoint, reader: Endpoint): DirectionCalls | undefined {
+  if (writer.sample === undefined || reader.sample === undefined || writer.sample.full || reader.sample.full) return undefined;
+  return { writes: writer.sample.writes, reads: reader.sample.reads, readCalls: reader.sample.readCalls };
+}
+
+function directionCalls(writer: Endpoint, reader: Endpoint): DirectionCalls | undefined {
+  const readCalls = writer.connection.calls.filter((c) => c.endpoint === reader && c.role === 'read');
+  if (writer.writes.length > ALIGNMENT_CALLS || readCalls.length > ALIGNMENT_CALLS) return undefined;
+  return { writes: writer.writes, reads: reader.reads, readCalls };
 }
 
 /** A bound on the shift and the read that sets it (the evidence a hover names). */
@@ -117,13 +149,12 @@ function lowestShift(writes: Syscall[], reads: Syscall[]): Bound {
  * Measured on every connection of the corpus opened inside its capture: 806 such reads,
  * none against the rule.
  */
-function highestShift(writes: Syscall[], reader: Endpoint): Bound {
+function highestShift(writes: Syscall[], readCalls: Syscall[]): Bound {
   const returned = writes.map((w) => ({ line: primaryLine(w), end: w.range!.end })).sort((a, b) => a.line - b.line);
   for (let i = 1; i < returned.length; i++) returned[i].end = Math.max(returned[i].end, returned[i - 1].end);
   const bound: Bound = { shift: Infinity, read: undefined };
   let readSoFar = 0;
-  for (const call of reader.connection.calls) {
-    if (call.endpoint !== reader || call.role !== 'read') continue;
+  for (const call of readCalls) {
     let end: number | undefined;
     // `size=` is the buffer only on an enter (recvmsg prints the message's size on its exit).
     if (call.range !== undefined && call.enterLine >= 0 && call.size !== undefined && call.res! < call.size) end = call.range.end;
@@ -147,11 +178,10 @@ function highestShift(writes: Syscall[], reader: Endpoint): Bound {
   return bound;
 }
 
-function alignDirection(writer: Endpoint, reader: Endpoint, payloadOf: PayloadSource): StreamAlignment | undefined {
-  const writes = writer.writes;
-  const reads = reader.reads;
+function alignDirection(writer: Endpoint, reader: Endpoint, calls: DirectionCalls, payloadOf: PayloadSource): StreamAlignment | undefined {
+  const { writes, reads } = calls;
   const lowest = lowestShift(writes, reads);
-  const highest = highestShift(writes, reader);
+  const highest = highestShift(writes, calls.readCalls);
   // End of file: the reader read everything the writer wrote, so the last written byte is
   // the last one read. A write after it means events are missing: nothing is claimed.
   const eof = reader.eof;

@@ -10,8 +10,8 @@ import { newParseCache, newTraceEvent, parseJsonLine, parseLiddsLine, parseSysdi
 import { parseStraceLine } from './straceParser';
 import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
-import { type PayloadSource, alignConnection } from './alignment';
-import { payloadsOfText } from './payload';
+import { ALIGNMENT_CALLS, type PayloadSource, alignConnection } from './alignment';
+import { type Payload, payloadsOfText, readPayload } from './payload';
 
 // A Map, not an object: syscall names come from the input, not from source literals, and an
 // object would look each one up in V8's string table before finding the property.
@@ -127,6 +127,12 @@ export class DumpAnalyzer {
   private endpointCount = 0;
   /** True while the event being added holds strings of its own, not slices of a line or chunk. */
   private stringsOwned = false;
+  /** The line being added through addLineAt, for a payload the lean analysis keeps (sampleCall). */
+  private spanText = '';
+  private spanStart = 0;
+  private spanEnd = 0;
+  /** The line being added through addSysdigEvent, as text: set once by the byte reader. */
+  scannerLine: (() => string) | undefined;
   /** Each syscall name's role, keyed by the very string objects the parsers hand over (see roleOf). */
   private readonly roles = new Map<string, CallRole>();
   private callCount = 0;
@@ -180,6 +186,9 @@ export class DumpAnalyzer {
   /** addLine for the line at [start, end) of a larger text: no substring is made for it. */
   addLineAt(text: string, start: number, end: number, line: number): void {
     this.stats.lines++;
+    this.spanText = text;
+    this.spanStart = start;
+    this.spanEnd = end;
     let stop = end;
     if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
     const length = stop - start;
@@ -417,6 +426,7 @@ export class DumpAnalyzer {
     const res = call.res ?? 0;
     const endpoint = call.endpoint!;
     if (!this.retainCalls && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
+    if (!this.retainCalls && (call.role === 'read' || call.role === 'write')) this.sampleCall(call, res);
     if (call.role === 'write' && res > 0) {
       call.range = { start: endpoint.bytesWritten, end: endpoint.bytesWritten + res };
       endpoint.bytesWritten += res;
@@ -434,6 +444,34 @@ export class DumpAnalyzer {
   }
 
   /**
+   * Lean mode: the first reads and writes of a direction whose writer did not open inside the
+   * capture (or is not seen yet), with their payloads, for alignment.ts once the connection
+   * ends. The language server reads the same from its calls and its text.
+   */
+  private sampleCall(call: Syscall, res: number): void {
+    const endpoint = call.endpoint!;
+    const writer = call.role === 'write' ? endpoint : peerOf(endpoint);
+    if ((writer !== undefined && writer.opened !== undefined) || (call.role === 'write' && res <= 0)) return;
+    let sample = endpoint.sample;
+    if (sample === undefined) sample = endpoint.sample = { writes: [], reads: [], readCalls: [], payloads: new Map(), full: false };
+    if (sample.full) return;
+    if (call.role === 'write') sample.writes.push(call);
+    else {
+      sample.readCalls.push(call);
+      if (res > 0) sample.reads.push(call);
+    }
+    if (sample.writes.length > ALIGNMENT_CALLS || sample.readCalls.length > ALIGNMENT_CALLS) {
+      endpoint.sample = { writes: [], reads: [], readCalls: [], payloads: new Map(), full: true };
+      return;
+    }
+    if (res <= 0) return;
+    const text = this.stringsOwned ? this.scannerLine?.() : this.spanText.slice(this.spanStart, this.spanEnd);
+    const payload = text === undefined ? undefined : readPayload(text, call.resCol, res, () => undefined);
+    // Its own copy: the line may be a slice of a 256 KiB chunk.
+    if (payload !== undefined) sample.payloads.set(call, { bytes: detach(payload.bytes), rendered: payload.rendered });
+  }
+
+  /**
    * Lean mode: findings need only the reader's last read and the writes not yet fully read,
    * so everything the reader has consumed is dropped as it goes.
    */
@@ -445,7 +483,9 @@ export class DumpAnalyzer {
       reader.reads.push(read);
     }
     const writer = peerOf(reader);
-    if (!writer || writer.writes.length < 64) return;
+    // Offsets are the reader's: they say what was consumed only when the writer opened inside
+    // the capture. Otherwise the writes wait for alignment.ts, as long as it may use them.
+    if (!writer || writer.writes.length < 64 || (writer.opened === undefined && !writer.sample?.full)) return;
     let consumed = 0;
     while (consumed < writer.writes.length && writer.writes[consumed].range!.end <= reader.bytesRead) consumed++;
     if (consumed > 0) writer.writes.splice(0, consumed);
@@ -576,6 +616,7 @@ export class DumpAnalyzer {
         shutdown: undefined,
         eof: undefined,
         alignment: undefined,
+        sample: undefined,
         firstCall: undefined,
         lastCall: undefined,
         callCount: 0,
@@ -640,6 +681,7 @@ export class DumpAnalyzer {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
     if (connection.released) return;
     connection.released = true;
+    alignConnection(connection, sampledPayload, true);
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
@@ -651,6 +693,7 @@ export class DumpAnalyzer {
       e.lastCall = undefined;
       e.writes = [];
       e.reads = [];
+      e.sample = undefined;
     }
   }
 
@@ -663,6 +706,7 @@ export class DumpAnalyzer {
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
       if (payloads !== undefined) alignConnection(connection, payloads);
+      else if (!this.retainCalls && !connection.released) alignConnection(connection, sampledPayload, true);
       if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
       // The language server keeps these lists for as long as the document is open. Grown
       // one push at a time, a short list has room for 17: an exact copy is a third the size.
@@ -676,6 +720,11 @@ export class DumpAnalyzer {
     }
     return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings) };
   }
+}
+
+/** A payload the lean analysis kept (sampleCall). */
+function sampledPayload(call: Syscall): Payload | undefined {
+  return call.endpoint?.sample?.payloads.get(call);
 }
 
 /** Threads of one process share an fd: same fd, same name, and no pid that says otherwise. */

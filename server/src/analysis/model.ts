@@ -130,6 +130,21 @@ export interface Endpoint {
    * says so (alignment.ts); a direction whose writer was opened in the capture needs none.
    */
   alignment?: StreamAlignment;
+  /**
+   * The CLI's lean analysis only: the first calls of an end whose connection was joined
+   * midway, kept with their payloads until alignment.ts has looked at them.
+   */
+  sample?: AlignmentSample;
+}
+
+export interface AlignmentSample {
+  writes: Syscall[];
+  reads: Syscall[];
+  readCalls: Syscall[];
+  /** The payload prefix of each kept read and write whose line shows one. */
+  payloads: Map<Syscall, { bytes: string; rendered: boolean }>;
+  /** More calls than alignment looks at: this end is not aligned, and nothing more is kept. */
+  full: boolean;
 }
 
 /** How one direction's offsets line up: the reader's offset of a byte = the writer's + shift. */
