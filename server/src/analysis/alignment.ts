@@ -104,9 +104,14 @@ function sampledCalls(writer: Endpoint, reader: Endpoint): DirectionCalls | unde
 }
 
 function directionCalls(writer: Endpoint, reader: Endpoint): DirectionCalls | undefined {
-  const readCalls = writer.connection.calls.filter((c) => c.endpoint === reader && c.role === 'read');
+  const connection = writer.connection;
+  // Reads that returned before the writer's first event took bytes written before the
+  // capture: no write can show them, and the CLI does not keep them (a connection whose peer
+  // is never seen then costs it nothing), so they are left out here too.
+  const late = (c: Syscall) => c.exitLine >= connection.pairedLine;
+  const readCalls = connection.calls.filter((c) => c.endpoint === reader && c.role === 'read' && c.exitLine >= 0 && late(c));
   if (writer.writes.length > ALIGNMENT_CALLS || readCalls.length > ALIGNMENT_CALLS) return undefined;
-  return { writes: writer.writes, reads: reader.reads, readCalls };
+  return { writes: writer.writes, reads: reader.reads.filter(late), readCalls };
 }
 
 /** A bound on the shift and the read that sets it (the evidence a hover names). */

@@ -25,6 +25,8 @@ const ROLE_BY_TYPE = new Map<string, CallRole>(Object.entries({
 
 const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
 
+/** Characters from `res=`'s value that hold `data=` and its 80 characters (sampleCall). */
+const PAYLOAD_SPAN = 128;
 /** A line longer than this is not an event sysdig prints; it is skipped and counted. */
 export const MAX_LINE_LENGTH = 1 << 20;
 const MAX_SAMPLES = 20;
@@ -127,12 +129,14 @@ export class DumpAnalyzer {
   private endpointCount = 0;
   /** True while the event being added holds strings of its own, not slices of a line or chunk. */
   private stringsOwned = false;
+  /** The line of the event being added. */
+  private lineNow = -1;
   /** The line being added through addLineAt, for a payload the lean analysis keeps (sampleCall). */
   private spanText = '';
   private spanStart = 0;
   private spanEnd = 0;
-  /** The line being added through addSysdigEvent, as text: set once by the byte reader. */
-  scannerLine: (() => string) | undefined;
+  /** Up to `length` characters from column `from` of the line being added through addSysdigEvent: set once by the byte reader. */
+  scannerLine: ((from: number, length: number) => string) | undefined;
   /** Each syscall name's role, keyed by the very string objects the parsers hand over (see roleOf). */
   private readonly roles = new Map<string, CallRole>();
   private callCount = 0;
@@ -276,6 +280,7 @@ export class DumpAnalyzer {
   }
 
   addEvent(event: TraceEvent): void {
+    this.lineNow = event.line;
     if (event.pid !== undefined) this.pidOfTid.set(event.tid, event.pid);
     if (event.exit) this.addExit(event);
     else this.addEnter(event);
@@ -450,8 +455,10 @@ export class DumpAnalyzer {
    */
   private sampleCall(call: Syscall, res: number): void {
     const endpoint = call.endpoint!;
+    // A read before the writer's first event took bytes written before the capture: alignment
+    // leaves it out (alignment.ts), and a connection whose peer is never seen costs nothing.
     const writer = call.role === 'write' ? endpoint : peerOf(endpoint);
-    if ((writer !== undefined && writer.opened !== undefined) || (call.role === 'write' && res <= 0)) return;
+    if (writer === undefined || writer.opened !== undefined || (call.role === 'write' && res <= 0)) return;
     let sample = endpoint.sample;
     if (sample === undefined) sample = endpoint.sample = { writes: [], reads: [], readCalls: [], payloads: new Map(), full: false };
     if (sample.full) return;
@@ -464,11 +471,14 @@ export class DumpAnalyzer {
       endpoint.sample = { writes: [], reads: [], readCalls: [], payloads: new Map(), full: true };
       return;
     }
-    if (res <= 0) return;
-    const text = this.stringsOwned ? this.scannerLine?.() : this.spanText.slice(this.spanStart, this.spanEnd);
-    const payload = text === undefined ? undefined : readPayload(text, call.resCol, res, () => undefined);
-    // Its own copy: the line may be a slice of a 256 KiB chunk.
-    if (payload !== undefined) sample.payloads.set(call, { bytes: detach(payload.bytes), rendered: payload.rendered });
+    if (res <= 0 || call.exitLine !== this.lineNow) return;
+    // Only the part from `res=` on: `res=141 data=` and at most 80 characters of payload.
+    if (call.resCol < 0) return;
+    const text = this.stringsOwned ? this.scannerLine?.(call.resCol, PAYLOAD_SPAN)
+      : this.spanText.slice(this.spanStart + call.resCol, Math.min(this.spanEnd, this.spanStart + call.resCol + PAYLOAD_SPAN));
+    const payload = text === undefined ? undefined : readPayload(text, 0, res, () => undefined);
+    // Its own copy: a line the JavaScript path parsed may be a slice of a 256 KiB chunk.
+    if (payload !== undefined) sample.payloads.set(call, this.stringsOwned ? payload : { bytes: detach(payload.bytes), rendered: payload.rendered });
   }
 
   /**
@@ -591,6 +601,7 @@ export class DumpAnalyzer {
         endpoints: [],
         calls: [],
         released: false,
+        pairedLine: -1,
       };
       this.connections.push(connection);
       this.stats.connections++;
@@ -626,6 +637,7 @@ export class DumpAnalyzer {
         bytesRead: 0,
       };
       connection.endpoints.push(endpoint);
+      if (connection.endpoints.length === 2) connection.pairedLine = this.lineNow;
       if (local !== undefined) this.endpointByLocal.set(local, endpoint);
     } else if (!endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);

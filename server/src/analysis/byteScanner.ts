@@ -112,7 +112,10 @@ export class ByteLineReader {
     this.ints = new Int32Array(scanner.memory.buffer, scanner.recordOffset(), RECORD_CAP * RECORD_INTS);
     this.arenaBase = scanner.arenaOffset();
     // Decoded only when the analyzer asks: for a payload on a connection the capture joined midway.
-    analyzer.scannerLine = () => this.memory.toString('latin1', this.inputBase + this.lineStart, this.inputBase + this.lineEnd);
+    analyzer.scannerLine = (from, length) => {
+      const start = this.inputBase + this.lineStart + from;
+      return this.memory.toString('latin1', start, Math.min(this.inputBase + this.lineEnd, start + length));
+    };
   }
 
   /** Room left in the input area: a caller that reads into `input` reads at most this much. */

@@ -177,6 +177,8 @@ export interface Connection {
    * and its calls dropped, so `calls` and the endpoints' call lists are empty.
    */
   released: boolean;
+  /** The line of the event that brought the second end, -1 while there is one. */
+  pairedLine: number;
 }
 
 export type Severity = 'error' | 'warning' | 'information';
