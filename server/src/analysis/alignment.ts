@@ -34,7 +34,7 @@ const PROPOSERS = 512;
 /** A substring seen more often than this proposes nothing: it is too common to mean a place. */
 const GRAM_CAP = 64;
 /** Shifts checked in full; more plausible ones than this make the answer unsure. */
-const CANDIDATE_CAP = 48;
+const CANDIDATE_CAP = 24;
 
 /**
  * The alignment of the bytes `writer` sent to its peer, or undefined when they cannot be
@@ -230,6 +230,8 @@ function alignDirection(writer: Endpoint, reader: Endpoint, calls: DirectionCall
     if (checked++ >= CANDIDATE_CAP) return undefined;
     const evidence = checkShift(writes, reads, shift, payload);
     if (evidence !== undefined && enough(evidence)) valid.push({ shift, evidence });
+    // Two shifts that fit, or one beside the shift the sizes leave: the answer is already no.
+    if (valid.length > 1 || (lowest.shift === highest.shift && valid.length > 0 && valid[0].shift !== lowest.shift)) return undefined;
   }
   let alignment: StreamAlignment;
   if (lowest.shift === highest.shift) {
@@ -258,33 +260,40 @@ function alignDirection(writer: Endpoint, reader: Endpoint, calls: DirectionCall
 function proposeShifts(writes: Syscall[], reads: Syscall[], payload: (call: Syscall) => Payload | undefined): Map<number, number> {
   const votes = new Map<number, number>();
   const propose = (indexed: Syscall[], probes: Syscall[], sign: 1 | -1) => {
-    const places = new Map<string, number[]>();
-    for (const call of indexed.slice(0, PROPOSERS)) {
+    // Substrings are keyed by a rolling hash (a small integer: no string per position). Two
+    // substrings with the same hash only propose a shift, which checkShift then verifies.
+    const places = new Map<number, number[]>();
+    const count = Math.min(indexed.length, PROPOSERS);
+    for (let c = 0; c < count; c++) {
+      const call = indexed[c];
       const p = payload(call);
       if (!p) continue;
-      for (let k = 0; k + GRAM <= p.bytes.length; k++) {
-        const gram = p.bytes.slice(k, k + GRAM);
-        if (!tells(p, gram)) continue;
-        const list = places.get(gram);
-        if (list === undefined) places.set(gram, [call.range!.start + k]);
-        else if (list.length <= GRAM_CAP) list.push(call.range!.start + k);
-      }
+      const start = call.range!.start;
+      forEachTellingGram(p, (hash, k) => {
+        const list = places.get(hash);
+        if (list === undefined) places.set(hash, [start + k]);
+        else if (list.length <= GRAM_CAP) list.push(start + k);
+        return true;
+      });
     }
-    for (const call of probes.slice(0, PROPOSERS)) {
+    const probeCount = Math.min(probes.length, PROPOSERS);
+    for (let c = 0; c < probeCount; c++) {
+      const call = probes[c];
       const p = payload(call);
       if (!p) continue;
       // The probe's first telling substring: a payload often opens with a binary header
       // (FastCGI's 8 bytes print as `........`), which says nothing.
-      let j = 0;
-      while (j + GRAM <= p.bytes.length && !tells(p, p.bytes.slice(j, j + GRAM))) j++;
-      if (j + GRAM > p.bytes.length) continue;
-      const list = places.get(p.bytes.slice(j, j + GRAM));
-      if (list === undefined || list.length > GRAM_CAP) continue;
-      for (const at of list) {
-        // shift = reader offset - writer offset of the same byte.
-        const shift = sign * (call.range!.start + j - at);
-        votes.set(shift, (votes.get(shift) ?? 0) + 1);
-      }
+      forEachTellingGram(p, (hash, j) => {
+        const list = places.get(hash);
+        if (list !== undefined && list.length <= GRAM_CAP) {
+          for (const at of list) {
+            // shift = reader offset - writer offset of the same byte.
+            const shift = sign * (call.range!.start + j - at);
+            votes.set(shift, (votes.get(shift) ?? 0) + 1);
+          }
+        }
+        return false;
+      });
     }
   };
   propose(writes, reads, 1);
@@ -292,10 +301,30 @@ function proposeShifts(writes: Syscall[], reads: Syscall[], payload: (call: Sysc
   return votes;
 }
 
-function tells(p: Payload, gram: string): boolean {
+/**
+ * Calls `visit(hash, k)` for each substring of GRAM characters at k with at least GRAM_TELLING
+ * telling ones, in order, until it returns false. The hash and the count of telling
+ * characters roll along the payload, so each position costs a few operations.
+ */
+function forEachTellingGram(p: Payload, visit: (hash: number, k: number) => boolean): void {
+  const bytes = p.bytes;
+  if (bytes.length < GRAM) return;
+  let hash = 0;
   let telling = 0;
-  for (let i = 0; i < gram.length; i++) if (isTelling(p, gram.charCodeAt(i))) telling++;
-  return telling >= GRAM_TELLING;
+  // 31^GRAM mod 2^32, to take the leaving character out of the hash.
+  let out = 1;
+  for (let i = 0; i < GRAM; i++) out = Math.imul(out, 31);
+  for (let i = 0; i < bytes.length; i++) {
+    const code = bytes.charCodeAt(i);
+    hash = (Math.imul(hash, 31) + code) | 0;
+    if (isTelling(p, code)) telling++;
+    if (i >= GRAM) {
+      const leaving = bytes.charCodeAt(i - GRAM);
+      hash = (hash - Math.imul(leaving, out)) | 0;
+      if (isTelling(p, leaving)) telling--;
+    }
+    if (i >= GRAM - 1 && telling >= GRAM_TELLING && !visit(hash & 0x3fffffff, i - GRAM + 1)) return;
+  }
 }
 
 interface Evidence {
