@@ -3,7 +3,8 @@
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyzeFile, analyzeStream, type Analysis, type Finding } from './analysis';
+import { analyzeFile, analyzeStream, type Analysis, type AnalysisOptions, type Finding } from './analysis';
+import { conversations } from './cli/conversations';
 
 const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] FILE...   (FILE - reads standard input)
 
@@ -19,9 +20,9 @@ Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
   --no-unread-write   leave out unread-write warnings and unread-at-end notes
 Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage.`;
 
-const EXIT_OK = 0;
-const EXIT_FINDINGS = 1;
-const EXIT_BAD_INPUT = 2;
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_BAD_INPUT = 2;
 
 interface FileReport {
   file: string;
@@ -102,38 +103,56 @@ function binaryKind(file: string): string | undefined {
   return undefined;
 }
 
+/** What the analysis of one input gave: the name it is reported under and the analysis. */
+export interface AnalyzedInput {
+  file: string;
+  analysis: Analysis;
+}
+
+/**
+ * Analyses one command-line input (a path, or `-` for standard input) as every subcommand
+ * does. When it cannot be read or holds no event, says why on stderr and returns undefined:
+ * the caller's exit status is then EXIT_BAD_INPUT.
+ */
+export async function analyzeInput(name: string, options: AnalysisOptions): Promise<AnalyzedInput | undefined> {
+  // `-` is standard input, named `<stdin>` in the output as gcc does.
+  const stdin = name === '-';
+  const file = stdin ? '<stdin>' : name;
+  const problem = stdin ? undefined : unreadable(file);
+  if (problem) {
+    process.stderr.write(`scap-lens: ${problem}\n`);
+    return undefined;
+  }
+  let analysis: Analysis;
+  try {
+    analysis = stdin ? await analyzeStream(process.stdin, options) : await analyzeFile(file, options);
+  } catch (error) {
+    process.stderr.write(`scap-lens: ${file} could not be read: ${(error as Error).message}\n`);
+    return undefined;
+  }
+  if (analysis.stats.events === 0) {
+    const sample = analysis.stats.unparsedSamples[0];
+    const kind = stdin ? undefined : binaryKind(file);
+    if (kind) process.stderr.write(`scap-lens: ${kind}\n`);
+    else if (analysis.stats.lines === 0) process.stderr.write(`scap-lens: ${stdin ? 'standard input' : file} is empty: there is nothing to analyse\n`);
+    else {
+      process.stderr.write(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
+        + (sample ? ` (line ${sample.line + 1}: ${sample.reason})` : '') + '\n');
+    }
+    return undefined;
+  }
+  return { file, analysis };
+}
+
 async function check(files: string[], json: boolean, unreadWrite: boolean): Promise<number> {
   let status = EXIT_OK;
   for (const name of files) {
-    // `-` is standard input, named `<stdin>` in the output as gcc does.
-    const stdin = name === '-';
-    const file = stdin ? '<stdin>' : name;
-    const problem = stdin ? undefined : unreadable(file);
-    if (problem) {
-      process.stderr.write(`scap-lens: ${problem}\n`);
+    const input = await analyzeInput(name, { unreadWrite });
+    if (!input) {
       status = EXIT_BAD_INPUT;
       continue;
     }
-    let analysis: Analysis;
-    try {
-      analysis = stdin ? await analyzeStream(process.stdin, { unreadWrite }) : await analyzeFile(file, { unreadWrite });
-    } catch (error) {
-      process.stderr.write(`scap-lens: ${file} could not be read: ${(error as Error).message}\n`);
-      status = EXIT_BAD_INPUT;
-      continue;
-    }
-    if (analysis.stats.events === 0) {
-      const sample = analysis.stats.unparsedSamples[0];
-      const kind = stdin ? undefined : binaryKind(file);
-      if (kind) process.stderr.write(`scap-lens: ${kind}\n`);
-      else if (analysis.stats.lines === 0) process.stderr.write(`scap-lens: ${stdin ? 'standard input' : file} is empty: there is nothing to analyse\n`);
-      else {
-        process.stderr.write(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
-          + (sample ? ` (line ${sample.line + 1}: ${sample.reason})` : '') + '\n');
-      }
-      status = EXIT_BAD_INPUT;
-      continue;
-    }
+    const { file, analysis } = input;
     if (status === EXIT_OK && analysis.findings.some((f) => f.severity === 'error')) status = EXIT_FINDINGS;
     const report = toReport(file, analysis);
     if (json) {
@@ -163,6 +182,7 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
  * the arguments after its name. One line here per subcommand keeps this file the dispatcher.
  */
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  conversations,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -91,6 +91,11 @@ export interface AnalyzerOptions extends FindingOptions {
    * known, so a streamed dump costs memory for its open connections only (the CLI).
    */
   retainCalls?: boolean;
+  /**
+   * Without retainCalls: keep a connection in Analysis.connections once both ends have
+   * closed, with its endpoints' counts but without its calls (`scap-lens conversations`).
+   */
+  keepConnections?: boolean;
 }
 
 /**
@@ -640,8 +645,10 @@ export class DumpAnalyzer {
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
-    const index = this.connections.lastIndexOf(connection);
-    if (index >= 0) this.connections.splice(index, 1);
+    if (!this.options.keepConnections) {
+      const index = this.connections.lastIndexOf(connection);
+      if (index >= 0) this.connections.splice(index, 1);
+    }
     connection.calls = [];
     for (const e of connection.endpoints) {
       e.firstCall = undefined;

@@ -1,7 +1,7 @@
 // The analysis API used by the CLI and the language server.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ByteLineReader } from './byteScanner';
-import { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
+import { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress, type AnalyzerOptions } from './analyzer';
 import type { FindingOptions } from './findings';
 import type { Analysis } from './model';
 
@@ -12,13 +12,16 @@ export type { FindingOptions };
 export { peersOf, unreadBytes } from './peers';
 export { elapsedBetween, streamsAligned } from './findings';
 
+/** What the CLI's lean analysis can be asked: findings, and whether finished connections stay listed. */
+export type AnalysisOptions = FindingOptions & Pick<AnalyzerOptions, 'keepConnections'>;
+
 /**
  * Analyses a dump file without holding it in memory: bytes are read straight into the line
  * scanner's input area (byteScanner.ts) and only socket activity is kept. Bytes are read as
  * latin1, one character per byte, so columns are byte offsets and nothing can fail to decode.
  * A pipe or a character device (`<(zcat dump.gz)`, /dev/stdin) is read the same way.
  */
-export async function analyzeFile(path: string, options: FindingOptions = {}): Promise<Analysis> {
+export async function analyzeFile(path: string, options: AnalysisOptions = {}): Promise<Analysis> {
   const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
   const reader = new ByteLineReader(analyzer);
   const fd = openSync(path, 'r');
@@ -39,7 +42,7 @@ export async function analyzeFile(path: string, options: FindingOptions = {}): P
 const READ_SIZE = 1 << 18;
 
 /** analyzeFile for any stream of chunks, e.g. standard input (`scap-lens check -`). */
-export async function analyzeStream(stream: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: FindingOptions = {}): Promise<Analysis> {
+export async function analyzeStream(stream: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: AnalysisOptions = {}): Promise<Analysis> {
   const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
   const reader = new ByteLineReader(analyzer);
   for await (const chunk of stream) reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);

@@ -137,6 +137,11 @@ export interface Connection {
   tuple: string;
   /** Unix socket path as first printed (ends can print different ones: /run vs /var/run). */
   path?: string;
+  /**
+   * Set when the fd names no address pair (`fd=14(<u>)`, `fd=74(<u>/var/run/docker.sock)`):
+   * why the peer is unknown. Such a connection is one process's fd, with no peer claimed.
+   */
+  unknownPeer?: string;
   endpoints: Endpoint[];
   /** Every syscall of the connection in dump order. */
   calls: Syscall[];
