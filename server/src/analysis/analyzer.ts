@@ -23,6 +23,26 @@ const ROLE_BY_TYPE = new Map<string, CallRole>(Object.entries({
 
 const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
 
+/**
+ * Events that have an enter and never an exit: the scheduler, signals, process exit, page
+ * faults, the capture's own notes (`switch`, `procexit`, `signaldeliver`, `page_fault`,
+ * `notification`, `container`, ...) and the syscalls that do not return (`exit_group`,
+ * `sigreturn`). They land between another call's enter and exit on the same thread, e.g.
+ *   `1263 ... httpd (15174) > writev fd=10(<4t>...) size=1619000`
+ *   `1264 ... httpd (15174) > switch next=0 pgft_maj=0 pgft_min=0 vm_size=...`
+ *   `1301 ... httpd (15174) < writev res=1619000 data=...`
+ * and must leave that call pending.
+ */
+const NO_EXIT_TYPES = [
+  'switch', 'procexit', 'signaldeliver', 'sigreturn', 'exit', 'exit_group', 'page_fault',
+  'notification', 'container', 'infra', 'cpu_hotplug', 'k8s', 'mesos', 'procinfo', 'sysdigevent',
+  'useradded', 'userdeleted', 'groupadded', 'groupdeleted', 'pluginevent', 'asyncevent',
+];
+
+/** The analyzer's role of an event: a syscall's CallRole, or `event` for one without an exit. */
+type EventRole = CallRole | 'event';
+const EVENT_ROLE_BY_TYPE = new Map<string, EventRole>([...ROLE_BY_TYPE, ...NO_EXIT_TYPES.map((t): [string, EventRole] => [t, 'event'])]);
+
 /** A line longer than this is not an event sysdig prints; it is skipped and counted. */
 export const MAX_LINE_LENGTH = 1 << 20;
 const MAX_SAMPLES = 20;
@@ -131,7 +151,7 @@ export class DumpAnalyzer {
   /** True while the event being added holds strings of its own, not slices of a line or chunk. */
   private stringsOwned = false;
   /** Each syscall name's role, keyed by the very string objects the parsers hand over (see roleOf). */
-  private readonly roles = new Map<string, CallRole>();
+  private readonly roles = new Map<string, EventRole>();
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
@@ -277,10 +297,13 @@ export class DumpAnalyzer {
 
   // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
   private addEnter(event: TraceEvent): void {
-    // A new enter replaces whatever this thread left pending (its exit was lost).
+    const role = this.roleOf(event.type);
+    // An event without an exit (a `switch` while the call blocks) leaves the pending call be.
+    if (role === 'event') return;
+    // The enter of a call that has an exit replaces whatever this thread left pending: that
+    // call's exit was lost.
     if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
-    const role = this.roleOf(event.type);
     const address = this.socketAddress(event.fdTag, event.fdName);
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
     const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
@@ -319,10 +342,10 @@ export class DumpAnalyzer {
    * a Map finds its own key by identity; ROLE_BY_TYPE's keys are other objects, so each lookup
    * there compares the characters. A dump has a few hundred names: the map stays small.
    */
-  private roleOf(type: string): CallRole {
+  private roleOf(type: string): EventRole {
     let role = this.roles.get(type);
     if (role === undefined) {
-      role = ROLE_BY_TYPE.get(type) ?? 'other';
+      role = EVENT_ROLE_BY_TYPE.get(type) ?? 'other';
       if (this.roles.size < 4096) this.roles.set(type, role);
     }
     return role;
@@ -376,7 +399,8 @@ export class DumpAnalyzer {
       if (pending !== undefined) this.pending.set(event.tid, undefined);
       const address = this.socketAddress(event.fdTag, event.fdName);
       if (!address) return;
-      call = this.newCall(event, this.roleOf(event.type));
+      const role = this.roleOf(event.type);
+      call = this.newCall(event, role === 'event' ? 'other' : role);
     }
     call.exitNum = event.num;
     call.exitLine = event.line;
