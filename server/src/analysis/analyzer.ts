@@ -56,6 +56,8 @@ export interface SocketAddress {
   key: string;
   tuple: string;
   path?: string;
+  /** For a socket whose fd names no address pair: why its peer is unknown (Connection.unknownPeer). */
+  unknownPeer?: string;
 }
 
 /**
@@ -95,6 +97,33 @@ function addressOfTuple(tag: string | undefined, tuple: string | undefined): Soc
   if (tag !== undefined && tag.length > 0) return parseSocketAddress(tag, tuple);
   // `connect fd=3(<u>)` then `tuple=A->B /path`: a unix tuple has hex pointers, an IP one has dots or colons.
   return /^[0-9a-f]+->[0-9a-f]+ /.test(tuple) ? parseSocketAddress('u', tuple) : parseSocketAddress(tuple.includes('.') ? '4t' : '6t', tuple);
+}
+
+/** The `<T>` tags sysdig gives socket fds (FORMAT.md §3.1): `<u>`, `<4t>`, `<6u>`, `<4>`, ... */
+const SOCKET_TAGS = new Set(['u', '4', '6', '4t', '6t', '4u', '6u']);
+
+/**
+ * The peer of one datagram, from the `tuple=` of a send or receive on a socket that is not
+ * connected, e.g. `> sendto fd=3(<4>0.0.0.0:0) size=95 tuple=0.0.0.0:55658->100.64.0.10:53` or
+ * `< recvfrom res=114 data=... tuple=100.64.0.10:53->0.0.0.0:55658`. Message boundaries hold,
+ * so the conversation is a datagram one whatever the fd's tag says.
+ */
+function datagramAddress(tag: string, tuple: string | undefined): SocketAddress | undefined {
+  if (tuple === undefined || tuple === 'NULL' || tag === 'u') return undefined;
+  return parseSocketAddress(tag.charCodeAt(0) === 54 /* 6 */ ? '6u' : '4u', tuple);
+}
+
+/** The kind of a socket from its fd's tag alone. */
+function kindOfTag(tag: string): SocketKind {
+  switch (tag) {
+    case 'u': return 'unix';
+    case '4t': return 'tcp4';
+    case '6t': return 'tcp6';
+    case '4u': return 'udp4';
+    case '6u': return 'udp6';
+    case '6': return 'ip6';
+    default: return 'ip4';
+  }
 }
 
 function emptyStats(): DumpStats {
@@ -144,6 +173,8 @@ export class DumpAnalyzer {
   private readonly pending = new Map<number, Syscall | string | undefined>();
   private readonly pendingTag = new Map<number, string>();
   private readonly pendingLocal = new Map<number, string>();
+  /** Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit names no peer. */
+  private readonly pendingUnpaired = new Map<number, SocketAddress>();
   private readonly live = new Map<string, Connection>();
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
@@ -304,14 +335,26 @@ export class DumpAnalyzer {
     // call's exit was lost.
     if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
-    const address = this.socketAddress(event.fdTag, event.fdName);
+    if (this.pendingUnpaired.size > 0) this.pendingUnpaired.delete(event.tid);
+    let address = this.socketAddress(event.fdTag, event.fdName);
+    // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
+    let unpaired: SocketAddress | undefined;
+    if (!address && role !== 'other' && event.local === undefined && event.fdTag !== undefined && event.fd !== undefined && SOCKET_TAGS.has(event.fdTag)) {
+      if (role === 'write') address = this.ownAddress(datagramAddress(event.fdTag, event.tuple)) ?? this.unpairedAddress(event);
+      else if (role === 'read') unpaired = this.unpairedAddress(event);
+      else if (role === 'close' || role === 'shutdown') {
+        // A close ends an unpaired socket's conversation, if it had one; alone it is not one.
+        const known = this.unpairedAddress(event);
+        if (this.live.has(known.key)) address = known;
+      }
+    }
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
     const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
     // An accept names the listening socket, which is not one end of the new connection.
     const waits = !address && event.local !== undefined && role !== 'accept';
     // The lean analysis needs no fcntl or getsockopt: findings come from I/O, opens and closes.
     const needed = this.retainCalls || role !== 'other';
-    if (!needed || (!address && !isSocketConnect && role !== 'accept' && !waits)) {
+    if (!needed || (!address && !unpaired && !isSocketConnect && role !== 'accept' && !waits)) {
       this.pending.set(event.tid, event.type);
       return;
     }
@@ -335,6 +378,28 @@ export class DumpAnalyzer {
     this.pending.set(event.tid, call);
     if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, event.fdTag);
     if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
+    if (unpaired) this.pendingUnpaired.set(event.tid, unpaired);
+  }
+
+  /**
+   * The conversation of a socket whose fd names no address pair, e.g.
+   *   `1522 22:31:12.092363193 0 docker (25689) > write fd=5(<u>) size=3`
+   *   `1533 22:31:12.092451355 3 dockerd (29622) > read fd=20(<u>/var/run/docker.sock) size=32768`
+   * sysdig prints that for sockets it learnt of from /proc when the capture started. Such a
+   * socket is one process's fd (key: process and fd, the pid when known) with an unknown peer.
+   */
+  private unpairedAddress(event: TraceEvent): SocketAddress {
+    const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(event.tid) : undefined;
+    const name = event.fdName ?? '';
+    const key = `?|${event.process}|${pid ?? ''}|${event.fd}`;
+    const printed = `fd=${event.fd}(<${event.fdTag}>${name})`;
+    return {
+      kind: kindOfTag(event.fdTag!),
+      key: this.own(key),
+      tuple: '',
+      path: event.fdTag === 'u' && name.length > 0 ? this.own(name) : undefined,
+      unknownPeer: `sysdig printed no address pair for this socket (${this.own(printed)}), as it does for sockets opened before the capture started: the peer is unknown`,
+    };
   }
 
   /**
@@ -375,6 +440,7 @@ export class DumpAnalyzer {
     let call: Syscall | undefined;
     let fdTag: string | undefined;
     let local: string | undefined;
+    let unpaired: SocketAddress | undefined;
     if (typeof pending === 'string' && pending === event.type) {
       this.pending.set(event.tid, undefined);
       return;
@@ -389,6 +455,10 @@ export class DumpAnalyzer {
       if (this.pendingLocal.size > 0) {
         local = this.pendingLocal.get(event.tid);
         this.pendingLocal.delete(event.tid);
+      }
+      if (this.pendingUnpaired.size > 0) {
+        unpaired = this.pendingUnpaired.get(event.tid);
+        this.pendingUnpaired.delete(event.tid);
       }
     } else {
       // A new thread's first line is the exit of the clone that made it: not an orphan.
@@ -428,7 +498,16 @@ export class DumpAnalyzer {
       if (address && !call.endpoint) this.attach(call, address, 'connect', local);
       return;
     }
-    if (!call.endpoint) {
+    if (!call.endpoint && unpaired) {
+      // A receive on a socket with no pair: the datagram's `tuple=` names its peer; without
+      // one, the bytes (or the end of file) go to the socket's own conversation.
+      const family = unpaired.kind === 'unix' ? 'u' : unpaired.kind === 'udp6' || unpaired.kind === 'ip6' || unpaired.kind === 'tcp6' ? '6' : '4';
+      const address = this.ownAddress(datagramAddress(family, event.tuple))
+        ?? ((call.res !== undefined && call.res > 0) || this.live.has(unpaired.key) ? unpaired : undefined);
+      if (!address) return;
+      this.attach(call, address, undefined);
+      if (!call.endpoint) return;
+    } else if (!call.endpoint) {
       const address = this.socketAddress(event.fdTag, event.fdName);
       // A call waiting for its pair is counted when it joins its connection.
       if (!address) return;
@@ -579,6 +658,7 @@ export class DumpAnalyzer {
         calls: [],
         released: false,
       };
+      if (address.unknownPeer !== undefined) connection.unknownPeer = address.unknownPeer;
       this.connections.push(connection);
       this.stats.connections++;
       this.live.set(connection.key, connection);

@@ -233,6 +233,7 @@ export function processLabel(endpoint: Endpoint): string {
 
 export function peerOf(endpoint: Endpoint): Endpoint | undefined {
   const ends = endpoint.connection.endpoints;
-  if (ends.length !== 2) return undefined;
+  // A socket whose fd names no pair has no known peer, whatever else shares its key.
+  if (ends.length !== 2 || endpoint.connection.unknownPeer !== undefined) return undefined;
   return ends[0] === endpoint ? ends[1] : ends[0];
 }
