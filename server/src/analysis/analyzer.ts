@@ -337,15 +337,35 @@ export class DumpAnalyzer {
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
     if (this.pendingUnpaired.size > 0) this.pendingUnpaired.delete(event.tid);
     let address = this.socketAddress(event.fdTag, event.fdName);
-    // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
+    // A read that learns its peer at its exit: see the exit, which attaches it.
     let unpaired: SocketAddress | undefined;
-    if (!address && role !== 'other' && event.local === undefined && event.fdTag !== undefined && event.fd !== undefined && SOCKET_TAGS.has(event.fdTag)) {
-      if (role === 'write') address = this.ownAddress(datagramAddress(event.fdTag, event.tuple)) ?? this.unpairedAddress(event);
-      else if (role === 'read') unpaired = this.unpairedAddress(event);
-      else if (role === 'close' || role === 'shutdown') {
+    const tag = event.fdTag;
+    if (tag !== undefined && event.local === undefined && (role === 'write' || role === 'read')) {
+      // On a datagram socket (or one sysdig has not typed, `<4>`), a send's `tuple=` names the
+      // peer of that message, whatever the fd's name says: sysdig names an unconnected socket
+      // after its last datagram, e.g. `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`.
+      const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
+      if ((address === undefined || messages) && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
+        if (role === 'write') {
+          if (messages) address = this.ownAddress(datagramAddress(tag, event.tuple)) ?? address;
+          // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
+          address ??= this.unpairedAddress(event);
+        } else if (address === undefined || event.type === 'recvfrom' || event.type === 'recvmsg') {
+          // A receive's sender is on its exit; the fd's name (or its unpaired conversation) is the fallback.
+          unpaired = address ?? this.unpairedAddress(event);
+          address = undefined;
+        }
+      }
+    } else if (tag !== undefined && event.local === undefined && (role === 'close' || role === 'shutdown')
+      && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
+      if (address === undefined) {
         // A close ends an unpaired socket's conversation, if it had one; alone it is not one.
         const known = this.unpairedAddress(event);
         if (this.live.has(known.key)) address = known;
+      } else if ((tag === '4u' || tag === '6u') && !this.live.has(address.key)) {
+        // An unconnected datagram socket is named after its last datagram, even
+        // `<4u>100.64.0.10:53->100.64.0.10:53`: a close on a name no message used opens nothing.
+        address = undefined;
       }
     }
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
@@ -503,7 +523,7 @@ export class DumpAnalyzer {
       // one, the bytes (or the end of file) go to the socket's own conversation.
       const family = unpaired.kind === 'unix' ? 'u' : unpaired.kind === 'udp6' || unpaired.kind === 'ip6' || unpaired.kind === 'tcp6' ? '6' : '4';
       const address = this.ownAddress(datagramAddress(family, event.tuple))
-        ?? ((call.res !== undefined && call.res > 0) || this.live.has(unpaired.key) ? unpaired : undefined);
+        ?? ((call.res !== undefined && call.res > 0) || this.live.has(unpaired.key) || unpaired.unknownPeer === undefined ? unpaired : undefined);
       if (!address) return;
       this.attach(call, address, undefined);
       if (!call.endpoint) return;
