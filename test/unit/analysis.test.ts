@@ -326,3 +326,64 @@ test('revert: the other 138 unix connections (read in full) and all TCP connecti
 test('revert: unreadWrite false leaves no finding at all', () => {
   assert.deepEqual(analyzeText(REVERT, { unreadWrite: false }).findings, []);
 });
+
+// ---------------------------------------------------------------------------------------
+// Events without an exit between a call's enter and exit, and a third holder of a socket.
+
+test('wstrouble-httpd: a `> switch` between writev\'s enter and exit leaves the writev pending (all 20 MB counted)', () => {
+  // `httpd (15174) > writev fd=10(...) size=...`, then `> switch next=...` on the same thread
+  // while the writev blocks, then `< writev res=1619000`: sysdig counts 20 480 251 bytes.
+  const text = readFixture('wstrouble-httpd.scap.txt');
+  const all = lines(text);
+  const switchAfterWritev = all.findIndex((l, i) => / > switch /.test(l) && / > writev /.test(all[i - 1] ?? '') && all[i - 1].includes(l.split(' ')[4]));
+  assert.ok(switchAfterWritev > 0, 'the fixture has a switch right after a writev enter on the same thread');
+  const a = analyzeText(text);
+  const httpd = a.connections.flatMap((c) => c.endpoints).filter((e) => e.process === 'httpd' && e.fd === 10);
+  assert.equal(httpd.reduce((sum, e) => sum + e.bytesWritten, 0), 20480251);
+  assert.equal(a.stats.orphanExits, 4);
+});
+
+test('seed: a switch, a procexit and a signaldeliver injected between every enter and exit change nothing', () => {
+  // Enter-only lines of the corpus (k8strouble's switch, falco's signaldeliver and cat's
+  // procexit), moved onto each thread of the seed.
+  const inject = (tid: string) => [
+    `1 07:12:54.259000000 6 httpd (${tid}) > switch next=3840(containerd-shim) pgft_maj=0 pgft_min=0 vm_size=0 vm_rss=0 vm_swap=0 `,
+    `1 07:12:54.259000000 6 httpd (${tid}) > signaldeliver spid=0 dpid=${tid}(httpd) sig=29(SIGIO) `,
+    `1 07:12:54.259000000 6 httpd (${tid}) > procexit status=0 `,
+  ];
+  const original = lines(SEED);
+  const injected: string[] = [];
+  for (const line of original) {
+    injected.push(line);
+    const m = / \((\d+)\) > /.exec(line);
+    if (m) injected.push(...inject(m[1]));
+  }
+  const plain = analyzeText(SEED);
+  const busy = analyzeText(injected.join('\n') + '\n');
+  const summary = (a: Analysis) => ({
+    codes: codes(a),
+    ends: a.connections.flatMap((c) => c.endpoints.map((e) => [e.process, e.fd, e.role, e.bytesWritten, e.bytesRead])),
+    orphans: a.stats.orphanExits,
+  });
+  assert.deepEqual(summary(busy), summary(plain));
+  assert.deepEqual(codes(busy), ['epipe', 'unread-write']);
+});
+
+test('seed: a third holder of the socket (a forked child writing on the same fd) is an endpoint of its own, and no peer is claimed', () => {
+  // The seed's httpd writev of 16 bytes, as written by a second process holding the same
+  // socket (the line is the seed's line 7-8 with another process name and thread).
+  const all = lines(SEED);
+  const child = [
+    '87804 07:12:54.244185000 6 httpd-child (22999) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=16 ',
+    '87805 07:12:54.244186000 6 httpd-child (22999) < writev res=16 data=................ ',
+  ];
+  const text = [...all.slice(0, 8), ...child, ...all.slice(8)].join('\n') + '\n';
+  const a = analyzeText(text);
+  const [connection] = a.connections;
+  assert.equal(a.connections.length, 1);
+  assert.deepEqual(connection.endpoints.map((e) => [e.process, e.fd]), [['httpd', 26], ['httpd-child', 26], ['uwsgi', 10]]);
+  assert.equal(endpointOf(connection, 'httpd-child').bytesWritten, 16);
+  // With three holders, which one's bytes a read consumed is unknown: no peer, no unread-write.
+  assert.ok(connection.calls.every((call) => peersOf(call).length === 0));
+  assert.deepEqual(codes(a), ['epipe']);
+});

@@ -684,11 +684,9 @@ export class DumpAnalyzer {
       this.live.set(connection.key, connection);
     }
     if (!endpoint) {
-      if (connection.endpoints.length >= 2) {
-        // A third holder of the same socket (a forked child, a dup) is not a peer: leave it out.
-        this.stats.unattributedSocketCalls++;
-        return;
-      }
+      // A third holder of the same socket (a forked child, a dup) is an endpoint too: sysdig
+      // counts its bytes per process and fd. Which end it shares is not known, so a
+      // connection with more than two ends claims no peer (peerOf).
       endpoint = {
         id: this.endpointCount++,
         connection,

@@ -233,7 +233,8 @@ export function processLabel(endpoint: Endpoint): string {
 
 export function peerOf(endpoint: Endpoint): Endpoint | undefined {
   const ends = endpoint.connection.endpoints;
-  // A socket whose fd names no pair has no known peer, whatever else shares its key.
+  // A socket whose fd names no pair has no known peer, whatever else shares its key; with a
+  // third holder of the socket (a forked child, a dup), which of them moved what is unknown.
   if (ends.length !== 2 || endpoint.connection.unknownPeer !== undefined) return undefined;
   return ends[0] === endpoint ? ends[1] : ends[0];
 }
