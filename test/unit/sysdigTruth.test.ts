@@ -85,7 +85,7 @@ test('datagrams: one DNS exchange of curl is one conversation, its peer taken fr
   // sendto on `fd=3(<4u>10.0.5.119:55658->100.64.0.10:53)`, then two `< recvfrom res=188 data=... tuple=100.64.0.10:53->0.0.0.0:55658`,
   // the second after an enter that names the fd `<4u>100.64.0.10:53->100.64.0.10:53`; switches in between.
   const analysis = analyzeText(readFixture('instruqt-dns.scap.txt'));
-  const report = cliReport('instruqt-dns.scap.txt') as ConversationsReport & {
+  const report = cliReport('instruqt-dns.scap.txt') as unknown as {
     conversations: { kind: string; addresses: [string | null, string | null]; endpoints: { process: string; fd: number; bytesWritten: number; bytesRead: number }[] }[];
   };
   for (const list of [report.conversations.map((c) => [c.kind, c.addresses.join('->')]), analysis.connections.map((c) => [c.kind, c.tuple])]) {
