@@ -84,14 +84,17 @@ test('datagrams: one DNS exchange of curl is one conversation, its peer taken fr
   // instruqt-dns.scap.txt: `> sendto fd=3(<4>0.0.0.0:0) size=95 tuple=0.0.0.0:55658->100.64.0.10:53`, a second
   // sendto on `fd=3(<4u>10.0.5.119:55658->100.64.0.10:53)`, then two `< recvfrom res=188 data=... tuple=100.64.0.10:53->0.0.0.0:55658`,
   // the second after an enter that names the fd `<4u>100.64.0.10:53->100.64.0.10:53`; switches in between.
-  const analysis = analyzeText(readFixture('instruqt-dns.scap.txt'));
-  const report = cliReport('instruqt-dns.scap.txt') as unknown as {
-    conversations: { kind: string; addresses: [string | null, string | null]; endpoints: { process: string; fd: number; bytesWritten: number; bytesRead: number }[] }[];
-  };
-  for (const list of [report.conversations.map((c) => [c.kind, c.addresses.join('->')]), analysis.connections.map((c) => [c.kind, c.tuple])]) {
-    assert.deepEqual(list, [['udp4', '0.0.0.0:55658->100.64.0.10:53']]);
+  // The -x and -A renderings print the payload on the lines below the exit and the tuple after it.
+  for (const fixture of ['instruqt-dns.scap.txt', 'instruqt-dns.x.txt', 'instruqt-dns.A.txt']) {
+    const analysis = analyzeText(readFixture(fixture));
+    const report = cliReport(fixture) as unknown as {
+      conversations: { kind: string; addresses: [string | null, string | null]; endpoints: { process: string; fd: number; bytesWritten: number; bytesRead: number }[] }[];
+    };
+    for (const list of [report.conversations.map((c) => [c.kind, c.addresses.join('->')]), analysis.connections.map((c) => [c.kind, c.tuple])]) {
+      assert.deepEqual(list, [['udp4', '0.0.0.0:55658->100.64.0.10:53']], fixture);
+    }
+    const [end] = report.conversations[0].endpoints;
+    assert.deepEqual([end.process, end.fd, end.bytesWritten, end.bytesRead], ['curl', 3, 95 + 95, 188 + 188], fixture);
+    assert.equal(analysis.connections[0].datagram, true);
   }
-  const [end] = report.conversations[0].endpoints;
-  assert.deepEqual([end.process, end.fd, end.bytesWritten, end.bytesRead], ['curl', 3, 95 + 95, 188 + 188]);
-  assert.equal(analysis.connections[0].datagram, true);
 });

@@ -186,6 +186,8 @@ export class DumpAnalyzer {
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
+  /** A receive whose exit record runs on over the next lines, with the tuple found there so far. */
+  private awaitingTuple: { call: Syscall; unpaired: SocketAddress; tuple: string | undefined } | undefined;
   private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
   private readonly addStraceEvent = (event: TraceEvent) => {
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
@@ -259,6 +261,7 @@ export class DumpAnalyzer {
     }
     if (this.recordOpen) {
       this.stats.continuationLines++;
+      if (this.awaitingTuple !== undefined) this.continuationTuple(text, start, stop);
       return;
     }
     text = text.slice(start, stop);
@@ -321,6 +324,7 @@ export class DumpAnalyzer {
   }
 
   addEvent(event: TraceEvent): void {
+    if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     if (event.pid !== undefined) this.pidOfTid.set(event.tid, event.pid);
     if (event.exit) this.addExit(event);
     else this.addEnter(event);
@@ -406,12 +410,13 @@ export class DumpAnalyzer {
    *   `1522 22:31:12.092363193 0 docker (25689) > write fd=5(<u>) size=3`
    *   `1533 22:31:12.092451355 3 dockerd (29622) > read fd=20(<u>/var/run/docker.sock) size=32768`
    * sysdig prints that for sockets it learnt of from /proc when the capture started. Such a
-   * socket is one process's fd (key: process and fd, the pid when known) with an unknown peer.
+   * socket is one process's fd with an unknown peer. The key is the process name and the fd,
+   * not the pid: a clone exit may tell the pid of one thread and not of the next. Two
+   * processes of one name that the pids tell apart are two endpoints, neither the other's peer.
    */
   private unpairedAddress(event: TraceEvent): SocketAddress {
-    const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(event.tid) : undefined;
     const name = event.fdName ?? '';
-    const key = `?|${event.process}|${pid ?? ''}|${event.fd}`;
+    const key = `?|${event.process}|${event.fd}`;
     const printed = `fd=${event.fd}(<${event.fdTag}>${name})`;
     return {
       kind: kindOfTag(event.fdTag!),
@@ -519,14 +524,13 @@ export class DumpAnalyzer {
       return;
     }
     if (!call.endpoint && unpaired) {
-      // A receive on a socket with no pair: the datagram's `tuple=` names its peer; without
-      // one, the bytes (or the end of file) go to the socket's own conversation.
-      const family = unpaired.kind === 'unix' ? 'u' : unpaired.kind === 'udp6' || unpaired.kind === 'ip6' || unpaired.kind === 'tcp6' ? '6' : '4';
-      const address = this.ownAddress(datagramAddress(family, event.tuple))
-        ?? ((call.res !== undefined && call.res > 0) || this.live.has(unpaired.key) || unpaired.unknownPeer === undefined ? unpaired : undefined);
-      if (!address) return;
-      this.attach(call, address, undefined);
-      if (!call.endpoint) return;
+      // With -A, -x or -X the payload is on the lines below, and the tuple after it: wait for them.
+      if (event.tuple === undefined && this.recordOpen) {
+        this.awaitingTuple = { call, unpaired, tuple: undefined };
+        return;
+      }
+      this.receiveFrom(call, unpaired, event.tuple);
+      return;
     } else if (!call.endpoint) {
       const address = this.socketAddress(event.fdTag, event.fdName);
       // A call waiting for its pair is counted when it joins its connection.
@@ -536,6 +540,44 @@ export class DumpAnalyzer {
       if (!call.endpoint) return;
     }
     this.account(call);
+  }
+
+  /**
+   * A receive on a socket whose fd names no pair (or a datagram socket): the `tuple=` of its
+   * exit names the sender of that message; without one, the bytes (or the end of file) go to
+   * the socket's own conversation.
+   */
+  private receiveFrom(call: Syscall, unpaired: SocketAddress, tuple: string | undefined): void {
+    const family = unpaired.kind === 'unix' ? 'u' : unpaired.kind === 'udp6' || unpaired.kind === 'ip6' || unpaired.kind === 'tcp6' ? '6' : '4';
+    const address = this.ownAddress(datagramAddress(family, tuple))
+      ?? ((call.res !== undefined && call.res > 0) || this.live.has(unpaired.key) || unpaired.unknownPeer === undefined ? unpaired : undefined);
+    if (!address) return;
+    this.attach(call, address, undefined);
+    if (call.endpoint) this.account(call);
+  }
+
+  /**
+   * The last line of a receive's multi-line record (-A, -x, -X) ends with its tuple:
+   *   `	0x0040: 0001 0000 003c 002a 026e 7303 646e 73c0`
+   *   ` tuple=100.64.0.10:53->0.0.0.0:34854 `
+   */
+  private continuationTuple(text: string, start: number, stop: number): void {
+    let end = stop;
+    if (end > start && text.charCodeAt(end - 1) === SPACE) end--;
+    // The value has no space, so the search stops at the line's last space. A loop, not
+    // lastIndexOf: that would search on before the line, through the whole document.
+    for (let at = end - 1; at >= start; at--) {
+      if (text.charCodeAt(at) !== SPACE) continue;
+      if (at + 7 < end && text.startsWith(' tuple=', at)) this.awaitingTuple!.tuple = this.own(text.slice(at + 7, end));
+      return;
+    }
+  }
+
+  /** The record of a receive that waited for its tuple has ended: place its bytes. */
+  private settleAwaitingTuple(): void {
+    const { call, unpaired, tuple } = this.awaitingTuple!;
+    this.awaitingTuple = undefined;
+    this.receiveFrom(call, unpaired, tuple);
   }
 
   /** Moves a finished read or write's bytes into its direction of the stream. */
@@ -781,6 +823,7 @@ export class DumpAnalyzer {
   }
 
   finish(): Analysis {
+    if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {

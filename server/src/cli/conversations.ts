@@ -105,11 +105,14 @@ function endLabel(e: ConversationEndpoint | undefined, conversation: Conversatio
 function table(file: string, list: Conversation[]): string {
   const rows = [['id', 'kind', 'addresses', 'end A', 'A→B', 'B→A', 'end B', 'findings']];
   for (const c of list) {
-    const [a, b] = c.endpoints;
+    const [a, second] = c.endpoints;
+    // With an unknown peer, a second endpoint is another process of the same name, not the peer.
+    const b = c.peer === undefined ? second : undefined;
     const addresses = c.addresses[0] === null ? (c.path ?? '?') : `${c.addresses[0]}->${c.addresses[1]}${c.path ? ` ${c.path}` : ''}`;
     rows.push([String(c.id), c.kind, addresses, endLabel(a, c), String(a?.bytesWritten ?? 0), String(a?.bytesRead ?? 0), endLabel(b, c), String(c.findings)]);
-    // A third holder of the same socket (a forked child, a dup) gets a row of its own.
-    for (const extra of c.endpoints.slice(2)) rows.push(['', '', '', endLabel(extra, c), String(extra.bytesWritten), String(extra.bytesRead), 'shares end A or B', '']);
+    // A third holder of the same socket (a forked child, a dup), or a second process of the
+    // same name on a socket with an unknown peer, gets a row of its own.
+    for (const extra of c.endpoints.slice(c.peer === undefined ? 2 : 1)) rows.push(['', '', '', endLabel(extra, c), String(extra.bytesWritten), String(extra.bytesRead), c.peer === undefined ? 'shares end A or B' : 'peer unknown', '']);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const numeric = new Set([0, 4, 5, 7]);
