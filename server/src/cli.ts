@@ -18,7 +18,9 @@ every socket, follows the bytes each way, and reports
 Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
   --json              one JSON object per file instead
   --no-unread-write   leave out unread-write warnings and unread-at-end notes
-Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage.`;
+Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage.
+
+Also: scap-lens conversations [--json] FILE...   every connection, both ends, bytes each way (--help).`;
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
