@@ -89,7 +89,7 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   const here = thisCallLine(index, call);
   if (here) items.push(here);
   if (peer && !streamsAligned(endpoint, peer)) items.push('byte offsets count from the first byte seen: the capture started after this connection opened, so reads are not matched to writes');
-  if (connection.unknownPeer !== undefined) items.push(`${connection.unknownPeer}: nothing is claimed about what it read or wrote`);
+  if (connection.unknownPeer !== undefined) items.push(`${connection.unknownPeer}; nothing is claimed about what the peer read or wrote`);
   else if (connection.endpoints.length > 2) {
     const others = connection.endpoints.filter((e) => e !== endpoint).map((e) => `${endLabel(e)} (${e.bytesWritten} bytes written, ${e.bytesRead} read)`);
     items.push(`the socket is held by ${connection.endpoints.length} processes or fds (a forked child, a dup): also ${others.join(', ')}; which holder's bytes the other end moved is unknown, so nothing is matched`);

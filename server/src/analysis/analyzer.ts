@@ -175,6 +175,8 @@ export class DumpAnalyzer {
   private readonly pendingLocal = new Map<number, string>();
   /** Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit names no peer. */
   private readonly pendingUnpaired = new Map<number, SocketAddress>();
+  /** unpairedAddress's answers, by process, fd and the fd's printed name: a socket's calls repeat them. */
+  private readonly unpairedCache = new Map<string, SocketAddress>();
   private readonly live = new Map<string, Connection>();
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
@@ -416,15 +418,20 @@ export class DumpAnalyzer {
    */
   private unpairedAddress(event: TraceEvent): SocketAddress {
     const name = event.fdName ?? '';
-    const key = `?|${event.process}|${event.fd}`;
+    const key = `?|${event.process}|${event.fd}|${event.fdTag}|${name}`;
+    const known = this.unpairedCache.get(key);
+    if (known !== undefined) return known;
+    if (this.unpairedCache.size >= LEAN_ADDRESS_CACHE_LIMIT) this.unpairedCache.clear();
     const printed = `fd=${event.fd}(<${event.fdTag}>${name})`;
-    return {
+    const address: SocketAddress = {
       kind: kindOfTag(event.fdTag!),
-      key: this.own(key),
+      key: this.own(`?|${event.process}|${event.fd}`),
       tuple: '',
       path: event.fdTag === 'u' && name.length > 0 ? this.own(name) : undefined,
-      unknownPeer: `sysdig printed no address pair for this socket (${this.own(printed)}), as it does for sockets opened before the capture started: the peer is unknown`,
+      unknownPeer: `sysdig printed no address pair for this socket (${this.own(printed)}), as for a socket opened before the capture started, so its peer is unknown`,
     };
+    this.unpairedCache.set(this.own(key), address);
+    return address;
   }
 
   /**
