@@ -3,10 +3,12 @@
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerLanguageDetection } from './languageDetection';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
+  registerLanguageDetection(context);
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
