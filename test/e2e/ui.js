@@ -301,6 +301,9 @@ async function main() {
     await check(`a .strace file is "${straceAlias}" and coloured: pid, time, call, fd, EPIPE unlike a success result`, async () => {
       await wb.quickOpen(page, STRACE, straceKey(/^17620 /));
       await waitForLanguageMode(straceAlias);
+      // The whole trace in view, without the Problems panel, for the README screenshot.
+      await wb.runCommand(page, 'View: Hide Panel');
+      await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10000 }).catch(() => {});
       const epipeLine = straceKey(/ = -1 EPIPE/);
       const okLine = straceKey(/UNIX-STREAM:\[\d+\]>, ".*\) = 8$/);
       const parts = {
@@ -330,7 +333,7 @@ async function main() {
       return desc;
     });
 
-    await check(`a language picked by hand is kept: ${DETECTED} set to Plain Text stays Plain Text when it opens again`, async () => {
+    await check(`a language picked by hand is kept: ${DETECTED} set to Plain Text stays Plain Text after a round trip through another editor`, async () => {
       await wb.quickOpen(page, DETECTED, key(1));
       await waitForLanguageMode(languageAlias);
       await wb.runCommand(page, 'Change Language Mode');
