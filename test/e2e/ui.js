@@ -349,6 +349,29 @@ async function main() {
       await wb.quickOpen(page, DETECTED, key(1));
       return waitForLanguageMode('Plain Text', 5000);
     });
+
+    const readmeLine = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8').split('\n').indexOf('### epipe') + 1;
+    await check(`the epipe code link in Problems opens the packaged extension's readme at "### epipe" (line ${readmeLine})`, async () => {
+      // Problems lists every open file's findings: the first epipe code will do.
+      await page.locator('#status\\.problems').click({ timeout: 10000 });
+      const link = page.locator('.markers-panel .monaco-list-row a', { hasText: /^epipe$/ }).first();
+      await link.waitFor({ timeout: 10000 }).catch(async () => {
+        const html = await page.evaluate(() => document.querySelector('.markers-panel .marker-code')?.outerHTML || 'no .marker-code');
+        throw new Error(`no link on the epipe code in Problems: ${html.slice(0, 300)}`);
+      });
+      await link.click({ timeout: 5000 });
+      // vsce stores README.md as readme.md: the link must name that file, or VS Code says it does not exist.
+      const tab = page.locator('.tabs-container .tab.active', { hasText: /^readme\.md/i });
+      await tab.waitFor({ timeout: 15000 }).catch(async () => {
+        const active = await page.locator('.tabs-container .tab.active').first().textContent().catch(() => '');
+        throw new Error(`the active tab is "${(active || '').trim()}", not readme.md`);
+      });
+      await wb.waitForCursorLine(page, readmeLine, 10000).catch(async () => {
+        throw new Error(`readme.md opened at "${await wb.cursorStatus(page)}", not line ${readmeLine}`);
+      });
+      await wb.shot(page, '12-readme-link');
+      return `${((await tab.textContent()) || '').trim()} ${await wb.cursorStatus(page)}`;
+    });
   } catch (e) {
     console.log(`FAIL harness: ${e && e.message ? e.message.split('\n')[0] : e}`);
     results.push({ name: 'harness', ok: false });
