@@ -26,6 +26,11 @@ const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
 /** A line longer than this is not an event sysdig prints; it is skipped and counted. */
 export const MAX_LINE_LENGTH = 1 << 20;
 const MAX_SAMPLES = 20;
+/**
+ * Threads kept per endpoint: enough to name them, and a bound on the search for a new one
+ * (200 000 threads on one socket made that search quadratic: 14 s).
+ */
+const MAX_ENDPOINT_TIDS = 64;
 const SPACE = 32;
 // eslint-disable-next-line no-control-regex
 const ANSI_ONLY = /\x1b\[[0-9;]*m|\s/g;
@@ -583,7 +588,7 @@ export class DumpAnalyzer {
       };
       connection.endpoints.push(endpoint);
       if (local !== undefined) this.endpointByLocal.set(local, endpoint);
-    } else if (!endpoint.tids.includes(call.tid)) {
+    } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
     }
     if (opening !== undefined && endpoint.opened === undefined) {
@@ -685,17 +690,50 @@ function describeGarbage(text: string): string {
   return 'not a sysdig event line';
 }
 
+/**
+ * Cuts a text into lines as VS Code numbers them: at `\n`, at `\r\n` (the line keeps its `\r`,
+ * which addLineAt drops) and at a lone `\r` (a file with old Mac line ends is 36 lines to VS
+ * Code, not one). A text without `\r` costs one indexOf per line, as before.
+ */
+export class LineCutter {
+  /** The first `\r` at or after the last line's start, or -1 when there is none left. */
+  private cr: number;
+  /** Where the line after the one last cut starts. */
+  next = 0;
+
+  constructor(private readonly text: string) {
+    this.cr = text.indexOf('\r');
+  }
+
+  /** The end of the line starting at `start`, before its `\n` or lone `\r`; sets `next`. */
+  lineEnd(start: number): number {
+    const text = this.text;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    this.next = end + 1;
+    if (this.cr >= 0) {
+      if (this.cr < start) this.cr = text.indexOf('\r', start);
+      // A `\r` right before the `\n` is a CRLF; one that ends the text is a line break.
+      if (this.cr >= 0 && (this.cr < end - 1 || (this.cr === end - 1 && end === text.length))) {
+        end = this.cr;
+        this.next = end + 1;
+      }
+    }
+    return end;
+  }
+}
+
 /** Analyses a whole dump held in memory (the language server's case). */
 export function analyzeText(text: string, options: FindingOptions = {}): Analysis {
   const analyzer = new DumpAnalyzer(options);
+  const lines = new LineCutter(text);
   let start = 0;
   let line = 0;
   const length = text.length;
   while (start < length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = length;
+    const end = lines.lineEnd(start);
     analyzer.addLineAt(text, start, end, line++);
-    start = end + 1;
+    start = lines.next;
   }
   return analyzer.finish();
 }
@@ -717,6 +755,7 @@ export interface AsyncAnalysisHooks {
 export async function analyzeTextAsync(text: string, options: FindingOptions = {}, hooks: AsyncAnalysisHooks = {}): Promise<Analysis | undefined> {
   const analyzer = new DumpAnalyzer(options);
   const sliceMs = hooks.sliceMs ?? 20;
+  const lines = new LineCutter(text);
   let start = 0;
   let line = 0;
   const length = text.length;
@@ -725,10 +764,9 @@ export async function analyzeTextAsync(text: string, options: FindingOptions = {
     do {
       // The clock is read every 512 lines: often enough, and cheap next to the parsing.
       for (let n = 0; n < 512 && start < length; n++) {
-        let end = text.indexOf('\n', start);
-        if (end < 0) end = length;
+        const end = lines.lineEnd(start);
         analyzer.addLineAt(text, start, end, line++);
-        start = end + 1;
+        start = lines.next;
       }
     } while (start < length && performance.now() - sliceStart < sliceMs);
     if (start < length) {

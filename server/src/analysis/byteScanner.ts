@@ -131,7 +131,11 @@ export class ByteLineReader {
     this.filled += n;
     if (this.overlong >= 0) {
       // The rest of a line too long to keep: its bytes are counted up to its newline, then dropped.
-      const newline = this.input.subarray(start, this.filled).indexOf(10);
+      // Its end is a `\n` or a lone `\r`, as the scanner cuts lines.
+      const rest = this.input.subarray(start, this.filled);
+      const lf = rest.indexOf(10);
+      const cr = rest.indexOf(13);
+      const newline = cr >= 0 && (lf < 0 || cr < lf - 1) ? cr : lf;
       if (newline < 0) {
         this.overlong += n;
         this.filled = start;

@@ -1,12 +1,12 @@
 // The analysis API used by the CLI and the language server.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ByteLineReader } from './byteScanner';
-import { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
+import { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
 import type { FindingOptions } from './findings';
 import type { Analysis } from './model';
 
 export * from './model';
-export { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
+export { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
 export type { AnalyzerOptions, AsyncAnalysisHooks } from './analyzer';
 export type { FindingOptions };
 export { peersOf, unreadBytes } from './peers';

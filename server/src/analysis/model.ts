@@ -104,6 +104,7 @@ export interface Endpoint {
   pid?: number;
   /** The local end's identity when the format gives one (see TraceEvent.local). */
   local?: string;
+  /** The threads seen on this end, the first 64 of them (analyzer.ts MAX_ENDPOINT_TIDS). */
   tids: number[];
   fd: number;
   /** How this end came to be: connect(), accept(), or seen already open when the capture started. */
