@@ -26,6 +26,8 @@ const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
 /** A line longer than this is not an event sysdig prints; it is skipped and counted. */
 export const MAX_LINE_LENGTH = 1 << 20;
 const MAX_SAMPLES = 20;
+/** sysdig's default snaplen: `data=` holds at most this many bytes of a payload. */
+const SNAPLEN = 80;
 /**
  * Threads kept per endpoint: enough to name them, and a bound on the search for a new one
  * (200 000 threads on one socket made that search quadratic: 14 s).
@@ -135,6 +137,12 @@ export class DumpAnalyzer {
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
+  /**
+   * While an open record's `-A` payload can still go on: how many of its characters may be left.
+   * A payload line can look like an event (`1 1.1 0 x (1) < write res=-32(EPIPE) ...`), so a
+   * line that starts inside the payload is payload, whatever it looks like.
+   */
+  private payloadLeft = 0;
   private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
   private readonly addStraceEvent = (event: TraceEvent) => {
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
@@ -186,6 +194,10 @@ export class DumpAnalyzer {
     let stop = end;
     if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
     const length = stop - start;
+    if (this.payloadLeft > 0 && length <= MAX_LINE_LENGTH) {
+      this.payloadLine(length, length > 0 && text.charCodeAt(stop - 1) === SPACE);
+      return;
+    }
     // Pasted terminal output ends with a bare colour reset; a blank line carries nothing either.
     if (length === 0 || (length < 16 && text.slice(start, stop).replace(ANSI_ONLY, '').length === 0)) {
       if (this.recordOpen) this.stats.continuationLines++;
@@ -203,7 +215,7 @@ export class DumpAnalyzer {
         : this.format === 'json' ? parseJsonLine(text.slice(start, stop), line, this.scratch) : undefined;
     if (event) {
       // sysdig ends every complete record with a space; a record without one continues below.
-      this.takeSysdigEvent(event, text.charCodeAt(stop - 1) !== SPACE);
+      this.takeSysdigEvent(event, text.charCodeAt(stop - 1) !== SPACE, length);
       return;
     }
     if (this.recordOpen) {
@@ -240,27 +252,52 @@ export class DumpAnalyzer {
 
   /**
    * For a reader that parsed a sysdig line itself (byteScanner.ts): what addLineAt does once
-   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space.
+   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space;
+   * `length` is the line's length.
    */
-  addSysdigEvent(event: TraceEvent, open: boolean): void {
+  addSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
     this.stats.lines++;
+    if (this.payloadLeft > 0) {
+      this.payloadLine(length, !open);
+      return;
+    }
     this.stringsOwned = true;
-    this.takeSysdigEvent(event, open);
+    this.takeSysdigEvent(event, open, length);
     this.stringsOwned = false;
   }
 
   /** A line parsed as a sysdig event, by either parser: the first one settles the dump's format. */
-  private takeSysdigEvent(event: TraceEvent, open: boolean): void {
+  private takeSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
     this.format ??= 'sysdig';
     this.stats.events++;
     this.recordOpen = open;
+    if (open && event.dataCol >= 0 && this.format === 'sysdig') {
+      // `-A` prints the payload from the next line on (`< recvfrom res=88 data=` then
+      // `GET /foobar.bin HTTP/1.1`...): at most min(res, 80) characters, 80 being sysdig's
+      // default snaplen, and fewer when it drops a `\r`. The bytes moved are in res=, or in
+      // size= on an enter.
+      const moved = event.res !== undefined && event.res >= 0 ? event.res : event.size ?? 0;
+      this.payloadLeft = Math.min(moved, SNAPLEN) - (length - event.dataCol);
+    }
     this.addEvent(event);
+  }
+
+  /**
+   * A line that starts inside an open record's payload: part of it, even if it looks like an
+   * event. `-A` drops non-printable bytes (the `\r` of `\r\n`), so the payload often prints
+   * fewer characters than it has bytes: the record's last line, which ends with sysdig's space,
+   * ends it (`Cont ` and then the next event).
+   */
+  private payloadLine(length: number, endsWithSpace: boolean): void {
+    this.stats.continuationLines++;
+    this.payloadLeft = endsWithSpace ? 0 : this.payloadLeft - length - 1;
   }
 
   /** Counts a line too long to be an event; the CLI's byte reader calls it without buffering the line. */
   skipOverlong(line: number, length: number): void {
     this.stats.lines++;
     this.recordOpen = false;
+    this.payloadLeft = 0;
     this.unparsed(line, `a line of ${length} characters is too long to be a sysdig event; skipped`);
   }
 

@@ -51,6 +51,11 @@ export interface TraceEvent {
   resCol: number;
   /** Column where the syscall name starts (always present). */
   typeCol: number;
+  /**
+   * Column where the `data=` value starts, -1 when absent. With `-A` the payload runs on over
+   * the next lines, and its length bounds how many of them are payload (analyzer.ts).
+   */
+  dataCol: number;
 }
 
 export type SocketKind = 'unix' | 'tcp4' | 'tcp6' | 'udp4' | 'udp6' | 'ip4' | 'ip6';

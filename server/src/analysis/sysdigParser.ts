@@ -162,7 +162,7 @@ export function newTraceEvent(): TraceEvent {
   return {
     line: 0, num: 0, time: NaN, process: '', tid: 0, pid: undefined, exit: false, type: '',
     fd: undefined, fdTag: undefined, fdName: undefined, res: undefined, errno: undefined,
-    size: undefined, tuple: undefined, local: undefined, fdCol: -1, resCol: -1, typeCol: 0,
+    size: undefined, tuple: undefined, local: undefined, fdCol: -1, resCol: -1, typeCol: 0, dataCol: -1,
   };
 }
 
@@ -308,10 +308,12 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
     event.typeCol = columns[event.typeCol];
     if (event.fdCol >= 0) event.fdCol = columns[event.fdCol];
     if (event.resCol >= 0) event.resCol = columns[event.resCol];
+    if (event.dataCol >= 0) event.dataCol = columns[event.dataCol];
   } else if (base > 0) {
     event.typeCol -= base;
     if (event.fdCol >= 0) event.fdCol -= base;
     if (event.resCol >= 0) event.resCol -= base;
+    if (event.dataCol >= 0) event.dataCol -= base;
   }
   return event;
 }
@@ -332,6 +334,7 @@ function readInfo(text: string, infoStart: number, event: TraceEvent, allParams:
   event.local = undefined;
   event.fdCol = -1;
   event.resCol = -1;
+  event.dataCol = -1;
   if (infoStart >= lineEnd) return;
   if (allParams || FULL_PARAM_TYPES.has(event.type)) readParams(text, infoStart, event);
   else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
@@ -401,7 +404,10 @@ function readParams(text: string, start: number, event: TraceEvent): void {
     const eq = findInLine(text, 61 /* = */, pos);
     if (eq < 0) return;
     const name = paramName(text, pos, eq);
-    if (name === PARAM_DATA) return;
+    if (name === PARAM_DATA) {
+      event.dataCol = eq + 1;
+      return;
+    }
     const valueStart = eq + 1;
     const valueEnd = nextParamStart(text, valueStart);
     switch (name) {

@@ -74,8 +74,8 @@ function entryCloses(id: i32): bool { return (load<i32>(entryBase + <usize>id * 
 
 // ---- Record fields, read by byteScanner.ts ----
 // A record is 120 bytes: seven f64 fields (numbers that can be large or NaN, computed with
-// the JavaScript parser's arithmetic) at f64 index 0-6, then fifteen i32 fields (ids,
-// columns, offsets, flags) at i32 index 14-28.
+// the JavaScript parser's arithmetic) at f64 index 0-6, then sixteen i32 fields (ids,
+// columns, offsets, flags) at i32 index 14-29.
 export const D_NUM: i32 = 0;
 export const D_TIME: i32 = 1;
 export const D_TID: i32 = 2;
@@ -98,6 +98,7 @@ export const I_ERRNO: i32 = 25;
 export const I_TUPLE_START: i32 = 26;
 export const I_TUPLE_END: i32 = 27;
 export const I_OPEN: i32 = 28; // 1 when the line does not end with a space (the record continues)
+export const I_DATA_COL: i32 = 29; // where the `data=` value starts, -1 when absent
 
 const SPACE: i32 = 32;
 const MINUS: i32 = 45;
@@ -375,7 +376,10 @@ function readParams(start: usize, lineStart: usize): void {
     const eq = find(61, pos);
     if (eq < 0) return;
     const name = paramName(pos, <usize>eq);
-    if (name == PARAM_DATA) return;
+    if (name == PARAM_DATA) {
+      putInt(I_DATA_COL, <i32>(<usize>eq + 1 - lineStart));
+      return;
+    }
     const valueStart = <usize>eq + 1;
     const valueEnd = nextParamStart(valueStart);
     if (name == PARAM_FD) {
@@ -497,6 +501,7 @@ function parseLine(base: usize): bool {
   putDouble(D_SIZE, NaN);
   putInt(I_TUPLE_START, -1);
   putInt(I_TUPLE_END, -1);
+  putInt(I_DATA_COL, -1);
   const infoStart = <usize>typeEnd + 1;
   if (infoStart < lineEnd) {
     if (entryFull(type)) readParams(infoStart, base);
