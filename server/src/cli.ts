@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeFile, analyzeStream, type Analysis, type Finding } from './analysis';
+import { terminalText } from './terminal';
 
 const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] FILE...   (FILE - reads standard input)
 
@@ -153,7 +154,8 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
       + (count('information') > 0 ? `${plural(count('information'), 'note')}, ` : '')
       + `${plural(report.unparsedLines, 'unparsed line')}`
       + (report.unparsedSamples[0] ? ` (first: line ${report.unparsedSamples[0].line}, ${report.unparsedSamples[0].reason})` : ''));
-    process.stdout.write(out.join('\n') + '\n');
+    // Messages quote the dump (process names, paths): no raw control character reaches the terminal.
+    process.stdout.write(out.map(terminalText).join('\n') + '\n');
   }
   return status;
 }
