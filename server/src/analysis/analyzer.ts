@@ -87,7 +87,7 @@ function addressOfTuple(tag: string | undefined, tuple: string | undefined): Soc
 function emptyStats(): DumpStats {
   return {
     lines: 0, events: 0, continuationLines: 0, blankLines: 0, unparsedLines: 0, unparsedSamples: [],
-    orphanExits: 0, unattributedSocketCalls: 0, connections: 0,
+    orphanExits: 0, unattributedSocketCalls: 0, overBudgetSocketCalls: 0, connections: 0,
   };
 }
 
@@ -98,7 +98,17 @@ export interface AnalyzerOptions extends FindingOptions {
    * known, so a streamed dump costs memory for its open connections only (the CLI).
    */
   retainCalls?: boolean;
+  /**
+   * Asked every 4 096 new connections in lean mode: true when memory is running out (the CLI
+   * compares V8's heap with its limit). From then on no new connection is followed, their calls
+   * are counted in overBudgetSocketCalls, and the connections already followed still give
+   * their findings: millions of never-closed sockets end with a message, not a crash.
+   */
+  overBudget?: () => boolean;
 }
+
+/** Names longer than this are not cached: a 1 MB socket name 4 096 times would be 4 GB. */
+const MAX_CACHED_NAME = 1024;
 
 /**
  * Parsed socket addresses by fd name: the same name repeats on every call of a connection.
@@ -168,6 +178,7 @@ export class DumpAnalyzer {
     if (cached !== undefined && cached.tag === tag) return cached;
     const address = parseSocketAddress(tag, name);
     if (!address) return undefined;
+    if (name.length > MAX_CACHED_NAME) return address;
     if (this.addressCache.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.addressCache.clear();
     // Own copies: the cache must not keep the input chunk the name was sliced from.
     const entry = {
@@ -579,6 +590,10 @@ export class DumpAnalyzer {
         endpoint = undefined;
       }
     }
+    if (!connection && this.budgetReached()) {
+      this.stats.overBudgetSocketCalls++;
+      return;
+    }
     if (!connection) {
       connection = {
         id: this.connections.length,
@@ -673,6 +688,23 @@ export class DumpAnalyzer {
     const address = parseSocketAddress(tag, tag === 'u' ? `${side}->0` : `${side}->0.0.0.0:0`);
     if (address) this.joinWaiting(address, local);
   }
+
+  /**
+   * Whether a new connection must be left out: lean mode, out of memory (see overBudget). Once
+   * reached, the budget stays reached, so that what is followed is a clean set of connections.
+   */
+  private budgetReached(): boolean {
+    if (this.overBudget) return true;
+    if (this.retainCalls || this.options.overBudget === undefined) return false;
+    // Checked every 4 096 new connections: reading the heap's size is not free.
+    if ((++this.newConnections & 4095) !== 0 || !this.options.overBudget()) return false;
+    this.overBudget = true;
+    this.addressCache.clear();
+    return true;
+  }
+
+  private newConnections = 0;
+  private overBudget = false;
 
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection): void {

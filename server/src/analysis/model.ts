@@ -191,6 +191,11 @@ export interface DumpStats {
   /** Socket I/O that could not be tied to a connection (e.g. an fd inherited before the capture). */
   unattributedSocketCalls: number;
   /**
+   * Socket calls left out because the analysis had reached its memory budget
+   * (AnalyzerOptions.overBudget): connections opened after that are not followed. 0 normally.
+   */
+  overBudgetSocketCalls: number;
+  /**
    * Connections seen. The CLI's lean analysis drops finished connections from
    * Analysis.connections as it goes, so this is the count to report.
    */
