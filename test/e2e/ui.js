@@ -129,6 +129,7 @@ async function main() {
 
     fs.copyFileSync(path.join(REPO, 'test/fixtures', FIXTURE), path.join(WS_DIR, DETECTED));
     fs.copyFileSync(path.join(REPO, 'test/fixtures/strace-flags/tt-yy.strace'), path.join(WS_DIR, STRACE));
+    await wb.signIn(page, CS_URL);
     await page.goto(wb.workbenchUrl(CS_URL, WS_DIR));
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
     log('workbench loaded');

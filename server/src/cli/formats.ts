@@ -8,6 +8,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { terminalText } from '../terminal';
 
 /** What the writers read of one file's report: cli.ts's FileReport has these fields. */
 export interface Report {
@@ -61,20 +62,16 @@ export function toolInfo(bundleDir: string = __dirname): ToolInfo {
   };
 }
 
-// C0 and C1 control characters, DEL included: a dump's process names and payloads can carry
-// terminal escapes, which must not reach a CI log raw.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
 const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
 
 /**
  * A workflow command's message, escaped as GitHub's toolkit does (`escapeData` in
  * @actions/core): `%`, CR and LF become %25, %0D and %0A, which the runner decodes. Other
- * control characters have no such encoding and are written as `\xHH`.
+ * control characters (a dump's process names can hold terminal escapes) have no such
+ * encoding and are shown as `\xHH`, as the text output shows them (terminal.ts).
  */
 export function escapeGithubData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(CONTROL, (c) => `\\x${hex(c)}`);
+  return terminalText(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** A workflow command's property value (file, title): as data, and `:` and `,` too (`escapeProperty`). */
