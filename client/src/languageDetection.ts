@@ -53,6 +53,22 @@ export function registerLanguageDetection(context: ExtensionContext): void {
   for (const document of workspace.textDocuments) opened(document);
 }
 
+/**
+ * Runs `start` (the language server's) once a scap or strace document is open: at once when
+ * one is, else on the first one that opens. Plain Text and Log documents activate the
+ * extension so that they can be checked, and most of them are not traces: they must not cost
+ * a server process. A request sent before then starts the client itself.
+ */
+export async function startWithFirstTrace(context: ExtensionContext, start: () => Promise<void>): Promise<void> {
+  if (workspace.textDocuments.some((d) => TRACE_LANGUAGES.has(d.languageId))) return start();
+  const waiting = workspace.onDidOpenTextDocument((document) => {
+    if (!TRACE_LANGUAGES.has(document.languageId)) return;
+    waiting.dispose();
+    start().catch((error: unknown) => console.error(`Scap Lens: the language server did not start: ${String(error)}`));
+  });
+  context.subscriptions.push(waiting);
+}
+
 /** The document's first lines, without reading a whole 50 MB document into one string. */
 function headOf(document: TextDocument): string {
   const last = Math.min(document.lineCount, HEAD_LINES) - 1;
