@@ -51,6 +51,11 @@ export interface TraceEvent {
   resCol: number;
   /** Column where the syscall name starts (always present). */
   typeCol: number;
+  /**
+   * Column where the `data=` value starts, -1 when absent. With `-A` the payload runs on over
+   * the next lines, and its length bounds how many of them are payload (analyzer.ts).
+   */
+  dataCol: number;
 }
 
 export type SocketKind = 'unix' | 'tcp4' | 'tcp6' | 'udp4' | 'udp6' | 'ip4' | 'ip6';
@@ -104,6 +109,7 @@ export interface Endpoint {
   pid?: number;
   /** The local end's identity when the format gives one (see TraceEvent.local). */
   local?: string;
+  /** The threads seen on this end, the first 64 of them (analyzer.ts MAX_ENDPOINT_TIDS). */
   tids: number[];
   fd: number;
   /** How this end came to be: connect(), accept(), or seen already open when the capture started. */
@@ -138,8 +144,9 @@ export interface Connection {
   /** Unix socket path as first printed (ends can print different ones: /run vs /var/run). */
   path?: string;
   /**
-   * Set when the fd names no address pair (`fd=14(<u>)`, `fd=74(<u>/var/run/docker.sock)`):
-   * why the peer is unknown. Such a connection is one process's fd, with no peer claimed.
+   * Set when the fd names no address pair: the fd as sysdig printed it (`fd=14(<u>)`,
+   * `fd=74(<u>/var/run/docker.sock)`). Such a connection is one process's fd, with no peer
+   * claimed; unknownPeerReason says why in a sentence.
    */
   unknownPeer?: string;
   endpoints: Endpoint[];
@@ -190,6 +197,11 @@ export interface DumpStats {
   /** Socket I/O that could not be tied to a connection (e.g. an fd inherited before the capture). */
   unattributedSocketCalls: number;
   /**
+   * Socket calls left out because the analysis had reached its memory budget
+   * (AnalyzerOptions.overBudget): connections opened after that are not followed. 0 normally.
+   */
+  overBudgetSocketCalls: number;
+  /**
    * Connections seen. The CLI's lean analysis drops finished connections from
    * Analysis.connections as it goes, so this is the count to report.
    */
@@ -229,6 +241,12 @@ export function threadLabel(endpoint: Endpoint): string {
 /** The process name, or the thread when the format has no names (strace). */
 export function processLabel(endpoint: Endpoint): string {
   return endpoint.process || `tid ${endpoint.tids[0]}`;
+}
+
+/** Why a connection's peer is unknown, in a sentence, with the fd as sysdig printed it (`quote` formats it). */
+export function unknownPeerReason(connection: Connection, quote: (printed: string) => string = (printed) => printed): string | undefined {
+  if (connection.unknownPeer === undefined) return undefined;
+  return `sysdig printed no address pair for this socket (${quote(connection.unknownPeer)}), as for a socket opened before the capture started, so its peer is unknown`;
 }
 
 export function peerOf(endpoint: Endpoint): Endpoint | undefined {

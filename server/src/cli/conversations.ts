@@ -4,8 +4,9 @@
 // included, so the byte sums per (process, fd) can be checked against sysdig's own counts.
 
 import { parseArgs } from 'node:util';
-import { type Analysis, type Connection, type Endpoint, type Syscall, firstLine, firstNum, streamsAligned, unreadBytes } from '../analysis';
-import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, analyzeInput } from '../cli';
+import { type Analysis, type Connection, type Endpoint, type Syscall, firstLine, firstNum, streamsAligned, unknownPeerReason, unreadBytes } from '../analysis';
+import { EXIT_BAD_INPUT, EXIT_OK, analyzeInput, statusAfter } from '../cli';
+import { terminalText } from '../terminal';
 
 const USAGE = `Usage: scap-lens conversations [--json] FILE...   (FILE - reads standard input)
 
@@ -71,7 +72,7 @@ export function conversationsOf(analysis: Analysis): Conversation[] {
       addresses,
       ...(connection.path !== undefined ? { path: connection.path } : {}),
       aligned: a && b && streamsAligned(a, b) ? 'open' : null,
-      ...(connection.unknownPeer !== undefined ? { peer: connection.unknownPeer } : {}),
+      ...(connection.unknownPeer !== undefined ? { peer: unknownPeerReason(connection) } : {}),
       findings: findings.get(connection) ?? 0,
       endpoints: connection.endpoints.map((e): ConversationEndpoint => {
         const unread = unreadBytes(e);
@@ -152,9 +153,10 @@ export async function conversations(argv: string[]): Promise<number> {
       continue;
     }
     const { file, analysis } = input;
-    if (status === EXIT_OK && analysis.findings.some((f) => f.severity === 'error')) status = EXIT_FINDINGS;
+    status = statusAfter(status, file, analysis);
     const list = conversationsOf(analysis);
-    process.stdout.write((parsed.values.json ? JSON.stringify({ file, conversations: list }) : table(file, list)) + '\n');
+    // The table quotes the dump (process names, paths): no raw control character reaches the terminal.
+    process.stdout.write((parsed.values.json ? JSON.stringify({ file, conversations: list }) : table(file, list).split('\n').map(terminalText).join('\n')) + '\n');
   }
   return status;
 }
