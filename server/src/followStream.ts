@@ -157,7 +157,7 @@ function directionSummary(stream: ConnectionStream, d: StreamDirection): string 
 
 function knownCount(d: StreamDirection): number {
   let n = 0;
-  for (let i = 0; i < d.data.length; i++) n += d.data.known[i];
+  for (let i = 0; i < d.data.length; i++) if (d.data.known[i] !== 0) n++;
   return n;
 }
 

@@ -22,8 +22,9 @@ export interface Payload {
   /** The bytes as captured, from the call's first byte; never longer than `length`. */
   bytes: Uint8Array;
   /**
-   * 1 where the byte in `bytes` is certain, 0 where the dump does not say what it is (a `.` of
-   * sysdig's printable form, the cut-off part of an iovec); undefined when all are certain.
+   * 1 where the byte in `bytes` is certain, 0 where the dump does not say what it is (the
+   * cut-off part of an iovec), 2 for a `.` of sysdig's printable form (a dot, or any byte it
+   * could not print); undefined when all are certain.
    */
   known?: Uint8Array;
   /** How many bytes the call moved: `bytes.length` short of it were not captured at all. */
@@ -107,8 +108,8 @@ function sysdigPayload(lines: DumpLines, line: number, text: string, moved: numb
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
     bytes[i - start] = code;
-    // Every byte that is not printable became `.`: a dot says nothing about the byte.
-    known[i - start] = code === 46 || code > 126 ? 0 : 1;
+    // Every byte that is not printable became `.`: a dot is a dot or any other byte (2).
+    known[i - start] = code === 46 ? 2 : code > 126 ? 0 : 1;
   }
   return { bytes, known, length: moved, form: 'printable' };
 }

@@ -147,9 +147,11 @@ function assembleDirection(
 function fill(target: DirectionBytes, start: number, payload: Payload): void {
   const n = Math.min(payload.bytes.length, target.length - start);
   for (let i = 0; i < n; i++) {
-    if (payload.known && payload.known[i] === 0) continue;
+    const known = payload.known ? payload.known[i] : 1;
+    // A certain byte (from a write or a read) beats a printable-form dot.
+    if (known === 0 || target.known[start + i] === 1) continue;
     target.data[start + i] = payload.bytes[i];
-    target.known[start + i] = 1;
+    target.known[start + i] = known;
   }
 }
 

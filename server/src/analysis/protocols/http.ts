@@ -12,12 +12,17 @@ const STATUS = /^(HTTP\/1\.[01]) (\d{3})(?: (.*))?$/;
 // RFC 9110 5.6.2: a field name is a token.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const UNKNOWN = '\u0000';
+/** A `.` of sysdig's printable form: a dot, or a byte it could not print (`\r`, `\n`, ...). */
+const DOT = '\uffff';
 const MAX_LINE = 16384;
 
 /** The direction as text, one character per byte, with unknown bytes as NUL. */
 function textOf(bytes: DirectionBytes, start: number, end: number): string {
   let s = '';
-  for (let i = start; i < end; i++) s += bytes.known[i] === 1 ? String.fromCharCode(bytes.data[i]) : UNKNOWN;
+  for (let i = start; i < end; i++) {
+    const known = bytes.known[i];
+    s += known === 1 ? String.fromCharCode(bytes.data[i]) : known === 2 ? DOT : UNKNOWN;
+  }
   return s;
 }
 
@@ -29,18 +34,24 @@ interface Line {
   assumed: boolean;
 }
 
-/** The line starting at `at`: up to `\r\n`, `\n`, or two unknown bytes. */
+/**
+ * The line starting at `at`: up to `\r\n` or `\n`, or up to two dots of sysdig's printable
+ * form (`HTTP/1.1..Host: localhost..`), which are taken for `\r\n` and said to be. A lone
+ * printable-form dot is taken for a dot (`1.1`).
+ */
 function readLine(text: string, at: number): Line | undefined {
   const limit = Math.min(text.length, at + MAX_LINE);
   for (let i = at; i < limit; i++) {
     const c = text[i];
-    if (c === '\n') return { text: text.slice(at, i > at && text[i - 1] === '\r' ? i - 1 : i), next: i + 1, assumed: false };
-    if (c === UNKNOWN) {
-      if (text[i + 1] === UNKNOWN) return { text: text.slice(at, i), next: i + 2, assumed: true };
-      return undefined;
-    }
+    if (c === '\n') return { text: plain(text.slice(at, i > at && text[i - 1] === '\r' ? i - 1 : i)), next: i + 1, assumed: false };
+    if (c === DOT && text[i + 1] === DOT) return { text: plain(text.slice(at, i)), next: i + 2, assumed: true };
+    if (c === UNKNOWN) return undefined;
   }
   return undefined;
+}
+
+function plain(line: string): string {
+  return line.includes(DOT) ? line.replaceAll(DOT, '.') : line;
 }
 
 function startLine(text: string): boolean {
@@ -97,7 +108,7 @@ function decodeMessage(bytes: DirectionBytes, text: string, at: number): Protoco
   let end = pos;
   let complete = ended;
   if (!ended) {
-    problems.push(pos >= bytes.length ? `the headers run past the ${bytes.length - at} bytes seen` : `the headers are cut at byte ${pos} by bytes not in the dump`);
+    problems.push(pos >= bytes.length ? `the headers run past the ${bytes.length - at} bytes seen` : `the headers are cut at byte ${firstUnknown(text, pos)} by bytes not in the dump`);
     end = Math.max(pos, firstUnknown(text, pos));
   } else {
     const length = header('content-length');
@@ -131,7 +142,7 @@ function decodeMessage(bytes: DirectionBytes, text: string, at: number): Protoco
   if (fields.bodyLength !== undefined) summary += fields.bodyLength === 0 ? ', no body' : `, body ${fields.bodyLength} bytes${fields.chunked ? ' (chunked)' : ''}`;
   if (assumed) {
     fields.lineBreaksAssumed = true;
-    problems.push('line breaks read from sysdig\'s `..` (two bytes it did not print) are taken for `\\r\\n`');
+    problems.push('line breaks read from sysdig\'s `..` (two bytes it printed as dots) are taken for `\\r\\n`');
   }
   return {
     protocol: 'HTTP', type, start: at, end: Math.min(end, bytes.length), complete: complete && end <= bytes.length,

@@ -2,7 +2,11 @@
 // as bytes at stream offsets, with the bytes the dump does not show marked unknown, and
 // returns the records it can be certain of, in offset order.
 
-/** One direction's bytes: `data[i]` is byte i of the direction when `known[i]` is 1. */
+/**
+ * One direction's bytes: `data[i]` is byte i of the direction when `known[i]` is 1. A 0 is a
+ * byte the dump does not show; a 2 is a `.` of sysdig's printable form, which is a dot or any
+ * byte sysdig could not print (only a text protocol may read it, and must say so).
+ */
 export interface DirectionBytes {
   data: Uint8Array;
   known: Uint8Array;
