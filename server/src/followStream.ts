@@ -8,12 +8,12 @@ import {
   firstLine, firstNum, primaryLine, primaryNum, threadLabel,
 } from './analysis';
 import {
-  type ConnectionStream, type Payload, type ProtocolRecord, type StreamChunk, type StreamDirection,
+  type ConnectionStream, type Payload, type StreamChunk, type StreamDirection,
   assembleStream, failedWriteRecords, recordsAt,
 } from './analysis/stream';
-import { PRINTABLE_LIMIT } from './analysis/payload';
+import { type DumpLines, PRINTABLE_LIMIT } from './analysis/payload';
 import type { DumpIndex } from './dumpStore';
-import type { FollowStreamParams, FollowStreamResult } from './lsp_ext';
+import { Commands, type FollowStreamParams, type FollowStreamResult } from './lsp_ext';
 
 export type StreamView = 'text' | 'hex';
 
@@ -354,7 +354,48 @@ function notCapturedReason(payload: Payload): string {
   return 'the capture kept no more (its snaplen); record with `sysdig -s 4096`';
 }
 
-/** Records that a direction's [start, end) holds, for hovers and the diagram. */
-export function recordsOf(direction: StreamDirection, range: ByteRange): ProtocolRecord[] {
-  return recordsAt(direction, range);
+/** Markdown-safe text from the dump (record summaries hold header names, targets, params). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+/** A command link for hover markdown, with its DumpPosition argument. */
+export function commandLink(label: string, command: string, uri: string, line: number): string {
+  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify([{ uri, line }]))})`;
+}
+
+/**
+ * For a hover on a write: which records the bytes are that were never read, or that a failed
+ * write tried to send, e.g. "the 8 unread bytes are FastCGI FCGI_STDIN, request 1, length 0:
+ * the end-of-body marker". Undefined for other calls, and when no record is known there.
+ */
+export function unreadRecordsSentence(lines: DumpLines, call: Syscall): string | undefined {
+  const endpoint = call.endpoint;
+  if (call.role !== 'write' || !endpoint) return undefined;
+  const reader = endpoint.connection.endpoints.find((e) => e !== endpoint);
+  const failed = call.errno !== undefined && call.range === undefined;
+  const unread = call.range !== undefined && reader?.closed !== undefined && call.range.end > reader.bytesRead;
+  if (!failed && !unread) return undefined;
+  const stream = assembleStream(lines, endpoint.connection);
+  const chunk = stream.chunks.find((c) => c.call === call);
+  const direction = chunk?.direction !== undefined ? stream.directions[chunk.direction] : undefined;
+  if (!chunk || !direction) return undefined;
+  if (failed) {
+    const records = failedWriteRecords(direction, chunk);
+    if (records.length === 0) return undefined;
+    return `the ${chunk.payload?.length ?? call.size} bytes it tried to write are ${escapeMarkdown(records.map((r) => `${r.protocol} ${r.summary}`).join('; '))}`;
+  }
+  const gap = direction.unread.find((u) => u.start < call.range!.end && u.end > call.range!.start);
+  if (!gap) return undefined;
+  const start = Math.max(gap.start, call.range!.start);
+  const records = recordsAt(direction, { start, end: gap.end });
+  if (records.length === 0) return undefined;
+  return `the ${gap.end - start} unread bytes are ${escapeMarkdown(records.map((r) => `${r.protocol} ${r.summary}`).join('; '))}`;
+}
+
+/** The hover's last section on a socket call: the records left unread, and the two links. */
+export function streamSection(index: DumpIndex, call: Syscall, line: number): string {
+  const records = unreadRecordsSentence(index, call);
+  const links = `${commandLink('Follow stream', Commands.followStream, index.uri, line)} · ${commandLink('Show sequence diagram', Commands.showSequenceDiagram, index.uri, line)}`;
+  return records ? `${records.charAt(0).toUpperCase()}${records.slice(1)}.\n\n${links}` : links;
 }
