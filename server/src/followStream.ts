@@ -253,8 +253,13 @@ function renderRecords(w: Writer, d: StreamDirection, range: ByteRange): void {
   for (const r of recordsAt(d, range)) {
     const starts = r.start >= range.start;
     const where = `bytes ${r.start}–${r.end}`;
+    // A malformed line is pointed out in the write that carries it, too.
+    const malformed = ((r.fields.malformedAt ?? []) as number[])
+      .map((at, i) => [at, (r.fields.malformed as string[])[i]] as const)
+      .filter(([at]) => at >= range.start && at < range.end);
     if (!starts) {
       w.line(`${INDENT}… ${r.protocol} ${r.type} continues (${where})`);
+      for (const [, line] of malformed) w.line(`${INDENT}  ⚠ not a header line: ${JSON.stringify(line)}`);
       continue;
     }
     w.line(`${INDENT}${r.protocol} ${r.summary} (${where})`);

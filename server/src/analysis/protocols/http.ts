@@ -81,12 +81,14 @@ function decodeMessage(bytes: DirectionBytes, text: string, at: number): Protoco
   }
   const headers: [string, string][] = [];
   const malformed: string[] = [];
+  const malformedAt: number[] = [];
   let assumed = first.assumed;
   let pos = first.next;
   let ended = false;
   for (;;) {
     const line = readLine(text, pos);
     if (!line) break;
+    const lineStart = pos;
     pos = line.next;
     assumed ||= line.assumed;
     if (line.text.length === 0) {
@@ -95,13 +97,17 @@ function decodeMessage(bytes: DirectionBytes, text: string, at: number): Protoco
     }
     const colon = line.text.indexOf(':');
     const name = colon > 0 ? line.text.slice(0, colon) : '';
-    if (!TOKEN.test(name)) malformed.push(line.text);
+    if (!TOKEN.test(name)) {
+      malformed.push(line.text);
+      malformedAt.push(lineStart);
+    }
     else headers.push([name, line.text.slice(colon + 1).trim()]);
   }
   fields.headers = headers;
   const problems: string[] = [];
   if (malformed.length > 0) {
     fields.malformed = malformed;
+    fields.malformedAt = malformedAt;
     problems.push(`malformed header line${malformed.length > 1 ? 's' : ''} ${malformed.map((m) => JSON.stringify(m)).join(', ')}: a header is \`name: value\` and a name is a token (no \`/\`, spaces or \`:\`)`);
   }
   const header = (name: string) => headers.find(([n]) => n.toLowerCase() === name)?.[1];
