@@ -70,14 +70,15 @@ const STRACE_LINE = /^(?:\d+ +)?\d\d:\d\d:\d\d\.\d+ (?:[a-z_0-9]+\(|<\.\.\. )/;
 export function readPayload(lines: DumpLines, call: Syscall): Payload | undefined {
   if (call.role !== 'read' && call.role !== 'write') return undefined;
   const moved = call.res !== undefined && call.res >= 0 ? call.res : call.role === 'write' ? call.size : undefined;
-  if (moved === undefined) return undefined;
   const exitText = call.exitLine >= 0 ? lines.lineText(call.exitLine) : '';
   if (STRACE_LINE.test(exitText) || (call.exitLine < 0 && STRACE_LINE.test(lines.lineText(call.enterLine)))) {
     // strace prints what a write sends in its call line and what a read got in its result line.
+    // A failed write has no count: its buffers' lengths say what it tried to send.
     const line = call.role === 'write' ? call.enterLine : call.exitLine;
-    return line >= 0 ? straceStringsPayload(lines.lineText(line), moved, call.role) : undefined;
+    if (line < 0 || (moved === undefined && call.role === 'read')) return undefined;
+    return straceStringsPayload(lines.lineText(line), moved, call.role);
   }
-  if (call.exitLine < 0) return undefined;
+  if (call.exitLine < 0 || moved === undefined) return undefined;
   return sysdigPayload(lines, call.exitLine, exitText, moved);
 }
 
@@ -181,7 +182,7 @@ const STRACE_FD = /^\d+<[A-Za-z0-9-]+:\[.*?\]>/;
  *   `23745 12:14:44.321173 writev(14<UNIX-STREAM:[1550442->1550446]>, [{iov_base="\1\1\0\1\0\10\0\0", iov_len=8}, ...], 2) = 16`
  *   `25075 12:14:44.321634 <... read resumed>"\1\1\0\1\0\10\0\0\0\1\0\0\0\0\0\0", 4096) = 16`
  */
-function straceStringsPayload(text: string, moved: number, role: 'read' | 'write'): Payload | undefined {
+function straceStringsPayload(text: string, count: number | undefined, role: 'read' | 'write'): Payload | undefined {
   let pos: number;
   const resumed = text.indexOf(' resumed>');
   if (resumed >= 0 && role === 'read') pos = resumed + 9;
@@ -205,9 +206,12 @@ function straceStringsPayload(text: string, moved: number, role: 'read' | 'write
       known.push(0);
     }
   };
+  let moved = count ?? Number.MAX_SAFE_INTEGER;
   if (text.charCodeAt(pos) === 34) {
     const string = readCString(text, pos);
     if (!string) return undefined;
+    // `write(5<...>, "Hello World", 11 <unfinished ...>`: the count follows the buffer.
+    if (count === undefined) moved = Number(/^, (\d+)/.exec(text.slice(string.end, string.end + 24))?.[1] ?? string.bytes.length);
     push(string.bytes, moved, string.truncated);
   } else {
     // writev/readv `[{iov_base="...", iov_len=8}, ...]`, sendmsg/recvmsg `{..., msg_iov=[...], ...}`.
@@ -228,6 +232,8 @@ function straceStringsPayload(text: string, moved: number, role: 'read' | 'write
       at = text.indexOf('iov_base="', string.end);
     }
   }
+  // A failed write moved nothing: what it tried to send is what its buffers held.
+  if (count === undefined) moved = bytes.length;
   const out = Uint8Array.from(bytes.slice(0, moved));
   const mask = Uint8Array.from(known.slice(0, moved));
   return { bytes: out, known: mask.every((k) => k === 1) ? undefined : mask, length: moved, form: 'strace' };
