@@ -157,13 +157,13 @@ function directionSummary(stream: ConnectionStream, d: StreamDirection): string 
 
 function knownCount(d: StreamDirection): number {
   let n = 0;
-  for (let i = 0; i < d.data.length; i++) if (d.data.known[i] !== 0) n++;
+  for (let i = 0; i < d.data.data.length; i++) if (d.data.known[i] !== 0) n++;
   return n;
 }
 
 function undecodedReason(d: StreamDirection): string {
   const at = d.undecodedFrom!;
-  if (at < d.data.length && d.data.known[at] === 0) return 'bytes not in the dump';
+  if (at >= d.data.data.length || d.data.known[at] === 0) return 'bytes not in the dump';
   return 'not a record header';
 }
 

@@ -251,6 +251,36 @@ async function main() {
       if (problems.length) throw new Error(`${problems.join('; ')}; outline: ${tree || 'empty'}`);
       return tree.slice(0, 150);
     });
+
+    await check(`the hover on the failed writev (line ${L.epipe}) opens Follow Stream: both directions, the unread bytes marked`, async () => {
+      await wb.goToLine(page, L.epipe);
+      const link = page.locator('.monaco-hover a', { hasText: 'Follow stream' }).first();
+      const deadline = Date.now() + 40000;
+      while (!(await link.isVisible().catch(() => false)) && Date.now() < deadline) {
+        const b = await wb.textBox(page, key(L.epipe), 'writev');
+        if (!b) throw new Error(`line ${L.epipe} is not visible`);
+        await page.mouse.move(b.x + 1, b.y + b.height / 2);
+        await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 3 });
+        await link.waitFor({ timeout: 5000 }).catch(() => page.mouse.move(3, 3));
+      }
+      await wb.shot(page, '10-hover-follow-link');
+      await link.click({ timeout: 5000 }).catch(() => { throw new Error('the hover has no "Follow stream" link'); });
+      // The stream opens beside the dump, in a tab named after the dump and the line.
+      const want = ['Follow Stream: unix socket', 'A → B', 'B → A', '94 never read'];
+      const visible = () => page.evaluate(() => [...document.querySelectorAll('.editor-instance .view-line')]
+        .map((l) => (l.textContent || '').replace(/\u00a0/g, ' ')).join('\n'));
+      await page.waitForFunction((w) => {
+        const text = [...document.querySelectorAll('.editor-instance .view-line')].map((l) => (l.textContent || '').replace(/\u00a0/g, ' ')).join('\n');
+        return w.every((x) => text.includes(x));
+      }, want, { timeout: 20000 }).catch(async () => {
+        throw new Error(`the stream document lacks ${JSON.stringify(want)}; editors show ${JSON.stringify((await visible()).slice(0, 400))}`);
+      });
+      const tab = norm((await page.locator('.tab.active .label-name').last().textContent({ timeout: 5000 }).catch(() => '')) || '');
+      await wb.shot(page, '11-follow-stream');
+      await wb.clipShot(page, 'readme-follow-stream', ['.editor-group-container.active']);
+      if (!/seed-epipe\.scap\.txt:\d+\.stream/.test(tab)) throw new Error(`the active tab is "${tab}"`);
+      return tab;
+    });
   } catch (e) {
     console.log(`FAIL harness: ${e && e.message ? e.message.split('\n')[0] : e}`);
     results.push({ name: 'harness', ok: false });

@@ -113,14 +113,14 @@ function assembleDirection(
   // silent in it) gives its own.
   const fromReads = written === 0;
   const bytes = fromReads ? read : written;
-  const length = Math.min(bytes, MAX_DIRECTION_BYTES);
-  const data: DirectionBytes = { data: new Uint8Array(length), known: new Uint8Array(length), length };
-  for (const chunk of chunks) {
-    if (chunk.direction !== index || !chunk.range || !chunk.payload) continue;
-    const isWrite = chunk.kind === 'write';
-    if (!(isWrite || aligned || fromReads)) continue;
-    fill(data, chunk.range.start, chunk.payload);
-  }
+  const sources = chunks.filter((c) => c.direction === index && c.range && c.payload && (c.kind === 'write' || aligned || fromReads));
+  // The buffer ends with the last byte a payload shows: a 20 MB sendfile stream with 80
+  // bytes captured needs 80. Past its end every byte reads as unknown.
+  let stored = 0;
+  for (const c of sources) stored = Math.max(stored, c.range!.start + c.payload!.bytes.length);
+  stored = Math.min(stored, bytes, MAX_DIRECTION_BYTES);
+  const data: DirectionBytes = { data: new Uint8Array(stored), known: new Uint8Array(stored), length: bytes };
+  for (const chunk of sources) fill(data, chunk.range!.start, chunk.payload!);
   const unread: ByteRange[] = [];
   let pendingAtEnd: ByteRange | undefined;
   if (aligned && written > read) {
@@ -145,7 +145,7 @@ function assembleDirection(
 
 /** Copies a payload's certain bytes into the direction at `start`. */
 function fill(target: DirectionBytes, start: number, payload: Payload): void {
-  const n = Math.min(payload.bytes.length, target.length - start);
+  const n = Math.min(payload.bytes.length, target.data.length - start);
   for (let i = 0; i < n; i++) {
     const known = payload.known ? payload.known[i] : 1;
     // A certain byte (from a write or a read) beats a printable-form dot.

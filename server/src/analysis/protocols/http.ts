@@ -18,6 +18,8 @@ const MAX_LINE = 16384;
 
 /** The direction as text, one character per byte, with unknown bytes as NUL. */
 function textOf(bytes: DirectionBytes, start: number, end: number): string {
+  // Past the stored bytes nothing is known: the text stops there, and so does every line.
+  end = Math.min(end, bytes.data.length);
   let s = '';
   for (let i = start; i < end; i++) {
     const known = bytes.known[i];

@@ -8,9 +8,10 @@
  * byte sysdig could not print (only a text protocol may read it, and must say so).
  */
 export interface DirectionBytes {
+  /** The bytes up to the last one the dump shows; `data.length` may be less than `length`. */
   data: Uint8Array;
   known: Uint8Array;
-  /** How many bytes went this way (data.length); bytes not captured have known 0. */
+  /** How many bytes went this way; past `data.length` none is known. */
   length: number;
 }
 
@@ -41,6 +42,6 @@ export interface ProtocolDecoder {
 /** How many bytes from `start` are known in a row (at most `limit`). */
 export function knownRun(bytes: DirectionBytes, start: number, limit: number): number {
   let n = 0;
-  while (n < limit && start + n < bytes.length && bytes.known[start + n] === 1) n++;
+  while (n < limit && start + n < bytes.data.length && bytes.known[start + n] === 1) n++;
   return n;
 }
