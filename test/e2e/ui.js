@@ -275,10 +275,20 @@ async function main() {
       }, want, { timeout: 20000 }).catch(async () => {
         throw new Error(`the stream document lacks ${JSON.stringify(want)}; editors show ${JSON.stringify((await visible()).slice(0, 400))}`);
       });
-      const tab = norm((await page.locator('.tab.active .label-name').last().textContent({ timeout: 5000 }).catch(() => '')) || '');
+      // A tab's label is its name without the extension, then the extension: its whole text.
+      const tabs = await page.evaluate(() => [...document.querySelectorAll('.tab .monaco-icon-label')].map((t) => (t.textContent || '').replace(/\u00a0/g, ' ').trim()));
+      const tab = tabs.find((t) => t.startsWith(`${FIXTURE}:${L.epipe}.stream`));
       await wb.shot(page, '11-follow-stream');
-      await wb.clipShot(page, 'readme-follow-stream', ['.editor-group-container.active']);
-      if (!/seed-epipe\.scap\.txt:\d+\.stream/.test(tab)) throw new Error(`the active tab is "${tab}"`);
+      // For the README: the stream alone, wide, without the hover and the panel.
+      await resetUi();
+      for (const command of ['View: Hide Panel', 'View: Toggle Maximize Editor Group']) {
+        await wb.runCommand(page, command, 5000).catch(() => log(`no command "${command}"`));
+        await resetUi();
+      }
+      await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      await wb.clipShot(page, 'readme-follow-stream', ['.part.editor']);
+      if (!tab) throw new Error(`no tab named ${FIXTURE}:${L.epipe}.stream; tabs: ${JSON.stringify(tabs)}`);
       return tab;
     });
   } catch (e) {
