@@ -16,16 +16,36 @@ const UNKNOWN = '\u0000';
 const DOT = '\uffff';
 const MAX_LINE = 16384;
 
-/** The direction as text, one character per byte, with unknown bytes as NUL. */
-function textOf(bytes: DirectionBytes, start: number, end: number): string {
-  // Past the stored bytes nothing is known: the text stops there, and so does every line.
-  end = Math.min(end, bytes.data.length);
-  let s = '';
-  for (let i = start; i < end; i++) {
-    const known = bytes.known[i];
-    s += known === 1 ? String.fromCharCode(bytes.data[i]) : known === 2 ? DOT : UNKNOWN;
+/**
+ * The direction read as text, one character per byte: unknown bytes are NUL and printable-form
+ * dots DOT. Characters are made when asked for, so a 20 MB response body costs nothing until a
+ * line of it is read.
+ */
+class ByteText {
+  readonly length: number;
+
+  constructor(private readonly bytes: DirectionBytes) {
+    // Past the stored bytes nothing is known: the text stops there, and so does every line.
+    this.length = bytes.data.length;
   }
-  return s;
+
+  charAt(i: number): string {
+    if (i < 0 || i >= this.length) return '';
+    const known = this.bytes.known[i];
+    return known === 1 ? String.fromCharCode(this.bytes.data[i]) : known === 2 ? DOT : UNKNOWN;
+  }
+
+  slice(start: number, end: number): string {
+    let s = '';
+    for (let i = start; i < Math.min(end, this.length); i++) s += this.charAt(i);
+    return s;
+  }
+
+  /** The first unknown byte at or after `from`, or the end. */
+  firstUnknown(from: number): number {
+    for (let i = from; i < this.length; i++) if (this.bytes.known[i] === 0) return i;
+    return this.length;
+  }
 }
 
 interface Line {
@@ -41,12 +61,12 @@ interface Line {
  * form (`HTTP/1.1..Host: localhost..`), which are taken for `\r\n` and said to be. A lone
  * printable-form dot is taken for a dot (`1.1`).
  */
-function readLine(text: string, at: number): Line | undefined {
+function readLine(text: ByteText, at: number): Line | undefined {
   const limit = Math.min(text.length, at + MAX_LINE);
   for (let i = at; i < limit; i++) {
-    const c = text[i];
-    if (c === '\n') return { text: plain(text.slice(at, i > at && text[i - 1] === '\r' ? i - 1 : i)), next: i + 1, assumed: false };
-    if (c === DOT && text[i + 1] === DOT) return { text: plain(text.slice(at, i)), next: i + 2, assumed: true };
+    const c = text.charAt(i);
+    if (c === '\n') return { text: plain(text.slice(at, i > at && text.charAt(i - 1) === '\r' ? i - 1 : i)), next: i + 1, assumed: false };
+    if (c === DOT && text.charAt(i + 1) === DOT) return { text: plain(text.slice(at, i)), next: i + 2, assumed: true };
     if (c === UNKNOWN) return undefined;
   }
   return undefined;
@@ -60,7 +80,7 @@ function startLine(text: string): boolean {
   return METHODS.test(text) || STATUS.test(text);
 }
 
-function decodeMessage(bytes: DirectionBytes, text: string, at: number): ProtocolRecord | undefined {
+function decodeMessage(bytes: DirectionBytes, text: ByteText, at: number): ProtocolRecord | undefined {
   const first = readLine(text, at);
   if (!first || !startLine(first.text)) return undefined;
   const request = METHODS.exec(first.text);
@@ -116,8 +136,8 @@ function decodeMessage(bytes: DirectionBytes, text: string, at: number): Protoco
   let end = pos;
   let complete = ended;
   if (!ended) {
-    problems.push(pos >= bytes.length ? `the headers run past the ${bytes.length - at} bytes seen` : `the headers are cut at byte ${firstUnknown(text, pos)} by bytes not in the dump`);
-    end = Math.max(pos, firstUnknown(text, pos));
+    problems.push(pos >= bytes.length ? `the headers run past the ${bytes.length - at} bytes seen` : `the headers are cut at byte ${text.firstUnknown(pos)} by bytes not in the dump`);
+    end = Math.max(pos, text.firstUnknown(pos));
   } else {
     const length = header('content-length');
     const chunked = /chunked/i.test(header('transfer-encoding') ?? '');
@@ -158,13 +178,8 @@ function decodeMessage(bytes: DirectionBytes, text: string, at: number): Protoco
   };
 }
 
-function firstUnknown(text: string, from: number): number {
-  const i = text.indexOf(UNKNOWN, from);
-  return i < 0 ? text.length : i;
-}
-
 /** `1a\r\n` + 26 bytes + `\r\n` ... `0\r\n\r\n`. */
-function chunkedBody(text: string, at: number): { length: number; end: number; complete: boolean } {
+function chunkedBody(text: ByteText, at: number): { length: number; end: number; complete: boolean } {
   let length = 0;
   let pos = at;
   for (;;) {
@@ -192,11 +207,11 @@ function chunkedBody(text: string, at: number): { length: number; end: number; c
 export const http: ProtocolDecoder = {
   name: 'HTTP',
   detect(bytes) {
-    const line = readLine(textOf(bytes, 0, Math.min(bytes.length, MAX_LINE)), 0);
+    const line = readLine(new ByteText(bytes), 0);
     return line !== undefined && startLine(line.text);
   },
   decode(bytes) {
-    const text = textOf(bytes, 0, bytes.length);
+    const text = new ByteText(bytes);
     const records: ProtocolRecord[] = [];
     let at = 0;
     while (at < bytes.length) {
