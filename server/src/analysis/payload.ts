@@ -104,6 +104,11 @@ function sysdigPayload(lines: DumpLines, line: number, text: string, moved: numb
     end = text.length;
     while (end > start && text.charCodeAt(end - 1) === 32) end--;
   }
+  // With a capture snaplen above 80, sysdig prints 77 bytes and `...` (FORMAT.md §3.6):
+  //   `res=86 data=GET /userstats.php HTTP/1.1..Host: localhost..User-Agent: curl/7.47.0..Accept...`
+  // Those three dots are not payload. With the default snaplen they could be, but a dot
+  // there says nothing certain about its byte anyway, so dropping them loses nothing.
+  if (moved > PRINTABLE_LIMIT && end - start === PRINTABLE_LIMIT && text.startsWith('...', end - 3)) end -= 3;
   const bytes = new Uint8Array(end - start);
   const known = new Uint8Array(end - start);
   for (let i = start; i < end; i++) {
