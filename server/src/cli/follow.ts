@@ -48,18 +48,19 @@ export function streamJson(file: string, stream: ConnectionStream): unknown {
       const atEnter = c.kind === 'close' || c.kind === 'shutdown';
       const p = c.payload;
       const exact = p !== undefined && p.known === undefined && p.text === undefined;
+      // The keys first, in its order; then what tells a read from a write or a close.
       return {
         line: (atEnter ? firstLine(c.call) : primaryLine(c.call)) + 1,
         event: atEnter ? firstNum(c.call) : primaryNum(c.call),
         endpoint: c.endpoint,
         call: c.call.type,
-        kind: c.kind,
-        ...(c.direction !== undefined ? { direction: c.direction } : {}),
         ...(c.range ? { start: c.range.start, end: c.range.end } : {}),
         ...(exact ? { bytes: hex(p.bytes) } : {}),
+        ...(c.call.errno !== undefined && c.kind === 'failed' ? { error: c.call.errno } : {}),
+        kind: c.kind,
+        ...(c.direction !== undefined ? { direction: c.direction } : {}),
         ...(p && p.form === 'printable' ? { printable: String.fromCharCode(...p.bytes) } : {}),
         ...(p && p.bytes.length < p.length ? { captured: p.bytes.length } : {}),
-        ...(c.call.errno !== undefined && c.kind === 'failed' ? { error: c.call.errno } : {}),
       };
     }),
   };
