@@ -5,10 +5,12 @@ import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, w
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { Commands } from '../../server/src/lsp_ext';
 import { registerFollowStream } from './followStream';
+import { registerLanguageDetection, startWithFirstTrace } from './languageDetection';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
+  registerLanguageDetection(context);
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -24,7 +26,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand('scapLens.restartServer', () => client?.restart()),
   );
   registerFollowStream(context, () => client);
-  await client.start();
+  await startWithFirstTrace(context, () => client!.start());
 }
 
 export async function deactivate(): Promise<void> {

@@ -13,6 +13,7 @@ import {
 } from './analysis/stream';
 import { type DumpLines, PRINTABLE_LIMIT } from './analysis/payload';
 import type { DumpIndex } from './dumpStore';
+import { markdownText } from './markdown';
 import { Commands, type FollowStreamParams, type FollowStreamResult } from './lsp_ext';
 
 export type StreamView = 'text' | 'hex';
@@ -359,10 +360,6 @@ function notCapturedReason(payload: Payload): string {
   return 'the capture kept no more (its snaplen); record with `sysdig -s 4096`';
 }
 
-/** Markdown-safe text from the dump (record summaries hold header names, targets, params). */
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
-}
 
 /** A command link for hover markdown, with its DumpPosition argument. */
 export function commandLink(label: string, command: string, uri: string, line: number): string {
@@ -388,14 +385,14 @@ export function unreadRecordsSentence(lines: DumpLines, call: Syscall): string |
   if (failed) {
     const records = failedWriteRecords(direction, chunk);
     if (records.length === 0) return undefined;
-    return `the ${chunk.payload?.length ?? call.size} bytes it tried to write are ${escapeMarkdown(records.map((r) => `${r.protocol} ${r.summary}`).join('; '))}`;
+    return `the ${chunk.payload?.length ?? call.size} bytes it tried to write are ${markdownText(records.map((r) => `${r.protocol} ${r.summary}`).join('; '))}`;
   }
   const gap = direction.unread.find((u) => u.start < call.range!.end && u.end > call.range!.start);
   if (!gap) return undefined;
   const start = Math.max(gap.start, call.range!.start);
   const records = recordsAt(direction, { start, end: gap.end });
   if (records.length === 0) return undefined;
-  return `the ${gap.end - start} unread bytes are ${escapeMarkdown(records.map((r) => `${r.protocol} ${r.summary}`).join('; '))}`;
+  return `the ${gap.end - start} unread bytes are ${markdownText(records.map((r) => `${r.protocol} ${r.summary}`).join('; '))}`;
 }
 
 /** The hover's last section on a socket call: the records left unread, and the two links. */

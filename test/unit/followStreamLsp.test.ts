@@ -60,7 +60,7 @@ describe('Follow Stream over the language server', () => {
     const line = 26;
     const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: lines[line].indexOf('writev') } });
     const value = (hover!.contents as MarkupContent).value;
-    assert.match(value, /The 8 unread bytes are FastCGI FCGI\\_STDIN, request 1, length 0: the end\\-of\\-body marker\./);
+    assert.match(value, /The 8 unread bytes are FastCGI FCGI\\_STDIN, request 1, length 0\\: the end-of-body marker\./);
     assert.ok(value.includes(`[Follow stream](command:${Commands.followStream}?${encodeURIComponent(JSON.stringify([{ uri, line }]))})`), value);
     assert.ok(value.includes(`command:${Commands.showSequenceDiagram}?`));
   });

@@ -131,7 +131,7 @@ test('strace: every unread tail in the traces of the seed\'s race is one empty F
       assert.equal(records[0].type, 'FCGI_STDIN');
       assert.equal(records[0].fields.contentLength, 0);
       assert.deepEqual([records[0].start, records[0].end], [gap.start, gap.end]);
-      assert.equal(unreadRecordsSentence(lines, finding.call), 'the 8 unread bytes are FastCGI FCGI\\_STDIN, request 1, length 0: the end\\-of\\-body marker');
+      assert.equal(unreadRecordsSentence(lines, finding.call), 'the 8 unread bytes are FastCGI FCGI\\_STDIN, request 1, length 0\\: the end-of-body marker');
     }
   }
 });
@@ -166,7 +166,7 @@ test('FastCGI: each of the 178 EPIPE writes of the httpd-only trace tried to sen
     const records = failedWriteRecords(stream.directions[failed.direction!], failed);
     assert.deepEqual(records.map((r) => [r.type, r.fields.requestId, r.fields.contentLength]), [['FCGI_STDIN', 1, 0]], `line ${finding.line + 1}`);
   }
-  assert.equal(unreadRecordsSentence(lines, epipes[0].call), 'the 8 bytes it tried to write are FastCGI FCGI\\_STDIN, request 1, length 0: the end\\-of\\-body marker');
+  assert.equal(unreadRecordsSentence(lines, epipes[0].call), 'the 8 bytes it tried to write are FastCGI FCGI\\_STDIN, request 1, length 0\\: the end-of-body marker');
 });
 
 test('FastCGI is not claimed from dots: the seed\'s printable form decodes nothing', () => {
