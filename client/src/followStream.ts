@@ -51,7 +51,13 @@ class StreamProvider implements TextDocumentContentProvider {
     const params = paramsOf(uri);
     const client = this.client();
     if (!params || !client) return 'Scap Lens: this stream document has lost its dump (reopen it from the dump).';
-    const result = await client.sendRequest<FollowStreamResult | null>(Requests.followStream, params);
+    let result: FollowStreamResult | null;
+    try {
+      // A stream tab restored with the window can ask before any dump has started the server.
+      result = await client.sendRequest<FollowStreamResult | null>(Requests.followStream, params);
+    } catch (error) {
+      return `Scap Lens: the language server could not render this stream (${(error as Error).message}). Open the dump, then reopen the stream.`;
+    }
     if (!result) {
       this.links.delete(uri.toString());
       return `No socket connection on line ${params.line + 1} of ${params.uri}, or that dump is not open.`;
