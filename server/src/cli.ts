@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { analyzeFile, analyzeStream, type Analysis, type AnalyzerOptions, type Finding } from './analysis';
 import { conversations } from './cli/conversations';
+import { follow } from './cli/follow';
 import { githubAnnotations, OUTPUT_FORMATS, type OutputFormat, sarifLog, sarifText, toolInfo } from './cli/formats';
 import { terminalText } from './terminal';
 
@@ -240,6 +241,7 @@ async function check(files: string[], format: OutputFormat, unreadWrite: boolean
  */
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   conversations,
+  follow,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -19,4 +19,30 @@ export const Commands = {
 
 /** Request method names, one per custom request. */
 export const Requests = {
+  /** FollowStreamParams → FollowStreamResult | null (no connection on that line). */
+  followStream: 'scapLens/followStream',
 } as const;
+
+/** The URI scheme of Follow Stream documents; their query holds a FollowStreamParams as JSON. */
+export const FOLLOW_STREAM_SCHEME = 'scap-lens-stream';
+
+export interface FollowStreamParams extends DumpPosition {
+  /** `text` (default): payloads as text; `hex`: payloads as a hex dump. */
+  view?: 'text' | 'hex';
+}
+
+/** A span of the stream document that opens an event of the dump. */
+export interface StreamLink {
+  /** 0-based line and columns in the stream document. */
+  line: number;
+  start: number;
+  end: number;
+  target: DumpPosition;
+}
+
+export interface FollowStreamResult {
+  /** `httpd (22014) fd 26 ⟷ uwsgi (20882) fd 10`. */
+  title: string;
+  text: string;
+  links: StreamLink[];
+}

@@ -19,6 +19,7 @@ import { provideDocumentSymbols } from '../../server/src/documentSymbols';
 import { provideHover } from '../../server/src/hover';
 import { provideInlayHints } from '../../server/src/inlayHints';
 import { provideDocumentHighlights, provideReferences } from '../../server/src/references';
+import { provideFollowStream } from '../../server/src/followStream';
 import { readFixture, repoRoot } from '../helpers/repo';
 import { analyzeLines, gist } from '../helpers/sameAnalysis';
 
@@ -140,6 +141,8 @@ test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP 
       for (const target of provideDefinition(index, position)) assert.ok(inside(target.range.start.line), `${what}: definition target`);
       for (const target of provideReferences(index, position, true)) assert.ok(inside(target.range.start.line), `${what}: reference`);
       provideDocumentHighlights(index, position);
+      const stream = provideFollowStream(index, { uri: index.uri, line, view: q % 2 === 0 ? 'text' : 'hex' });
+      for (const link of stream?.links ?? []) assert.ok(inside(link.target.line), `${what}: stream link to line ${link.target.line}`);
     }
   }
   // The windows are real traffic: some of them must still carry findings, or the damage hid everything.
