@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeFile, analyzeStream, type Analysis, type Finding } from './analysis';
+import { diagramCommand } from './cli/diagram';
 
 const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] FILE...   (FILE - reads standard input)
 
@@ -163,6 +164,7 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
  * the arguments after its name. One line here per subcommand keeps this file the dispatcher.
  */
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  diagram: diagramCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
