@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerDiagramPanel } from './diagramPanel';
 
 let client: LanguageClient | undefined;
 
@@ -19,6 +20,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     commands.registerCommand('scapLens.restartServer', () => client?.restart()),
   );
+  registerDiagramPanel(context, () => client);
   await client.start();
 }
 

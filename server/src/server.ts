@@ -8,11 +8,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { provideDefinition } from './definition';
+import { provideSequenceDiagram } from './diagram';
 import { provideDiagnostics } from './diagnostics';
 import { provideDocumentSymbols } from './documentSymbols';
 import { type DumpIndex, DumpStore, type Settings, defaultSettings } from './dumpStore';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
+import { type DumpPosition, Requests, type SequenceDiagramResult } from './lsp_ext';
 import { provideDocumentHighlights, provideReferences } from './references';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -101,6 +103,8 @@ connection.onReferences((params, token) => withIndex(params.textDocument.uri, to
 connection.onDocumentHighlight((params, token) => withIndex(params.textDocument.uri, token, [], (index) => provideDocumentHighlights(index, params.position)));
 connection.onDocumentSymbol((params, token) => withIndex(params.textDocument.uri, token, [], (index) => provideDocumentSymbols(index)));
 connection.languages.inlayHint.on((params, token) => withIndex(params.textDocument.uri, token, [], (index) => settings.inlayHints ? provideInlayHints(index, params.range) : []));
+connection.onRequest(Requests.sequenceDiagram, (params: DumpPosition, token: CancellationToken) =>
+  withIndex<SequenceDiagramResult>(params.uri, token, { message: 'The dump is not open in the Scap Lens server.' }, (index) => provideSequenceDiagram(index, params.line)));
 
 documents.listen(connection);
 connection.listen();

@@ -1,0 +1,153 @@
+// The sequence diagram page inside the webview (its own esbuild entry, for the browser).
+// It gets a Sequence from the extension (client/src/diagramPanel.ts) and draws it with
+// analysis/sequenceSvg.ts into one SVG as tall as the whole diagram, but only the rows in
+// and near the view: a connection with 10 000 calls scrolls natively and redraws a few
+// dozen rows per frame. Clicks and Enter ask the extension to move the dump's cursor;
+// the dump's cursor, sent back, selects its row.
+
+import type { Sequence } from '../../server/src/analysis/sequence';
+import {
+  type SequenceLayout, ROW_HEIGHT, clockTime, layoutSequence, renderBody, renderHeader, rowAtOrBelow,
+} from '../../server/src/analysis/sequenceSvg';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+type FromExtension = { type: 'show'; sequence: Sequence; line: number } | { type: 'cursor'; line: number };
+
+const vscode = acquireVsCodeApi();
+const scroller = document.getElementById('scroller') as HTMLDivElement;
+const header = document.getElementById('header') as unknown as SVGSVGElement;
+const body = document.getElementById('body') as unknown as SVGSVGElement;
+const status = document.getElementById('status') as HTMLSpanElement;
+
+let sequence: Sequence | undefined;
+let layout: SequenceLayout | undefined;
+/** Each dump line of a row's call (enter, exit) → the row. */
+let rowOfLine = new Map<number, number>();
+let selected = -1;
+/** The body's y range drawn last; a scroll inside it redraws nothing. */
+let drawn = { top: 0, bottom: -1 };
+let frame = 0;
+
+/** How far beyond the view rows are drawn, so that a scroll of a screen needs no redraw. */
+const MARGIN = 1.0;
+
+function show(next: Sequence, line: number): void {
+  sequence = next;
+  layout = layoutSequence(next);
+  rowOfLine = new Map();
+  next.rows.forEach((row, i) => {
+    for (const l of [row.enterLine, row.exitLine, row.line]) if (l >= 0 && !rowOfLine.has(l)) rowOfLine.set(l, i);
+  });
+  header.setAttribute('width', String(layout.width));
+  header.setAttribute('height', String(layout.headerHeight));
+  header.innerHTML = renderHeader(next, layout);
+  body.setAttribute('width', String(layout.width));
+  body.setAttribute('height', String(Math.ceil(layout.height)));
+  selected = rowOfLine.get(line) ?? -1;
+  drawn = { top: 0, bottom: -1 };
+  scroller.scrollTop = 0;
+  if (selected >= 0) scrollToRow(selected);
+  draw(true);
+  announce();
+}
+
+function viewTop(): number {
+  return scroller.scrollTop - (layout?.headerHeight ?? 0);
+}
+
+function draw(force = false): void {
+  if (!sequence || !layout) return;
+  const top = viewTop();
+  const height = scroller.clientHeight;
+  if (!force && top >= drawn.top && top + height <= drawn.bottom) return;
+  const viewport = { top: top - height * MARGIN, bottom: top + height * (1 + MARGIN) };
+  body.innerHTML = renderBody(sequence, layout, { viewport, selectedRow: selected >= 0 ? selected : undefined });
+  drawn = viewport;
+}
+
+function scheduleDraw(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    draw();
+  });
+}
+
+/** Scrolls so that the row is in view (centred when it was far away). */
+function scrollToRow(row: number): void {
+  if (!layout) return;
+  const y = layout.rowY[row] + layout.headerHeight;
+  const top = scroller.scrollTop + layout.headerHeight;
+  const bottom = scroller.scrollTop + scroller.clientHeight - ROW_HEIGHT;
+  if (y < top || y > bottom) scroller.scrollTop = Math.max(0, y - scroller.clientHeight / 2);
+}
+
+function select(row: number, reveal: boolean): void {
+  if (!sequence || sequence.rows.length === 0) return;
+  selected = Math.max(0, Math.min(sequence.rows.length - 1, row));
+  scrollToRow(selected);
+  draw(true);
+  announce();
+  if (reveal) vscode.postMessage({ type: 'reveal', line: sequence.rows[selected].line });
+}
+
+function announce(): void {
+  if (!sequence) return;
+  const row = sequence.rows[selected];
+  if (!row) {
+    status.textContent = `${sequence.rows.length} calls`;
+    return;
+  }
+  const lane = sequence.lifelines[row.lane];
+  status.textContent = `${selected + 1}/${sequence.rows.length} · ${lane?.process ?? ''} ${row.text} · event ${row.num} · ${clockTime(row.time)}`;
+}
+
+window.addEventListener('message', (event: MessageEvent<FromExtension>) => {
+  const message = event.data;
+  if (message.type === 'show') show(message.sequence, message.line);
+  else if (message.type === 'cursor' && sequence) {
+    const row = rowOfLine.get(message.line);
+    if (row !== undefined && row !== selected) select(row, false);
+  }
+});
+
+scroller.addEventListener('scroll', scheduleDraw, { passive: true });
+window.addEventListener('resize', () => draw(true));
+
+body.addEventListener('click', (event) => {
+  const target = (event.target as Element).closest('[data-line]');
+  if (!target || !sequence) return;
+  const row = Number(target.getAttribute('data-row'));
+  const line = Number(target.getAttribute('data-line'));
+  if (Number.isInteger(row)) {
+    selected = row;
+    draw(true);
+    announce();
+  }
+  if (Number.isInteger(line)) vscode.postMessage({ type: 'reveal', line });
+});
+
+scroller.addEventListener('keydown', (event) => {
+  if (!sequence || !layout) return;
+  const page = Math.max(1, Math.floor(scroller.clientHeight / ROW_HEIGHT) - 2);
+  const at = selected >= 0 ? selected : rowAtOrBelow(layout, viewTop()) - 1;
+  switch (event.key) {
+    case 'ArrowDown': case 'j': select(at + 1, false); break;
+    case 'ArrowUp': case 'k': select(at - 1, false); break;
+    case 'PageDown': select(at + page, false); break;
+    case 'PageUp': select(at - page, false); break;
+    case 'Home': select(0, false); break;
+    case 'End': select(sequence.rows.length - 1, false); break;
+    case 'Enter': case ' ': if (selected >= 0) select(selected, true); break;
+    default: return;
+  }
+  event.preventDefault();
+});
+
+document.getElementById('save')!.addEventListener('click', () => vscode.postMessage({ type: 'save' }));
+
+vscode.postMessage({ type: 'ready' });
