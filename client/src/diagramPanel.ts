@@ -144,7 +144,7 @@ class DiagramPanel {
 <body>
 <div id="toolbar">
   <button id="save" type="button" title="Save the whole diagram as a standalone SVG file">Save as SVG</button>
-  <span id="hint">Click an element or press Enter to go to its event · ↑/↓ move · Home/End · PgUp/PgDn</span>
+  <span id="hint">Click or Enter: go to the event · ↑/↓ PgUp/PgDn Home/End: move</span>
   <span id="status" role="status" aria-live="polite"></span>
 </div>
 <div id="scroller" tabindex="0" role="application" aria-label="Sequence diagram: arrow keys move between events, Enter goes to the event in the dump">
@@ -167,11 +167,12 @@ const PAGE_CSS = `
 html, body { height: 100%; margin: 0; padding: 0; overflow: hidden; }
 body { display: flex; flex-direction: column; background: var(--vscode-editor-background); color: var(--vscode-editor-foreground); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
 #toolbar { display: flex; gap: 12px; align-items: center; padding: 6px 10px; border-bottom: 1px solid var(--vscode-panel-border, transparent); flex: none; }
-#toolbar button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 1px solid var(--vscode-button-border, transparent); padding: 3px 10px; cursor: pointer; font-family: inherit; }
+#toolbar button { white-space: nowrap; flex: none; background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 1px solid var(--vscode-button-border, transparent); padding: 3px 10px; cursor: pointer; font-family: inherit; }
 #toolbar button:hover { background: var(--vscode-button-hoverBackground); }
 #toolbar button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
+#hint { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: 0; }
 #hint, #status { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
-#status { margin-left: auto; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+#status { margin-left: auto; flex: none; max-width: 50%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 #scroller { flex: 1; overflow: auto; position: relative; outline: none; }
 #scroller:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
 #header { position: sticky; top: 0; z-index: 1; background: var(--vscode-editor-background); display: block; }

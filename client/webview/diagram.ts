@@ -31,38 +31,56 @@ let selected = -1;
 /** The body's y range drawn last; a scroll inside it redraws nothing. */
 let drawn = { top: 0, bottom: -1 };
 let frame = 0;
+/**
+ * The drawing's scale: below 1 when the panel is narrower than the diagram even with its
+ * lanes moved closer, down to MIN_SCALE (smaller text is no longer readable; it scrolls then).
+ */
+let scale = 1;
+const MIN_SCALE = 0.75;
 
 /** How far beyond the view rows are drawn, so that a scroll of a screen needs no redraw. */
 const MARGIN = 1.0;
 
 function show(next: Sequence, line: number): void {
   sequence = next;
-  layout = layoutSequence(next);
+  layout = layoutSequence(next, scroller.clientWidth);
   rowOfLine = new Map();
   next.rows.forEach((row, i) => {
     for (const l of [row.enterLine, row.exitLine, row.line]) if (l >= 0 && !rowOfLine.has(l)) rowOfLine.set(l, i);
   });
-  header.setAttribute('width', String(layout.width));
-  header.setAttribute('height', String(layout.headerHeight));
-  header.innerHTML = renderHeader(next, layout);
-  body.setAttribute('width', String(layout.width));
-  body.setAttribute('height', String(Math.ceil(layout.height)));
   selected = rowOfLine.get(line) ?? -1;
-  drawn = { top: 0, bottom: -1 };
   scroller.scrollTop = 0;
+  relayout();
   if (selected >= 0) scrollToRow(selected);
   draw(true);
   announce();
 }
 
+/** Sizes both SVGs for the layout (again after a resize: the lanes follow the panel's width). */
+function relayout(): void {
+  if (!sequence) return;
+  layout = layoutSequence(sequence, scroller.clientWidth);
+  scale = Math.max(MIN_SCALE, Math.min(1, scroller.clientWidth / layout.width));
+  // Drawn in layout units; the viewBox scales them to the panel.
+  header.setAttribute('viewBox', `0 0 ${layout.width} ${layout.headerHeight}`);
+  header.setAttribute('width', String(Math.floor(layout.width * scale)));
+  header.setAttribute('height', String(Math.ceil(layout.headerHeight * scale)));
+  header.innerHTML = renderHeader(sequence, layout);
+  body.setAttribute('viewBox', `0 0 ${layout.width} ${Math.ceil(layout.height)}`);
+  body.setAttribute('width', String(Math.floor(layout.width * scale)));
+  body.setAttribute('height', String(Math.ceil(layout.height * scale)));
+  drawn = { top: 0, bottom: -1 };
+}
+
+/** The top of the view in layout units of the body (the header stays on top of it). */
 function viewTop(): number {
-  return scroller.scrollTop - (layout?.headerHeight ?? 0);
+  return scroller.scrollTop / scale - (layout?.headerHeight ?? 0);
 }
 
 function draw(force = false): void {
   if (!sequence || !layout) return;
   const top = viewTop();
-  const height = scroller.clientHeight;
+  const height = scroller.clientHeight / scale;
   if (!force && top >= drawn.top && top + height <= drawn.bottom) return;
   const viewport = { top: top - height * MARGIN, bottom: top + height * (1 + MARGIN) };
   body.innerHTML = renderBody(sequence, layout, { viewport, selectedRow: selected >= 0 ? selected : undefined });
@@ -80,9 +98,9 @@ function scheduleDraw(): void {
 /** Scrolls so that the row is in view (centred when it was far away). */
 function scrollToRow(row: number): void {
   if (!layout) return;
-  const y = layout.rowY[row] + layout.headerHeight;
-  const top = scroller.scrollTop + layout.headerHeight;
-  const bottom = scroller.scrollTop + scroller.clientHeight - ROW_HEIGHT;
+  const y = (layout.rowY[row] + layout.headerHeight) * scale;
+  const top = scroller.scrollTop + layout.headerHeight * scale;
+  const bottom = scroller.scrollTop + scroller.clientHeight - ROW_HEIGHT * scale;
   if (y < top || y > bottom) scroller.scrollTop = Math.max(0, y - scroller.clientHeight / 2);
 }
 
@@ -116,7 +134,10 @@ window.addEventListener('message', (event: MessageEvent<FromExtension>) => {
 });
 
 scroller.addEventListener('scroll', scheduleDraw, { passive: true });
-window.addEventListener('resize', () => draw(true));
+window.addEventListener('resize', () => {
+  relayout();
+  draw(true);
+});
 
 body.addEventListener('click', (event) => {
   const target = (event.target as Element).closest('[data-line]');
@@ -133,7 +154,7 @@ body.addEventListener('click', (event) => {
 
 scroller.addEventListener('keydown', (event) => {
   if (!sequence || !layout) return;
-  const page = Math.max(1, Math.floor(scroller.clientHeight / ROW_HEIGHT) - 2);
+  const page = Math.max(1, Math.floor(scroller.clientHeight / scale / ROW_HEIGHT) - 2);
   const at = selected >= 0 ? selected : rowAtOrBelow(layout, viewTop()) - 1;
   switch (event.key) {
     case 'ArrowDown': case 'j': select(at + 1, false); break;

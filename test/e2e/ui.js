@@ -55,6 +55,18 @@ async function check(name, fn) {
   }
 }
 
+/** The frame of the sequence diagram's page (code-server nests it in the webview's own frame). */
+async function diagramFrame(timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (await frame.locator('#scroller svg#body').count().catch(() => 0)) return frame;
+    }
+    await page.waitForEvent('framenavigated', { timeout: 1000 }).catch(() => {});
+  }
+  throw new Error('no sequence diagram page opened');
+}
+
 /** The `fd=N(` number on a fixture line: its screen box. */
 async function fdBox(line) {
   const text = fixtureLines[line - 1];
@@ -250,6 +262,58 @@ async function main() {
       }
       if (problems.length) throw new Error(`${problems.join('; ')}; outline: ${tree || 'empty'}`);
       return tree.slice(0, 150);
+    });
+
+    await check(`sequence diagram from the Command Palette on the EPIPE (line ${L.epipe}): two lifelines, the red EPIPE arrow; a click on an arrow moves the dump's cursor to its event, the cursor selects its element`, async () => {
+      // More room for the diagram beside the dump.
+      await wb.runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+      await wb.runCommand(page, 'View: Hide Panel').catch((e) => log(`Hide Panel: ${e.message}`));
+      await wb.goToLine(page, L.epipe);
+      await wb.runCommand(page, 'Scap Lens: Show Sequence Diagram');
+      const frame = await diagramFrame();
+      await frame.locator('g.arrow.failed').first().waitFor({ timeout: 15000 });
+      const lifelines = await frame.locator('#header .head-box').allTextContents();
+      if (lifelines.length !== 2 || !/httpd \(22014\) fd 26/.test(lifelines[0]) || !/uwsgi \(20882\) fd 10/.test(lifelines[1])) {
+        throw new Error(`lifelines: ${JSON.stringify(lifelines)}`);
+      }
+      const failed = frame.locator('g.arrow.failed');
+      const failedText = (await failed.textContent()) || '';
+      if ((await failed.getAttribute('data-line')) !== String(L.epipe - 1) || !/EPIPE/.test(failedText)) throw new Error(`EPIPE arrow: ${failedText}`);
+      // Red: the theme's error colour, not the data arrows' colour.
+      const colours = await frame.evaluate(() => [document.querySelector('g.arrow.failed .shaft'), document.querySelector('g.arrow.data .shaft')]
+        .map((e) => (e ? getComputedStyle(e).stroke : '')));
+      if (!colours[0] || colours[0] === colours[1]) throw new Error(`EPIPE arrow colour ${colours[0]} vs data ${colours[1]}`);
+      const race = (await frame.locator('g.race.failure').textContent()) || '';
+      if (!/uwsgi closed 128 µs before httpd's writev/.test(race)) throw new Error(`race window: ${race}`);
+      // The cursor's event (the EPIPE) is the selected row.
+      await frame.locator(`g.row.selected[data-line="${L.epipe - 1}"]`).waitFor({ timeout: 5000 });
+      await wb.shot(page, '10-diagram');
+      await wb.clipShot(page, 'readme-diagram', ['iframe.webview'], { left: 420 });
+
+      // A click on the 699-byte arrow moves the dump editor to httpd's writev.
+      await frame.locator(`g.arrow.data[data-line="${L.writev699Exit - 1}"] .arrow-label`).click({ timeout: 5000 });
+      await wb.waitForCursorLine(page, L.writev699Exit, 10000).catch(async () => {
+        throw new Error(`after a click on the 699 B arrow the cursor is at "${await wb.cursorStatus(page)}"`);
+      });
+      await frame.locator('g.arrow.failed .arrow-label').click({ timeout: 5000 });
+      await wb.waitForCursorLine(page, L.epipe, 10000).catch(async () => {
+        throw new Error(`after a click on the EPIPE arrow the cursor is at "${await wb.cursorStatus(page)}"`);
+      });
+      // The dump's cursor selects its element in the diagram.
+      await wb.goToLine(page, L.read699);
+      await frame.locator(`g.row.selected[data-line="${L.read699 - 1}"]`).waitFor({ timeout: 10000 })
+        .catch(() => { throw new Error(`moving the cursor to line ${L.read699} selected no row of the diagram`); });
+      // Keyboard: the next row, then Enter goes to its event.
+      await frame.locator('#scroller').focus();
+      await page.keyboard.press('ArrowDown');
+      const next = Number(await frame.locator('g.row.selected').getAttribute('data-line', { timeout: 5000 }));
+      if (!(next > L.read699 - 1)) throw new Error(`ArrowDown selected line ${next + 1}`);
+      await page.keyboard.press('Enter');
+      await wb.waitForCursorLine(page, next + 1, 10000).catch(async () => {
+        throw new Error(`Enter on the row of line ${next + 1}: the cursor is at "${await wb.cursorStatus(page)}"`);
+      });
+      await wb.shot(page, '11-diagram-clicked');
+      return `${lifelines.join(' | ')}; ${failedText}; Enter -> line ${next + 1}`;
     });
   } catch (e) {
     console.log(`FAIL harness: ${e && e.message ? e.message.split('\n')[0] : e}`);

@@ -24,14 +24,16 @@ const GAP_HEIGHT = 30;
 const TIME_WIDTH = 214;
 const LABEL_WIDTH = 180;
 const LANE_SPACING = 440;
+const MIN_LANE_SPACING = 220;
 const HEADER_HEIGHT = 66;
 const NOTE_HEIGHT = 18;
 
 /**
  * Rows one slot apart, plus a little more the longer the pause before them (up to 14 px at
  * 1 ms), so the eye sees bursts; a pause of GAP_NS or more is a labelled break instead.
+ * With `fitWidth` (a narrow webview) the lanes move closer, down to MIN_LANE_SPACING.
  */
-export function layoutSequence(sequence: Sequence): SequenceLayout {
+export function layoutSequence(sequence: Sequence, fitWidth?: number): SequenceLayout {
   const rows = sequence.rows;
   const rowY = new Float64Array(rows.length);
   const gapY = new Float64Array(sequence.gaps.length);
@@ -51,7 +53,9 @@ export function layoutSequence(sequence: Sequence): SequenceLayout {
     rowY[i] = y;
   }
   const lanes = Math.max(1, sequence.lifelines.length);
-  const laneX = Array.from({ length: lanes }, (_, i) => TIME_WIDTH + LABEL_WIDTH + i * LANE_SPACING);
+  const spacing = fitWidth === undefined || lanes < 2 ? LANE_SPACING
+    : Math.max(MIN_LANE_SPACING, Math.min(LANE_SPACING, (fitWidth - TIME_WIDTH - 2 * LABEL_WIDTH - 20) / (lanes - 1)));
+  const laneX = Array.from({ length: lanes }, (_, i) => TIME_WIDTH + LABEL_WIDTH + Math.round(i * spacing));
   return {
     rowY, gapY, laneX,
     width: laneX[lanes - 1] + LABEL_WIDTH + 20,
@@ -289,7 +293,7 @@ export function renderHeader(sequence: Sequence, layout: SequenceLayout): string
     const x = layout.laneX[lane];
     const role = lifeline.role === 'unknown' ? 'open before the capture' : lifeline.role === 'connect' ? 'connected' : 'accepted';
     const sub = `${role} · wrote ${lifeline.bytesWritten} B · read ${lifeline.bytesRead} B`;
-    const width = Math.min(LANE_SPACING - 30, Math.max(150, lifeline.label.length * 7.4 + 20, sub.length * 6.2 + 16));
+    const width = Math.min(MIN_LANE_SPACING - 10, Math.max(150, lifeline.label.length * 7.4 + 20, sub.length * 6.2 + 16));
     out.push(`<g class="head-box" data-lane="${lane}"><rect x="${n(x - width / 2)}" y="26" width="${n(width)}" height="34" rx="4"/>`
       + `<text class="lifeline-label" x="${x}" y="41" text-anchor="middle">${xmlEscape(lifeline.label)}</text>`
       + `<text class="lifeline-sub" x="${x}" y="55" text-anchor="middle">${xmlEscape(sub)}</text></g>`);
