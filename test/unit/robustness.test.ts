@@ -14,6 +14,8 @@ import { ByteLineReader } from '../../server/src/analysis/byteScanner';
 import { eventSpans, parseSysdigLine } from '../../server/src/analysis/sysdigParser';
 import { DumpIndex } from '../../server/src/dumpStore';
 import { provideDefinition } from '../../server/src/definition';
+import { provideSequenceDiagram } from '../../server/src/diagram';
+import { renderSequenceSvg } from '../../server/src/analysis/sequenceSvg';
 import { provideDiagnostics } from '../../server/src/diagnostics';
 import { provideDocumentSymbols } from '../../server/src/documentSymbols';
 import { provideHover } from '../../server/src/hover';
@@ -111,6 +113,12 @@ test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP 
       for (const target of provideDefinition(index, position)) assert.ok(inside(target.range.start.line), `${what}: definition target`);
       for (const target of provideReferences(index, position, true)) assert.ok(inside(target.range.start.line), `${what}: reference`);
       provideDocumentHighlights(index, position);
+      const diagram = provideSequenceDiagram(index, line);
+      assert.ok(diagram.sequence || diagram.message, `${what}: the diagram answers something`);
+      if (diagram.sequence) {
+        for (const row of diagram.sequence.rows) assert.ok(inside(row.line), `${what}: diagram row on line ${row.line}`);
+        renderSequenceSvg(diagram.sequence);
+      }
     }
   }
   // The windows are real traffic: some of them must still carry findings, or the damage hid everything.

@@ -185,6 +185,21 @@ test('10 000 calls: the sequence builds and the first screen draws in well under
   assert.doesNotMatch(middle, /data-row="100"/);
 });
 
+test('a connection longer than maxRows is drawn as a window around the call asked for, and says so', () => {
+  const text = bigDump(2000);
+  const analysis = analyzeText(text);
+  const lines = linesOf(text);
+  const focus = callOnLine(analysis, 4 + 4 * 1500 + 1)!;
+  assert.equal(focus.role, 'write');
+  const sequence = buildSequence(focus.endpoint!.connection, { timeAt: (l) => lineTime(lines[l], l), focus, maxRows: 1000 });
+  assert.equal(sequence.rows.length, 1000);
+  assert.ok(sequence.rows.some((r) => r.call === focus.id));
+  assert.match(sequence.notes.join(' '), /This connection has 4004 calls: calls 2503–3502 are drawn/);
+  // Arrows stay inside the window.
+  assert.ok(sequence.arrows.every((a) => a.fromRow < 1000 && a.toRow < 1000));
+  assert.ok(sequence.arrows.length > 400);
+});
+
 /** Checks that the text is well-formed XML and returns its elements and text. */
 function parseXml(text: string): { tags: { name: string; attributes: Record<string, string> }[]; text: string } {
   const tags: { name: string; attributes: Record<string, string> }[] = [];

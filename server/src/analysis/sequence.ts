@@ -127,7 +127,17 @@ export interface SequenceOptions {
   /** The time of the event on a 0-based line, in ns modulo one day (NaN when unknown). */
   timeAt: (line: number) => number;
   recordLabel?: RecordLabeler;
+  /** The call the diagram is asked for: a connection too long to draw whole is cut around it. */
+  focus?: Syscall;
+  /** At most this many rows (default MAX_ROWS). */
+  maxRows?: number;
 }
+
+/**
+ * A connection with more calls than this is drawn as a window of them around the call asked
+ * for: the page draws only what is in view, but it gets every row as JSON (~200 bytes each).
+ */
+export const MAX_ROWS = 50_000;
 
 /** Gaps at least this long are drawn as a labelled break in the time axis. */
 export const GAP_NS = 1_000_000;
@@ -164,6 +174,16 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
   const calls = connection.calls.filter((c) => c.endpoint && laneOf.has(c.endpoint));
   const anchor = (c: Syscall) => (c.role === 'close' || c.role === 'shutdown' ? firstLine(c) : primaryLine(c));
   calls.sort((a, b) => anchor(a) - anchor(b) || a.id - b.id);
+  const notes: string[] = [];
+  const maxRows = Math.max(1, options.maxRows ?? MAX_ROWS);
+  if (calls.length > maxRows) {
+    const total = calls.length;
+    const focus = options.focus ? calls.indexOf(options.focus) : 0;
+    const start = Math.max(0, Math.min(total - maxRows, Math.max(0, focus) - (maxRows >> 1)));
+    calls.splice(0, start);
+    calls.length = maxRows;
+    notes.push(`This connection has ${total} calls: calls ${start + 1}–${start + maxRows} are drawn, around the chosen event.`);
+  }
   const rowOf = new Map<Syscall, number>();
   const rows: SequenceRow[] = calls.map((call, i) => {
     rowOf.set(call, i);
@@ -194,7 +214,6 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
   const arrows: SequenceArrow[] = [];
   const unread: UnreadBytes[] = [];
   const races: RaceWindow[] = [];
-  const notes: string[] = [];
   const rowTime = (call: Syscall | undefined) => (call && rowOf.has(call) ? rows[rowOf.get(call)!].time : NaN);
   const label = options.recordLabel;
 
@@ -316,5 +335,5 @@ export function lineTime(text: string, line: number): number {
 export function sequenceOfCall(call: Syscall | undefined, lineText: (line: number) => string, recordLabel?: RecordLabeler): Sequence | undefined {
   const connection = call?.endpoint?.connection;
   if (!connection || connection.released) return undefined;
-  return buildSequence(connection, { timeAt: (line) => lineTime(lineText(line), line), recordLabel });
+  return buildSequence(connection, { timeAt: (line) => lineTime(lineText(line), line), recordLabel, focus: call });
 }
