@@ -288,7 +288,13 @@ async function main() {
       // The cursor's event (the EPIPE) is the selected row.
       await frame.locator(`g.row.selected[data-line="${L.epipe - 1}"]`).waitFor({ timeout: 5000 });
       await wb.shot(page, '10-diagram');
-      await wb.clipShot(page, 'readme-diagram', ['iframe.webview'], { left: 420 });
+      // README: the dump and the diagram side by side, down to the diagram's last row.
+      const editorBox = await page.locator('.part.editor').boundingBox();
+      if (editorBox) {
+        await page.screenshot({ path: path.join(wb.ARTIFACTS, 'readme-diagram.png'),
+          clip: { x: editorBox.x, y: editorBox.y, width: editorBox.width, height: Math.min(editorBox.height, 560) } })
+          .catch((e) => log(`screenshot readme-diagram failed: ${e.message}`));
+      }
 
       // A click on the 699-byte arrow moves the dump editor to httpd's writev.
       await frame.locator(`g.arrow.data[data-line="${L.writev699Exit - 1}"] .arrow-label`).click({ timeout: 5000 });
