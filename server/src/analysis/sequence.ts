@@ -147,6 +147,8 @@ function rowKind(call: Syscall): RowKind {
   if (call.errno !== undefined && (call.role === 'write' || call.role === 'read')) {
     return call.errno === 'EPIPE' || call.errno === 'ECONNRESET' ? 'failed' : 'other';
   }
+  // A failed close or shutdown (`shutdown res=-107(ENOTCONN)`) ends nothing.
+  if (call.errno !== undefined && (call.role === 'close' || call.role === 'shutdown')) return 'other';
   if (call.role === 'read' && call.res === 0) return 'eof';
   return call.role === 'connect' || call.role === 'accept' || call.role === 'write' || call.role === 'read'
     || call.role === 'close' || call.role === 'shutdown' ? call.role : 'other';

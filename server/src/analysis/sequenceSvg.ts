@@ -17,6 +17,9 @@ export interface SequenceLayout {
   /** Height of the body (rows and gaps). */
   height: number;
   headerHeight: number;
+  laneSpacing: number;
+  /** The sequence's notes, wrapped to the width. */
+  noteLines: string[];
 }
 
 export const ROW_HEIGHT = 24;
@@ -56,12 +59,30 @@ export function layoutSequence(sequence: Sequence, fitWidth?: number): SequenceL
   const spacing = fitWidth === undefined || lanes < 2 ? LANE_SPACING
     : Math.max(MIN_LANE_SPACING, Math.min(LANE_SPACING, (fitWidth - TIME_WIDTH - 2 * LABEL_WIDTH - 20) / (lanes - 1)));
   const laneX = Array.from({ length: lanes }, (_, i) => TIME_WIDTH + LABEL_WIDTH + Math.round(i * spacing));
+  const width = laneX[lanes - 1] + LABEL_WIDTH + 20;
+  const noteLines = sequence.notes.flatMap((note) => wrap(note, Math.floor((width - 16) / 7.3)));
   return {
-    rowY, gapY, laneX,
-    width: laneX[lanes - 1] + LABEL_WIDTH + 20,
+    rowY, gapY, laneX, width, laneSpacing: lanes < 2 ? LANE_SPACING : laneX[1] - laneX[0],
     height: rows.length > 0 ? y + ROW_HEIGHT / 2 : ROW_HEIGHT,
-    headerHeight: HEADER_HEIGHT + sequence.notes.length * NOTE_HEIGHT,
+    headerHeight: HEADER_HEIGHT + noteLines.length * NOTE_HEIGHT,
+    noteLines,
   };
+}
+
+/** A sentence cut into lines of at most `columns` characters, at spaces. */
+function wrap(text: string, columns: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > columns) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** Escapes text for SVG/XML content and attribute values. */
@@ -172,7 +193,7 @@ export function renderBody(sequence: Sequence, layout: SequenceLayout, options: 
   });
 
   for (const arrow of sequence.arrows) {
-    if (crosses(rowY[arrow.fromRow], rowY[arrow.toRow])) out.push(drawArrow(sequence, layout, arrow));
+    if (crosses(rowY[arrow.fromRow], rowY[arrow.toRow])) out.push(drawArrow(sequence, layout, arrow, arrow.fromRow === selected || arrow.toRow === selected));
   }
   for (const left of sequence.unread) {
     if (crosses(rowY[left.row], rowY[left.row])) out.push(drawUnread(sequence, layout, left));
@@ -231,7 +252,7 @@ function head(x1: number, y1: number, x2: number, y2: number): string {
   return `<path class="head" d="M${n(x2)} ${n(y2)} L${n(bx - uy * 4)} ${n(by + ux * 4)} L${n(bx + uy * 4)} ${n(by - ux * 4)} Z"/>`;
 }
 
-function drawArrow(sequence: Sequence, layout: SequenceLayout, arrow: SequenceArrow): string {
+function drawArrow(sequence: Sequence, layout: SequenceLayout, arrow: SequenceArrow, selected: boolean): string {
   const rows = sequence.rows;
   const from = rows[arrow.fromRow];
   let xa = layout.laneX[arrow.fromLane];
@@ -261,7 +282,7 @@ function drawArrow(sequence: Sequence, layout: SequenceLayout, arrow: SequenceAr
   } else {
     shape = `<line class="shaft" x1="${n(xa)}" y1="${n(ya)}" x2="${n(xb)}" y2="${n(yb)}"/>${head(xa, ya, xb, yb)}`;
   }
-  return `<g class="arrow ${arrow.kind}" data-row="${row}" data-line="${line}"><title>${xmlEscape(title)}</title>`
+  return `<g class="arrow ${arrow.kind}${selected ? ' selected' : ''}" data-row="${row}" data-line="${line}"><title>${xmlEscape(title)}</title>`
     + `<line class="hit" x1="${n(xa)}" y1="${n(ya)}" x2="${n(xb)}" y2="${n(yb)}"/>${shape}`
     + `<text class="arrow-label halo" x="${n(mx)}" y="${n(my - 5)}" text-anchor="${textAnchor}">${xmlEscape(text)}</text></g>`;
 }
@@ -291,14 +312,14 @@ export function renderHeader(sequence: Sequence, layout: SequenceLayout): string
   const out: string[] = [`<text class="title" x="8" y="18">${xmlEscape(`${kind} ${c.tuple}${c.path ? ` ${c.path}` : ''}`)}</text>`];
   sequence.lifelines.forEach((lifeline, lane) => {
     const x = layout.laneX[lane];
-    const role = lifeline.role === 'unknown' ? 'open before the capture' : lifeline.role === 'connect' ? 'connected' : 'accepted';
+    const role = lifeline.role === 'unknown' ? 'open before capture' : lifeline.role === 'connect' ? 'connected' : 'accepted';
     const sub = `${role} · wrote ${lifeline.bytesWritten} B · read ${lifeline.bytesRead} B`;
-    const width = Math.min(MIN_LANE_SPACING - 10, Math.max(150, lifeline.label.length * 7.4 + 20, sub.length * 6.2 + 16));
+    const width = Math.min(layout.laneSpacing - 10, Math.max(150, lifeline.label.length * 7.4 + 20, sub.length * 6.2 + 16));
     out.push(`<g class="head-box" data-lane="${lane}"><rect x="${n(x - width / 2)}" y="26" width="${n(width)}" height="34" rx="4"/>`
       + `<text class="lifeline-label" x="${x}" y="41" text-anchor="middle">${xmlEscape(lifeline.label)}</text>`
       + `<text class="lifeline-sub" x="${x}" y="55" text-anchor="middle">${xmlEscape(sub)}</text></g>`);
   });
-  sequence.notes.forEach((note, i) => out.push(`<text class="note" x="8" y="${HEADER_HEIGHT + 12 + i * NOTE_HEIGHT}">${xmlEscape(note)}</text>`));
+  layout.noteLines.forEach((note, i) => out.push(`<text class="note" x="8" y="${HEADER_HEIGHT + 12 + i * NOTE_HEIGHT}">${xmlEscape(note)}</text>`));
   return out.join('\n');
 }
 
@@ -349,7 +370,8 @@ export const SEQUENCE_CSS = `
 .seq .selection { fill: var(--vscode-editor-selectionBackground, #add6ff); fill-opacity: 0.45; }
 .seq .selected .label { font-weight: bold; }
 .seq .selected .mark { stroke: var(--vscode-focusBorder, #0078d4); stroke-width: 2; }
-.seq .arrow:hover .shaft, .seq .unread:hover .shaft { stroke-width: 3; }
+.seq .arrow:hover .shaft, .seq .unread:hover .shaft, .seq .arrow.selected .shaft { stroke-width: 3; }
+.seq .arrow.selected .arrow-label { font-weight: bold; }
 `;
 
 /**
