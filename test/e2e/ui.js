@@ -296,9 +296,9 @@ async function main() {
           .catch((e) => log(`screenshot readme-diagram failed: ${e.message}`));
       }
 
-      // A click on the 699-byte arrow moves the dump editor to httpd's writev.
-      await frame.locator(`g.arrow.data[data-line="${L.writev699Exit - 1}"] .arrow-label`).click({ timeout: 5000 });
-      await wb.waitForCursorLine(page, L.writev699Exit, 10000).catch(async () => {
+      // A click on the 699-byte arrow moves the dump editor to httpd's writev (its enter: the bytes leave there).
+      await frame.locator(`g.arrow.data[data-line="${L.writev699 - 1}"] .arrow-label`).click({ timeout: 5000 });
+      await wb.waitForCursorLine(page, L.writev699, 10000).catch(async () => {
         throw new Error(`after a click on the 699 B arrow the cursor is at "${await wb.cursorStatus(page)}"`);
       });
       await frame.locator('g.arrow.failed .arrow-label').click({ timeout: 5000 });

@@ -76,7 +76,7 @@ test('seed: two lifelines, three data arrows by byte range, the EPIPE arrow into
   assert.deepEqual(s.lifelines.map((l) => l.label), ['httpd (22014) fd 26', 'uwsgi (20882) fd 10']);
   const data = s.arrows.filter((a) => a.kind === 'data');
   assert.deepEqual(data.map((a) => [s.rows[a.fromRow].num, s.rows[a.toRow].num, a.bytes!.start, a.bytes!.end]),
-    [[87803, 88633, 0, 16], [89030, 89045, 16, 715], [89090, 89104, 715, 723]]);
+    [[87802, 88633, 0, 16], [89021, 89045, 16, 715], [89083, 89104, 715, 723]]);
   const failed = s.arrows.filter((a) => a.kind === 'failed');
   assert.equal(failed.length, 1);
   assert.equal(s.rows[failed[0].fromRow].num, 89285);

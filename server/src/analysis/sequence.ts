@@ -39,7 +39,7 @@ export interface SequenceRow {
   lane: number;
   kind: RowKind;
   type: string;
-  /** The 0-based line the row stands for: the exit of a read or write, the enter of a close. */
+  /** The 0-based line the row stands for: the enter of a write or a close, the exit of the others. */
   line: number;
   /** Both lines of the call (-1 when not in the dump): moving the cursor to either selects the row. */
   enterLine: number;
@@ -173,8 +173,13 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
   const laneOf = new Map<Endpoint, number>(endpoints.map((e, i) => [e, i]));
 
   // One row per call, in dump order of the line it stands for (the dump is in time order).
+  // A write stands at its enter, a read at its exit: the bytes leave when the write starts
+  // and arrive when the read returns, so an arrow never points back in time, even where
+  // the reader's exit is printed before the writer's (`recvfrom` #4819, `sendto` #4820 in
+  // sysdig-inspect's 502Error capture). A close stands at its enter, where it takes effect;
+  // a failed write at its exit, where the error comes back.
   const calls = connection.calls.filter((c) => c.endpoint && laneOf.has(c.endpoint));
-  const anchor = (c: Syscall) => (c.role === 'close' || c.role === 'shutdown' ? firstLine(c) : primaryLine(c));
+  const anchor = (c: Syscall) => (c.role === 'close' || c.role === 'shutdown' || (c.role === 'write' && c.range) ? firstLine(c) : primaryLine(c));
   calls.sort((a, b) => anchor(a) - anchor(b) || a.id - b.id);
   const notes: string[] = [];
   const maxRows = Math.max(1, options.maxRows ?? MAX_ROWS);
