@@ -323,7 +323,7 @@ async function main() {
       const editorBox = await page.locator('.part.editor').boundingBox();
       if (editorBox) {
         await page.screenshot({ path: path.join(wb.ARTIFACTS, 'readme-diagram.png'),
-          clip: { x: editorBox.x, y: editorBox.y, width: editorBox.width, height: Math.min(editorBox.height, 560) } })
+          clip: { x: editorBox.x, y: editorBox.y, width: editorBox.width, height: Math.min(editorBox.height, 610) } })
           .catch((e) => log(`screenshot readme-diagram failed: ${e.message}`));
       }
 

@@ -28,7 +28,7 @@ const TIME_WIDTH = 214;
 const LABEL_WIDTH = 180;
 const LANE_SPACING = 440;
 const MIN_LANE_SPACING = 220;
-const HEADER_HEIGHT = 66;
+const HEADER_HEIGHT = 80;
 const NOTE_HEIGHT = 18;
 
 /**
@@ -313,11 +313,12 @@ export function renderHeader(sequence: Sequence, layout: SequenceLayout): string
   sequence.lifelines.forEach((lifeline, lane) => {
     const x = layout.laneX[lane];
     const role = lifeline.role === 'unknown' ? 'open before capture' : lifeline.role === 'connect' ? 'connected' : 'accepted';
-    const sub = `${role} · wrote ${lifeline.bytesWritten} B · read ${lifeline.bytesRead} B`;
-    const width = Math.min(layout.laneSpacing - 10, Math.max(150, lifeline.label.length * 7.4 + 20, sub.length * 6.2 + 16));
-    out.push(`<g class="head-box" data-lane="${lane}"><rect x="${n(x - width / 2)}" y="26" width="${n(width)}" height="34" rx="4"/>`
+    const bytes = `wrote ${lifeline.bytesWritten} B · read ${lifeline.bytesRead} B`;
+    const width = Math.min(layout.laneSpacing - 10, Math.max(150, lifeline.label.length * 7.4 + 20, bytes.length * 6.2 + 16));
+    out.push(`<g class="head-box" data-lane="${lane}"><rect x="${n(x - width / 2)}" y="26" width="${n(width)}" height="48" rx="4"/>`
       + `<text class="lifeline-label" x="${x}" y="41" text-anchor="middle">${xmlEscape(lifeline.label)}</text>`
-      + `<text class="lifeline-sub" x="${x}" y="55" text-anchor="middle">${xmlEscape(sub)}</text></g>`);
+      + `<text class="lifeline-sub" x="${x}" y="55" text-anchor="middle">${role}</text>`
+      + `<text class="lifeline-sub" x="${x}" y="68" text-anchor="middle">${bytes}</text></g>`);
   });
   layout.noteLines.forEach((note, i) => out.push(`<text class="note" x="8" y="${HEADER_HEIGHT + 12 + i * NOTE_HEIGHT}">${xmlEscape(note)}</text>`));
   return out.join('\n');
