@@ -108,6 +108,31 @@ test('lineTime reads the time of sysdig, strace and -t a lines', () => {
   assert.ok(Number.isNaN(lineTime('not an event', 0)));
 });
 
+test('sysdig -t d prints time differences, not a clock: no time axis, and the diagram says so', () => {
+  const text = readFixture('seed-epipe.scap.txt');
+  // The same dump with each time replaced by its difference to the line before, as -t d prints it.
+  let last = 0;
+  const delta = linesOf(text).map((l) => l.replace(/^(\d+) (\d\d):(\d\d):(\d\d)\.(\d{9}) /, (_m, num, h, m, sec, frac) => {
+    const ns = ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1e9 + Number(frac);
+    const d = last === 0 ? 0 : ns - last;
+    last = ns;
+    return `${num} 0.${String(d).padStart(9, '0')} `;
+  })).join('\n');
+  const s = sequenceAt(delta, 34);
+  assert.equal(s.rows.length, 18);
+  assert.ok(s.rows.every((r) => Number.isNaN(r.time)));
+  assert.deepEqual(s.gaps, []);
+  assert.match(s.notes.join(' '), /not a clock/);
+  // The race is still drawn, without a duration.
+  assert.equal(s.races.find((r) => r.kind === 'failure')?.text, 'uwsgi closed before httpd\'s writev');
+  assert.doesNotThrow(() => renderSequenceSvg(s));
+  // -t r counts from the first event: a clock, all the same.
+  const relative = linesOf(text).map((l) => l.replace(/^(\d+) 07:12:(\d\d)\.(\d{9}) /, (_m, num, sec, frac) => `${num} ${Number(sec) - 54}.${frac} `)).join('\n');
+  const r = sequenceAt(relative, 34);
+  assert.ok(r.rows.every((row) => Number.isFinite(row.time)));
+  assert.equal(r.races.find((x) => x.kind === 'failure')?.text, 'uwsgi closed 128 µs before httpd\'s writev');
+});
+
 test('strace: the same race in an strace trace has arrows and the never-read tail', () => {
   const text = readFixture('revert-httpd-POST-single.strace');
   const analysis = analyzeText(text);

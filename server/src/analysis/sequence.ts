@@ -207,6 +207,20 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
     return row;
   });
 
+  // The dump is in time order, so a clock never goes back, except once at midnight. Times
+  // that do (`sysdig -t d` prints the delta from the previous event, `-t D` the call's
+  // duration) are no clock: the diagram then draws no time axis rather than a wrong one.
+  let previous = NaN;
+  let clock = true;
+  for (const row of rows) {
+    if (row.time < previous && previous - row.time < 43_200e9) clock = false;
+    if (Number.isFinite(row.time)) previous = row.time;
+  }
+  if (!clock) {
+    for (const row of rows) row.time = NaN;
+    notes.push('The dump\'s time field is not a clock (sysdig -t d and -t D print time differences): the diagram has no time axis.');
+  }
+
   const lifelines: Lifeline[] = endpoints.map((e) => {
     const lifeline: Lifeline = {
       label: `${threadLabel(e)} fd ${e.fd}`, process: e.process, tid: e.tids[0], fd: e.fd, role: e.role,

@@ -218,7 +218,8 @@ function drawRow(sequence: Sequence, layout: SequenceLayout, i: number, selected
     `<g class="row k-${row.kind}${selected ? ' selected' : ''}" data-row="${i}" data-line="${row.line}"><title>${xmlEscape(title)}</title>`,
     `<rect class="hit" x="${left ? x - LABEL_WIDTH : x - 8}" y="${n(y - ROW_HEIGHT / 2)}" width="${LABEL_WIDTH + 8}" height="${ROW_HEIGHT}"/>`,
     `<text class="time" x="8" y="${n(y + 4)}">${clockTime(row.time)}</text>`,
-    i > 0 && row.time - previous >= 0 ? `<text class="delta" x="${TIME_WIDTH - 10}" y="${n(y + 4)}" text-anchor="end">${delta(row.time - previous)}</text>` : '',
+    // An unknown time is NaN here and null after JSON (the webview): neither is a number.
+    i > 0 && Number.isFinite(row.time) && Number.isFinite(previous) && row.time - previous >= 0 ? `<text class="delta" x="${TIME_WIDTH - 10}" y="${n(y + 4)}" text-anchor="end">${delta(row.time - previous)}</text>` : '',
     marker(row.kind, x, y),
     `<text class="label" x="${labelX}" y="${n(y + 4)}" text-anchor="${anchor}">${xmlEscape(row.text)}`
       + `<tspan class="num"> #${row.num}</tspan></text>`,
