@@ -10,7 +10,7 @@ import type { SequenceDiagramResult } from './lsp_ext';
 export function provideSequenceDiagram(index: DumpIndex, line: number): SequenceDiagramResult {
   if (!Number.isInteger(line) || line < 0 || line >= index.lineCount) return { message: `The dump has no line ${line + 1}.` };
   const call = index.callAt(line);
-  // Protocol decoders plug in through sequenceOfCall's RecordLabeler (names on the arrows).
+  // Protocol decoders plug in through sequenceOfCall's RecordNamer (names on the arrows).
   const sequence = sequenceOfCall(call, (l) => index.lineText(l));
   if (!sequence) {
     return {

@@ -99,6 +99,29 @@ test('seed: two lifelines, three data arrows by byte range, the EPIPE arrow into
   assert.equal(s.rows[0].time, ((7 * 60 + 12) * 60 + 54) * 1e9 + 244173691);
 });
 
+test('the RecordNamer hook names the records on data arrows, unread bytes and the failed write', () => {
+  const text = readFixture('seed-epipe.scap.txt');
+  const lines = linesOf(text);
+  const analysis = analyzeText(text);
+  const call = callOnLine(analysis, 33)!;
+  const asked: string[] = [];
+  const s = buildSequence(call.endpoint!.connection, {
+    timeAt: (l) => lineTime(lines[l], l),
+    records: {
+      written: (writer, bytes) => { asked.push(`${writer.process} ${bytes.start}-${bytes.end}`); return bytes.end - bytes.start === 8 ? 'FCGI_STDIN' : undefined; },
+      failed: (failed) => (failed.errno === 'EPIPE' ? 'FCGI_STDIN <&>' : undefined),
+    },
+  });
+  assert.deepEqual(s.arrows.filter((a) => a.kind === 'data').map((a) => a.records ?? '-'), ['-', '-', 'FCGI_STDIN']);
+  assert.equal(s.arrows.find((a) => a.kind === 'failed')?.records, 'FCGI_STDIN <&>');
+  assert.deepEqual(s.unread.map((u) => u.records ?? '-'), ['FCGI_STDIN', '-', 'FCGI_STDIN', '-', '-']);
+  assert.ok(asked.includes('httpd 16-715') && asked.includes('uwsgi 70-94'), asked.join(', '));
+  const svg = renderSequenceSvg(s);
+  assert.ok(svg.includes('8 B · FCGI_STDIN'));
+  assert.ok(svg.includes('EPIPE · FCGI_STDIN &lt;&amp;&gt;'));
+  assert.ok(svg.includes('8 B never read · FCGI_STDIN'));
+});
+
 test('lineTime reads the time of sysdig, strace and -t a lines', () => {
   assert.equal(lineTime('89030 07:12:54.259735774 6 httpd (22014) < writev res=699 data=..........HTTP_HOST', 0), 25_974_259_735_774);
   const strace = linesOf(readFixture('revert-httpd-POST-single.strace')).find((l) => /^\d+ \d\d:\d\d:\d\d\.\d+ /.test(l))!;

@@ -69,7 +69,7 @@ export interface SequenceArrow {
   /** What the arrow says: `699 B`, `EPIPE`, `EOF`. */
   text: string;
   /**
-   * The protocol records these bytes hold (`FCGI_PARAMS, FCGI_STDIN`), from a RecordLabeler
+   * The protocol records these bytes hold (`FCGI_PARAMS, FCGI_STDIN`), from a RecordNamer
    * when the dump has the bytes and a decoder knows the protocol.
    */
   records?: string;
@@ -117,16 +117,20 @@ export interface Sequence {
 }
 
 /**
- * Names the protocol records in bytes [start, end) of what `writer` wrote (a decoder's
- * answer, `FCGI_STDIN (empty)`), or undefined when it cannot tell. The hook through which
- * the protocol decoders label the arrows.
+ * The hook through which the protocol decoders name the records on the arrows: short names,
+ * `FCGI_PARAMS, FCGI_STDIN`, or undefined when the bytes are not known well enough.
  */
-export type RecordLabeler = (writer: Endpoint, bytes: ByteRange) => string | undefined;
+export interface RecordNamer {
+  /** The records in bytes [start, end) of what `writer` wrote. */
+  written(writer: Endpoint, bytes: ByteRange): string | undefined;
+  /** What a failed write tried to send. */
+  failed?(call: Syscall): string | undefined;
+}
 
 export interface SequenceOptions {
   /** The time of the event on a 0-based line, in ns modulo one day (NaN when unknown). */
   timeAt: (line: number) => number;
-  recordLabel?: RecordLabeler;
+  records?: RecordNamer;
   /** The call the diagram is asked for: a connection too long to draw whole is cut around it. */
   focus?: Syscall;
   /** At most this many rows (default MAX_ROWS). */
@@ -236,7 +240,7 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
   const unread: UnreadBytes[] = [];
   const races: RaceWindow[] = [];
   const rowTime = (call: Syscall | undefined) => (call && rowOf.has(call) ? rows[rowOf.get(call)!].time : NaN);
-  const label = options.recordLabel;
+  const namer = options.records;
 
   if (endpoints.length === 1) notes.push('The other end of this connection is not in the capture: nothing can be matched.');
   if (endpoints.length > 2) notes.push(`${endpoints.length} ends share this address pair: arrows are drawn only between exactly two.`);
@@ -261,7 +265,7 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
           start: Math.max(call.range.start, read.range.start), end: Math.min(call.range.end, read.range.end),
         };
         const arrow: SequenceArrow = { kind: 'data', fromRow: row, toRow: to, fromLane: lane, toLane: peerLane, bytes, text: `${bytes.end - bytes.start} B` };
-        const records = label?.(endpoint, bytes);
+        const records = namer?.written(endpoint, bytes);
         if (records) arrow.records = records;
         arrows.push(arrow);
       }
@@ -269,7 +273,7 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
       if (pair && !connection.datagram && call.range.end > peer.bytesRead) {
         const bytes = { start: Math.max(call.range.start, peer.bytesRead), end: call.range.end };
         const left: UnreadBytes = { row, lane, toLane: peerLane, bytes, why: peer.closed ? 'closed' : 'end-of-capture' };
-        const records = label?.(endpoint, bytes);
+        const records = namer?.written(endpoint, bytes);
         if (records) left.records = records;
         unread.push(left);
       }
@@ -279,6 +283,8 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
         ? { kind: 'failed', fromRow: row, toRow: row, fromLane: lane, toLane: peerLane, text: call.errno! }
         : { kind: 'failed', fromRow: row, toRow: row, fromLane: peerLane, toLane: lane, text: call.errno! };
       if (cause && rowOf.has(cause)) arrow.causeRow = rowOf.get(cause);
+      const records = call.role === 'write' ? namer?.failed?.(call) : undefined;
+      if (records) arrow.records = records;
       arrows.push(arrow);
       if (cause && rowOf.has(cause) && rowOf.get(cause)! < row) {
         const ns = rows[row].time - rowTime(cause);
@@ -353,8 +359,10 @@ export function lineTime(text: string, line: number): number {
  * The sequence of the connection of `call` (a call on any line of it), reading each row's
  * time from its line's text; undefined when the call is not on a socket.
  */
-export function sequenceOfCall(call: Syscall | undefined, lineText: (line: number) => string, recordLabel?: RecordLabeler): Sequence | undefined {
+export function sequenceOfCall(
+  call: Syscall | undefined, lineText: (line: number) => string, records?: (connection: Connection) => RecordNamer | undefined,
+): Sequence | undefined {
   const connection = call?.endpoint?.connection;
   if (!connection || connection.released) return undefined;
-  return buildSequence(connection, { timeAt: (line) => lineTime(lineText(line), line), recordLabel, focus: call });
+  return buildSequence(connection, { timeAt: (line) => lineTime(lineText(line), line), records: records?.(connection), focus: call });
 }
