@@ -43,7 +43,6 @@ const MARGIN = 1.0;
 
 function show(next: Sequence, line: number): void {
   sequence = next;
-  layout = layoutSequence(next, scroller.clientWidth);
   rowOfLine = new Map();
   next.rows.forEach((row, i) => {
     for (const l of [row.enterLine, row.exitLine, row.line]) if (l >= 0 && !rowOfLine.has(l)) rowOfLine.set(l, i);
@@ -61,14 +60,15 @@ function relayout(): void {
   if (!sequence) return;
   layout = layoutSequence(sequence, scroller.clientWidth);
   scale = Math.max(MIN_SCALE, Math.min(1, scroller.clientWidth / layout.width));
-  // Drawn in layout units; the viewBox scales them to the panel.
-  header.setAttribute('viewBox', `0 0 ${layout.width} ${layout.headerHeight}`);
-  header.setAttribute('width', String(Math.floor(layout.width * scale)));
-  header.setAttribute('height', String(Math.ceil(layout.headerHeight * scale)));
+  // Drawn in layout units; the viewBox scales them to the panel, by exactly `scale` both
+  // ways (no rounding: 1 px in 1 000 would be 250 px at the end of 10 000 rows).
+  for (const [svg, height] of [[header, layout.headerHeight], [body, layout.height]] as const) {
+    svg.setAttribute('viewBox', `0 0 ${layout.width} ${height}`);
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('width', String(layout.width * scale));
+    svg.setAttribute('height', String(height * scale));
+  }
   header.innerHTML = renderHeader(sequence, layout);
-  body.setAttribute('viewBox', `0 0 ${layout.width} ${Math.ceil(layout.height)}`);
-  body.setAttribute('width', String(Math.floor(layout.width * scale)));
-  body.setAttribute('height', String(Math.ceil(layout.height * scale)));
   drawn = { top: 0, bottom: -1 };
 }
 
