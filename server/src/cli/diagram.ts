@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { analyzeText, type Syscall } from '../analysis';
 import { sequenceOfCall } from '../analysis/sequence';
 import { renderSequenceSvg } from '../analysis/sequenceSvg';
+import { terminalText } from '../terminal';
 
 const USAGE = `Usage: scap-lens diagram FILE:LINE [-o OUT.svg]
 
@@ -77,6 +78,7 @@ export async function diagramCommand(argv: string[]): Promise<number> {
   } catch (error) {
     return fail(`cannot write ${output}: ${(error as Error).message}`);
   }
-  process.stderr.write(`${output}: ${sequence.lifelines.map((l) => l.label).join(' ⟷ ')}, ${sequence.rows.length} calls, ${sequence.arrows.length} arrows\n`);
+  // Process names are dump text: shown escaped, as the check command does.
+  process.stderr.write(`${output}: ${terminalText(sequence.lifelines.map((l) => l.label).join(' ⟷ '))}, ${sequence.rows.length} calls, ${sequence.arrows.length} arrows\n`);
   return EXIT_OK;
 }
