@@ -381,8 +381,14 @@ async function main() {
       await wb.quickOpen(page, 'big-10000.scap.txt', '10:00:00.000001500');
       await page.waitForTimeout(1500); // the server indexes the 2 MB dump on open; the diagram is what is timed
       await wb.goToLine(page, 4 + 2 * calls / 2);
+      // The Command Palette by hand, so that the clock starts at Enter, not while the palette types.
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill('>Scap Lens: Show Sequence Diagram');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Sequence Diagram' }).first().waitFor({ timeout: 10000 });
       const started = Date.now();
-      await wb.runCommand(page, 'Scap Lens: Show Sequence Diagram');
+      await page.keyboard.press('Enter');
       const frame = await diagramFrame();
       await frame.waitForFunction((n) => /\/\d+ /.test(document.getElementById('status')?.textContent || '')
         && Number((/\/(\d+) /.exec(document.getElementById('status').textContent) || [])[1]) >= n
@@ -405,7 +411,7 @@ async function main() {
       const p90 = frames[Math.floor(frames.length * 0.9)];
       const max = frames[frames.length - 1];
       await wb.shot(page, '12-diagram-10000');
-      const detail = `opened in ${opened} ms (command to first rows, through the palette), ${drawn} rows drawn of ${calls + 4}; scroll frames p50 ${p50.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, max ${max.toFixed(1)} ms`;
+      const detail = `opened in ${opened} ms (Enter in the palette to the first rows drawn, through the server and the webview), ${drawn} rows drawn of ${calls + 4}; scroll frames p50 ${p50.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms, max ${max.toFixed(1)} ms`;
       if (drawn > 400) throw new Error(`all rows drawn, not only those in view: ${detail}`);
       // Bounds for a shared 2-core machine: the numbers themselves are in the detail.
       if (opened > 5000 || p90 > 150) throw new Error(detail);
