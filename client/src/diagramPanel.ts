@@ -144,10 +144,10 @@ class DiagramPanel {
 <body>
 <div id="toolbar">
   <button id="save" type="button" title="Save the whole diagram as a standalone SVG file">Save as SVG</button>
-  <span id="hint">Click or Enter: go to the event · ↑/↓ PgUp/PgDn Home/End: move</span>
+  <span id="hint">Click or Enter: go to the event · ↑/↓ PgUp/PgDn Home/End: move · ]/[: next/previous failure, unread or close</span>
   <span id="status" role="status" aria-live="polite"></span>
 </div>
-<div id="scroller" tabindex="0" role="application" aria-label="Sequence diagram: arrow keys move between events, Enter goes to the event in the dump">
+<div id="scroller" tabindex="0" role="application" aria-label="Sequence diagram: arrow keys move between events, ] and [ jump to the next and previous failure, unread write or close, Enter goes to the event in the dump">
   <svg id="header" class="seq" xmlns="http://www.w3.org/2000/svg"></svg>
   <svg id="body" class="seq" xmlns="http://www.w3.org/2000/svg"></svg>
 </div>

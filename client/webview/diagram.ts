@@ -27,6 +27,8 @@ let sequence: Sequence | undefined;
 let layout: SequenceLayout | undefined;
 /** Each dump line of a row's call (enter, exit) → the row. */
 let rowOfLine = new Map<number, number>();
+/** Rows worth a jump (`]` and `[`): failed calls, bytes never read, closes, shutdowns, ends of file. */
+let notable: number[] = [];
 let selected = -1;
 /** The body's y range drawn last; a scroll inside it redraws nothing. */
 let drawn = { top: 0, bottom: -1 };
@@ -47,6 +49,8 @@ function show(next: Sequence, line: number): void {
   next.rows.forEach((row, i) => {
     for (const l of [row.enterLine, row.exitLine, row.line]) if (l >= 0 && !rowOfLine.has(l)) rowOfLine.set(l, i);
   });
+  const marked = new Set(next.unread.map((u) => u.row));
+  notable = next.rows.flatMap((row, i) => (marked.has(i) || ['failed', 'close', 'shutdown', 'eof'].includes(row.kind) ? [i] : []));
   selected = rowOfLine.get(line) ?? -1;
   scroller.scrollTop = 0;
   relayout();
@@ -163,6 +167,8 @@ scroller.addEventListener('keydown', (event) => {
     case 'PageUp': select(at - page, false); break;
     case 'Home': select(0, false); break;
     case 'End': select(sequence.rows.length - 1, false); break;
+    case ']': select(notable.find((r) => r > at) ?? at, false); break;
+    case '[': select([...notable].reverse().find((r) => r < at) ?? at, false); break;
     case 'Enter': case ' ': if (selected >= 0) select(selected, true); break;
     default: return;
   }
