@@ -29,9 +29,15 @@ export function registerDiagramPanel(context: ExtensionContext, client: () => La
     }
     const language = client();
     if (!language) return;
-    // The server analyses open documents only: a link from elsewhere opens the dump first.
-    await workspace.openTextDocument(Uri.parse(position.uri));
-    const result = await language.sendRequest<SequenceDiagramResult>(Requests.sequenceDiagram, position);
+    let result: SequenceDiagramResult;
+    try {
+      // The server analyses open documents only: a link from elsewhere opens the dump first.
+      await workspace.openTextDocument(Uri.parse(position.uri));
+      result = await language.sendRequest<SequenceDiagramResult>(Requests.sequenceDiagram, position);
+    } catch (error) {
+      void window.showErrorMessage(`Scap Lens: no sequence diagram: ${(error as Error).message ?? error}`);
+      return;
+    }
     if (!result.sequence) {
       void window.showInformationMessage(`Scap Lens: ${result.message ?? 'no sequence diagram here.'}`);
       return;
