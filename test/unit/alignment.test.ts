@@ -6,8 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Endpoint, alignmentOf, analyzeText, peersOf, primaryLine, primaryNum } from '../../server/src/analysis';
-import { readPayload } from '../../server/src/analysis/payload';
+import { type Endpoint, type Finding, alignmentOf, analyzeStream, analyzeText, peersOf, primaryLine, primaryNum } from '../../server/src/analysis';
 import { provideDefinition } from '../../server/src/definition';
 import { DumpIndex } from '../../server/src/dumpStore';
 import { provideHover } from '../../server/src/hover';
@@ -90,21 +89,18 @@ test('a write lost from the middle of a stream: no shift fits every read, so not
   assert.ok(alignmentOf(same), 'aligned when nothing is lost');
 });
 
-test('payloads: default output gives min(res, 80) characters, -x the exact bytes, anything else nothing', () => {
-  const none = () => undefined;
-  const line = '1278 13:22:23.581404124 1 nginx (13057) < recvfrom res=141 data=GET / HTTP/1.1..User-Agent: Wget/1.17.1 (linux-gnu)..Accept: */*..Accept-Encodin tuple=NULL ';
-  const resCol = line.indexOf('res=') + 4;
-  // res > 80: sysdig may have replaced the last three by `...` (snaplen above 80), so 77 are kept.
-  const printed = 'GET / HTTP/1.1..User-Agent: Wget/1.17.1 (linux-gnu)..Accept: */*..Accept-Encodin';
-  assert.equal(printed.length, 80);
-  assert.deepEqual(readPayload(line, resCol, 141, none), { bytes: printed.slice(0, 77), rendered: true });
-  const short = '1895 00:44:30.913365517 1 haproxy (13969) < recvfrom res=17 data=HTTP/1.0 200 OK.. tuple=NULL ';
-  assert.deepEqual(readPayload(short, short.indexOf('res=') + 4, 17, none), { bytes: 'HTTP/1.0 200 OK..', rendered: true });
-  // A `data=` whose length is not min(res, 80) is not sysdig's default rendering (-A, -b, a smaller snaplen).
-  assert.equal(readPayload(short, short.indexOf('res=') + 4, 18, none), undefined);
-  const hex = ['\t0x0000: 4745 5420 2f20 4854 5450 2f31 2e31 0d0a  GET / HTTP/1.1..', '\t0x0010: 5573 6572  User', ' tuple=NULL '];
-  const head = '1278 13:22:23.581404124 1 nginx (13057) < recvfrom res=141 data=';
-  assert.deepEqual(readPayload(head, head.indexOf('res=') + 4, 141, (k) => hex[k - 1]), { bytes: 'GET / HTTP/1.1\r\nUser', rendered: false });
-  // -A prints the text itself on the next lines, without the bytes it drops: no positions.
-  assert.equal(readPayload(head, head.indexOf('res=') + 4, 141, (k) => ['GET / HTTP/1.1', 'User-Agent: Wget'][k - 1]), undefined);
+test('the CLI aligns as the editor does: the same findings on FastCGI connections cut mid-way, some of them on joined connections', async () => {
+  const text = readFixture('revert-httpd-POST-single.scap.txt');
+  const lines = text.split('\n');
+  const cuts = everyNth(cutPoints(analyzeText(text), 2), 40);
+  let joined = 0;
+  for (const cut of cuts) {
+    const part = lines.slice(cut).join('\n');
+    const editor = analyzeText(part);
+    const cli = await analyzeStream([Buffer.from(part, 'latin1')]);
+    const gist = (f: Finding) => `${f.code} ${f.line} ${f.message} ${f.related.map((r) => `${r.line} ${r.message}`).join('; ')}`;
+    assert.deepEqual(cli.findings.map(gist), editor.findings.map(gist), `cut at line ${cut + 1}`);
+    joined += editor.findings.filter((f) => f.call.endpoint!.connection.endpoints.some((e) => e.opened === undefined)).length;
+  }
+  assert.ok(joined > 0, 'some findings are on connections the cut joined midway');
 });

@@ -12,10 +12,42 @@
 // Otherwise nothing is aligned and nothing is matched or claimed: never a guess.
 
 import { type Connection, type Endpoint, type StreamAlignment, type Syscall, firstLine, peerOf, primaryLine, primaryNum } from './model';
-import { type Payload, isTelling } from './payload';
+import { type Payload, TextLines, readPayload } from './payload';
 
 /** The payload of a read or write, when the dump shows it (see payload.ts). */
 export type PayloadSource = (call: Syscall) => Payload | undefined;
+
+/**
+ * Whether a payload says where each of its bytes was: sysdig's printable form (80
+ * characters, any unprintable byte a `.`), `-x`/`-X` hex rows and strace's strings do; `-A`
+ * text that had to be guessed does not.
+ */
+export function positional(payload: Payload | undefined): Payload | undefined {
+  return payload !== undefined && payload.form !== 'ascii' && payload.bytes.length > 0 ? payload : undefined;
+}
+
+/**
+ * The payloads of a dump held in memory, read again from each call's lines: the language
+ * server keeps the text anyway, so nothing is kept per call while analysing. The table of
+ * line starts is built on the first question only (most dumps align by open).
+ */
+export function payloadsOfText(text: string): PayloadSource {
+  let lines: TextLines | undefined;
+  return (call) => {
+    lines ??= new TextLines(text);
+    return positional(readPayload(lines, call));
+  };
+}
+
+/** Whether byte i of a payload says something: a certain byte, not a printable-form `.`, not 0. */
+function isTelling(p: Payload, i: number): boolean {
+  return (p.known === undefined || p.known[i] === 1) && p.bytes[i] !== 0;
+}
+
+/** Whether byte i of a payload is known (a printable-form `.` is: it stands for a `.` there too). */
+function isKnown(p: Payload, i: number): boolean {
+  return p.known === undefined || p.known[i] !== 0;
+}
 
 const BY_OPEN: StreamAlignment = Object.freeze({ by: 'open' as const, shift: 0 });
 
@@ -54,7 +86,8 @@ export function connectionAlignment(connection: Connection): 'open' | 'payload' 
   if (connection.endpoints.length !== 2) return undefined;
   let by: 'open' | 'payload' = 'open';
   for (const writer of connection.endpoints) {
-    const reader = peerOf(writer)!;
+    const reader = peerOf(writer);
+    if (reader === undefined) return undefined;
     const alignment = alignmentOf(writer);
     if (alignment === undefined) {
       if (writer.bytesWritten > 0 || reader.bytesRead > 0) return undefined;
@@ -88,10 +121,11 @@ export interface DirectionCalls {
  * most ALIGNMENT_CALLS.
  */
 export function alignConnection(connection: Connection, payloadOf: PayloadSource, sampled = false): void {
-  if (connection.datagram || connection.endpoints.length !== 2) return;
+  if (connection.datagram || connection.endpoints.length !== 2 || connection.unknownPeer !== undefined) return;
   for (const writer of connection.endpoints) {
     if (writer.opened !== undefined || writer.alignment !== undefined) continue;
-    const reader = peerOf(writer)!;
+    const reader = peerOf(writer);
+    if (reader === undefined) continue;
     const calls = sampled ? sampledCalls(writer, reader) : directionCalls(writer, reader);
     if (calls === undefined || calls.writes.length === 0 || calls.reads.length === 0) continue;
     writer.alignment = alignDirection(writer, reader, calls, payloadOf);
@@ -315,13 +349,12 @@ function forEachTellingGram(p: Payload, visit: (hash: number, k: number) => bool
   let out = 1;
   for (let i = 0; i < GRAM; i++) out = Math.imul(out, 31);
   for (let i = 0; i < bytes.length; i++) {
-    const code = bytes.charCodeAt(i);
+    const code = bytes[i];
     hash = (Math.imul(hash, 31) + code) | 0;
-    if (isTelling(p, code)) telling++;
+    if (isTelling(p, i)) telling++;
     if (i >= GRAM) {
-      const leaving = bytes.charCodeAt(i - GRAM);
-      hash = (hash - Math.imul(leaving, out)) | 0;
-      if (isTelling(p, leaving)) telling--;
+      hash = (hash - Math.imul(bytes[i - GRAM], out)) | 0;
+      if (isTelling(p, i - GRAM)) telling--;
     }
     if (i >= GRAM - 1 && telling >= GRAM_TELLING && !visit(hash & 0x3fffffff, i - GRAM + 1)) return;
   }
@@ -371,9 +404,12 @@ function checkShift(writes: Syscall[], reads: Syscall[], shift: number, payload:
       const end = Math.min(to, read.range!.start + rp.bytes.length);
       let telling = 0;
       for (let at = start; at < end; at++) {
-        const w = wp.bytes.charCodeAt(at - from);
-        if (w !== rp.bytes.charCodeAt(at - read.range!.start)) return undefined;
-        if (isTelling(wp, w)) telling++;
+        const i = at - from;
+        const j = at - read.range!.start;
+        // A byte the dump does not show on either side compares with nothing.
+        if (!isKnown(wp, i) || !isKnown(rp, j)) continue;
+        if (wp.bytes[i] !== rp.bytes[j]) return undefined;
+        if (isTelling(wp, i) && isTelling(rp, j)) telling++;
       }
       evidence.telling += telling;
       if (read.range!.start === from && read.range!.end - read.range!.start === write.range!.end - write.range!.start) evidence.tellingWhole += telling;

@@ -10,8 +10,8 @@ import { newParseCache, newTraceEvent, parseJsonLine, parseLiddsLine, parseSysdi
 import { parseStraceLine } from './straceParser';
 import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
-import { ALIGNMENT_CALLS, type PayloadSource, alignConnection } from './alignment';
-import { type Payload, payloadsOfText, readPayload } from './payload';
+import { ALIGNMENT_CALLS, type PayloadSource, alignConnection, payloadsOfText, positional } from './alignment';
+import { type DumpLines, type Payload, readPayload } from './payload';
 
 // A Map, not an object: syscall names come from the input, not from source literals, and an
 // object would look each one up in V8's string table before finding the property.
@@ -27,9 +27,37 @@ const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
 
 /** Characters from `res=`'s value that hold `data=` and its 80 characters (sampleCall). */
 const PAYLOAD_SPAN = 128;
+
+/**
+ * Events that have an enter and never an exit: the scheduler, signals, process exit, page
+ * faults, the capture's own notes (`switch`, `procexit`, `signaldeliver`, `page_fault`,
+ * `notification`, `container`, ...) and the syscalls that do not return (`exit_group`,
+ * `sigreturn`). They land between another call's enter and exit on the same thread, e.g.
+ *   `1263 ... httpd (15174) > writev fd=10(<4t>...) size=1619000`
+ *   `1264 ... httpd (15174) > switch next=0 pgft_maj=0 pgft_min=0 vm_size=...`
+ *   `1301 ... httpd (15174) < writev res=1619000 data=...`
+ * and must leave that call pending.
+ */
+const NO_EXIT_TYPES = [
+  'switch', 'procexit', 'signaldeliver', 'sigreturn', 'exit', 'exit_group', 'page_fault',
+  'notification', 'container', 'infra', 'cpu_hotplug', 'k8s', 'mesos', 'procinfo', 'sysdigevent',
+  'useradded', 'userdeleted', 'groupadded', 'groupdeleted', 'pluginevent', 'asyncevent',
+];
+
+/** The analyzer's role of an event: a syscall's CallRole, or `event` for one without an exit. */
+type EventRole = CallRole | 'event';
+const EVENT_ROLE_BY_TYPE = new Map<string, EventRole>([...ROLE_BY_TYPE, ...NO_EXIT_TYPES.map((t): [string, EventRole] => [t, 'event'])]);
+
 /** A line longer than this is not an event sysdig prints; it is skipped and counted. */
 export const MAX_LINE_LENGTH = 1 << 20;
 const MAX_SAMPLES = 20;
+/** sysdig's default snaplen: `data=` holds at most this many bytes of a payload. */
+const SNAPLEN = 80;
+/**
+ * Threads kept per endpoint: enough to name them, and a bound on the search for a new one
+ * (200 000 threads on one socket made that search quadratic: 14 s).
+ */
+const MAX_ENDPOINT_TIDS = 64;
 const SPACE = 32;
 // eslint-disable-next-line no-control-regex
 const ANSI_ONLY = /\x1b\[[0-9;]*m|\s/g;
@@ -40,6 +68,8 @@ export interface SocketAddress {
   key: string;
   tuple: string;
   path?: string;
+  /** For a socket whose fd names no address pair: why its peer is unknown (Connection.unknownPeer). */
+  unknownPeer?: string;
 }
 
 /**
@@ -81,10 +111,37 @@ function addressOfTuple(tag: string | undefined, tuple: string | undefined): Soc
   return /^[0-9a-f]+->[0-9a-f]+ /.test(tuple) ? parseSocketAddress('u', tuple) : parseSocketAddress(tuple.includes('.') ? '4t' : '6t', tuple);
 }
 
+/** The `<T>` tags sysdig gives socket fds (FORMAT.md §3.1): `<u>`, `<4t>`, `<6u>`, `<4>`, ... */
+const SOCKET_TAGS = new Set(['u', '4', '6', '4t', '6t', '4u', '6u']);
+
+/**
+ * The peer of one datagram, from the `tuple=` of a send or receive on a socket that is not
+ * connected, e.g. `> sendto fd=3(<4>0.0.0.0:0) size=95 tuple=0.0.0.0:55658->100.64.0.10:53` or
+ * `< recvfrom res=114 data=... tuple=100.64.0.10:53->0.0.0.0:55658`. Message boundaries hold,
+ * so the conversation is a datagram one whatever the fd's tag says.
+ */
+function datagramAddress(tag: string, tuple: string | undefined): SocketAddress | undefined {
+  if (tuple === undefined || tuple === 'NULL' || tag === 'u') return undefined;
+  return parseSocketAddress(tag.charCodeAt(0) === 54 /* 6 */ ? '6u' : '4u', tuple);
+}
+
+/** The kind of a socket from its fd's tag alone. */
+function kindOfTag(tag: string): SocketKind {
+  switch (tag) {
+    case 'u': return 'unix';
+    case '4t': return 'tcp4';
+    case '6t': return 'tcp6';
+    case '4u': return 'udp4';
+    case '6u': return 'udp6';
+    case '6': return 'ip6';
+    default: return 'ip4';
+  }
+}
+
 function emptyStats(): DumpStats {
   return {
     lines: 0, events: 0, continuationLines: 0, blankLines: 0, unparsedLines: 0, unparsedSamples: [],
-    orphanExits: 0, unattributedSocketCalls: 0, connections: 0,
+    orphanExits: 0, unattributedSocketCalls: 0, overBudgetSocketCalls: 0, connections: 0,
   };
 }
 
@@ -95,7 +152,22 @@ export interface AnalyzerOptions extends FindingOptions {
    * known, so a streamed dump costs memory for its open connections only (the CLI).
    */
   retainCalls?: boolean;
+  /**
+   * Without retainCalls: keep a connection in Analysis.connections once both ends have
+   * closed, with its endpoints' counts but without its calls (`scap-lens conversations`).
+   */
+  keepConnections?: boolean;
+  /**
+   * Asked every 4 096 new connections in lean mode: true when memory is running out (the CLI
+   * compares V8's heap with its limit). From then on no new connection is followed, their calls
+   * are counted in overBudgetSocketCalls, and the connections already followed still give
+   * their findings: millions of never-closed sockets end with a message, not a crash.
+   */
+  overBudget?: () => boolean;
 }
+
+/** Names longer than this are not cached: a 1 MB socket name 4 096 times would be 4 GB. */
+const MAX_CACHED_NAME = 1024;
 
 /**
  * Parsed socket addresses by fd name: the same name repeats on every call of a connection.
@@ -123,6 +195,10 @@ export class DumpAnalyzer {
   private readonly pending = new Map<number, Syscall | string | undefined>();
   private readonly pendingTag = new Map<number, string>();
   private readonly pendingLocal = new Map<number, string>();
+  /** Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit names no peer. */
+  private readonly pendingUnpaired = new Map<number, SocketAddress>();
+  /** unpairedAddress's answers, by process, fd and the fd's printed name: a socket's calls repeat them. */
+  private readonly unpairedCache = new Map<string, SocketAddress>();
   private readonly live = new Map<string, Connection>();
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
@@ -138,10 +214,18 @@ export class DumpAnalyzer {
   /** Up to `length` characters from column `from` of the line being added through addSysdigEvent: set once by the byte reader. */
   scannerLine: ((from: number, length: number) => string) | undefined;
   /** Each syscall name's role, keyed by the very string objects the parsers hand over (see roleOf). */
-  private readonly roles = new Map<string, CallRole>();
+  private readonly roles = new Map<string, EventRole>();
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
+  /** A receive whose exit record runs on over the next lines, with the tuple found there so far. */
+  private awaitingTuple: { call: Syscall; unpaired: SocketAddress; tuple: string | undefined } | undefined;
+  /**
+   * While an open record's `-A` payload can still go on: how many of its characters may be left.
+   * A payload line can look like an event (`1 1.1 0 x (1) < write res=-32(EPIPE) ...`), so a
+   * line that starts inside the payload is payload, whatever it looks like.
+   */
+  private payloadLeft = 0;
   private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
   private readonly addStraceEvent = (event: TraceEvent) => {
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
@@ -167,6 +251,7 @@ export class DumpAnalyzer {
     if (cached !== undefined && cached.tag === tag) return cached;
     const address = parseSocketAddress(tag, name);
     if (!address) return undefined;
+    if (name.length > MAX_CACHED_NAME) return address;
     if (this.addressCache.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.addressCache.clear();
     // Own copies: the cache must not keep the input chunk the name was sliced from.
     const entry = {
@@ -196,6 +281,11 @@ export class DumpAnalyzer {
     let stop = end;
     if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
     const length = stop - start;
+    if (this.payloadLeft > 0 && length <= MAX_LINE_LENGTH) {
+      if (this.awaitingTuple !== undefined) this.continuationTuple(text, start, stop);
+      this.payloadLine(length, length > 0 && text.charCodeAt(stop - 1) === SPACE);
+      return;
+    }
     // Pasted terminal output ends with a bare colour reset; a blank line carries nothing either.
     if (length === 0 || (length < 16 && text.slice(start, stop).replace(ANSI_ONLY, '').length === 0)) {
       if (this.recordOpen) this.stats.continuationLines++;
@@ -213,11 +303,12 @@ export class DumpAnalyzer {
         : this.format === 'json' ? parseJsonLine(text.slice(start, stop), line, this.scratch) : undefined;
     if (event) {
       // sysdig ends every complete record with a space; a record without one continues below.
-      this.takeSysdigEvent(event, text.charCodeAt(stop - 1) !== SPACE);
+      this.takeSysdigEvent(event, text.charCodeAt(stop - 1) !== SPACE, length);
       return;
     }
     if (this.recordOpen) {
       this.stats.continuationLines++;
+      if (this.awaitingTuple !== undefined) this.continuationTuple(text, start, stop);
       return;
     }
     text = text.slice(start, stop);
@@ -250,27 +341,52 @@ export class DumpAnalyzer {
 
   /**
    * For a reader that parsed a sysdig line itself (byteScanner.ts): what addLineAt does once
-   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space.
+   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space;
+   * `length` is the line's length.
    */
-  addSysdigEvent(event: TraceEvent, open: boolean): void {
+  addSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
     this.stats.lines++;
+    if (this.payloadLeft > 0) {
+      this.payloadLine(length, !open);
+      return;
+    }
     this.stringsOwned = true;
-    this.takeSysdigEvent(event, open);
+    this.takeSysdigEvent(event, open, length);
     this.stringsOwned = false;
   }
 
   /** A line parsed as a sysdig event, by either parser: the first one settles the dump's format. */
-  private takeSysdigEvent(event: TraceEvent, open: boolean): void {
+  private takeSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
     this.format ??= 'sysdig';
     this.stats.events++;
     this.recordOpen = open;
+    if (open && event.dataCol >= 0 && this.format === 'sysdig') {
+      // `-A` prints the payload from the next line on (`< recvfrom res=88 data=` then
+      // `GET /foobar.bin HTTP/1.1`...): at most min(res, 80) characters, 80 being sysdig's
+      // default snaplen, and fewer when it drops a `\r`. The bytes moved are in res=, or in
+      // size= on an enter.
+      const moved = event.res !== undefined && event.res >= 0 ? event.res : event.size ?? 0;
+      this.payloadLeft = Math.min(moved, SNAPLEN) - (length - event.dataCol);
+    }
     this.addEvent(event);
+  }
+
+  /**
+   * A line that starts inside an open record's payload: part of it, even if it looks like an
+   * event. `-A` drops non-printable bytes (the `\r` of `\r\n`), so the payload often prints
+   * fewer characters than it has bytes: the record's last line, which ends with sysdig's space,
+   * ends it (`Cont ` and then the next event).
+   */
+  private payloadLine(length: number, endsWithSpace: boolean): void {
+    this.stats.continuationLines++;
+    this.payloadLeft = endsWithSpace ? 0 : this.payloadLeft - length - 1;
   }
 
   /** Counts a line too long to be an event; the CLI's byte reader calls it without buffering the line. */
   skipOverlong(line: number, length: number): void {
     this.stats.lines++;
     this.recordOpen = false;
+    this.payloadLeft = 0;
     this.unparsed(line, `a line of ${length} characters is too long to be a sysdig event; skipped`);
   }
 
@@ -281,6 +397,7 @@ export class DumpAnalyzer {
 
   addEvent(event: TraceEvent): void {
     this.lineNow = event.line;
+    if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     if (event.pid !== undefined) this.pidOfTid.set(event.tid, event.pid);
     if (event.exit) this.addExit(event);
     else this.addEnter(event);
@@ -288,18 +405,53 @@ export class DumpAnalyzer {
 
   // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
   private addEnter(event: TraceEvent): void {
-    // A new enter replaces whatever this thread left pending (its exit was lost).
+    const role = this.roleOf(event.type);
+    // An event without an exit (a `switch` while the call blocks) leaves the pending call be.
+    if (role === 'event') return;
+    // The enter of a call that has an exit replaces whatever this thread left pending: that
+    // call's exit was lost.
     if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
-    const role = this.roleOf(event.type);
-    const address = this.socketAddress(event.fdTag, event.fdName);
+    if (this.pendingUnpaired.size > 0) this.pendingUnpaired.delete(event.tid);
+    let address = this.socketAddress(event.fdTag, event.fdName);
+    // A read that learns its peer at its exit: see the exit, which attaches it.
+    let unpaired: SocketAddress | undefined;
+    const tag = event.fdTag;
+    if (tag !== undefined && event.local === undefined && (role === 'write' || role === 'read')) {
+      // On a datagram socket (or one sysdig has not typed, `<4>`), a send's `tuple=` names the
+      // peer of that message, whatever the fd's name says: sysdig names an unconnected socket
+      // after its last datagram, e.g. `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`.
+      const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
+      if ((address === undefined || messages) && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
+        if (role === 'write') {
+          if (messages) address = this.ownAddress(datagramAddress(tag, event.tuple)) ?? address;
+          // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
+          address ??= this.unpairedAddress(event);
+        } else if (address === undefined || event.type === 'recvfrom' || event.type === 'recvmsg') {
+          // A receive's sender is on its exit; the fd's name (or its unpaired conversation) is the fallback.
+          unpaired = address ?? this.unpairedAddress(event);
+          address = undefined;
+        }
+      }
+    } else if (tag !== undefined && event.local === undefined && (role === 'close' || role === 'shutdown')
+      && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
+      if (address === undefined) {
+        // A close ends an unpaired socket's conversation, if it had one; alone it is not one.
+        const known = this.unpairedAddress(event);
+        if (this.live.has(known.key)) address = known;
+      } else if ((tag === '4u' || tag === '6u') && !this.live.has(address.key)) {
+        // An unconnected datagram socket is named after its last datagram, even
+        // `<4u>100.64.0.10:53->100.64.0.10:53`: a close on a name no message used opens nothing.
+        address = undefined;
+      }
+    }
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
     const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
     // An accept names the listening socket, which is not one end of the new connection.
     const waits = !address && event.local !== undefined && role !== 'accept';
     // The lean analysis needs no fcntl or getsockopt: findings come from I/O, opens and closes.
     const needed = this.retainCalls || role !== 'other';
-    if (!needed || (!address && !isSocketConnect && role !== 'accept' && !waits)) {
+    if (!needed || (!address && !unpaired && !isSocketConnect && role !== 'accept' && !waits)) {
       this.pending.set(event.tid, event.type);
       return;
     }
@@ -323,6 +475,34 @@ export class DumpAnalyzer {
     this.pending.set(event.tid, call);
     if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, event.fdTag);
     if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
+    if (unpaired) this.pendingUnpaired.set(event.tid, unpaired);
+  }
+
+  /**
+   * The conversation of a socket whose fd names no address pair, e.g.
+   *   `1522 22:31:12.092363193 0 docker (25689) > write fd=5(<u>) size=3`
+   *   `1533 22:31:12.092451355 3 dockerd (29622) > read fd=20(<u>/var/run/docker.sock) size=32768`
+   * sysdig prints that for sockets it learnt of from /proc when the capture started. Such a
+   * socket is one process's fd with an unknown peer. The key is the process name and the fd,
+   * not the pid: a clone exit may tell the pid of one thread and not of the next. Two
+   * processes of one name that the pids tell apart are two endpoints, neither the other's peer.
+   */
+  private unpairedAddress(event: TraceEvent): SocketAddress {
+    const name = event.fdName ?? '';
+    const key = `?|${event.process}|${event.fd}|${event.fdTag}|${name}`;
+    const known = this.unpairedCache.get(key);
+    if (known !== undefined) return known;
+    if (this.unpairedCache.size >= LEAN_ADDRESS_CACHE_LIMIT) this.unpairedCache.clear();
+    const printed = `fd=${event.fd}(<${event.fdTag}>${name})`;
+    const address: SocketAddress = {
+      kind: kindOfTag(event.fdTag!),
+      key: this.own(`?|${event.process}|${event.fd}`),
+      tuple: '',
+      path: event.fdTag === 'u' && name.length > 0 ? this.own(name) : undefined,
+      unknownPeer: this.own(printed),
+    };
+    this.unpairedCache.set(this.own(key), address);
+    return address;
   }
 
   /**
@@ -330,10 +510,10 @@ export class DumpAnalyzer {
    * a Map finds its own key by identity; ROLE_BY_TYPE's keys are other objects, so each lookup
    * there compares the characters. A dump has a few hundred names: the map stays small.
    */
-  private roleOf(type: string): CallRole {
+  private roleOf(type: string): EventRole {
     let role = this.roles.get(type);
     if (role === undefined) {
-      role = ROLE_BY_TYPE.get(type) ?? 'other';
+      role = EVENT_ROLE_BY_TYPE.get(type) ?? 'other';
       if (this.roles.size < 4096) this.roles.set(type, role);
     }
     return role;
@@ -363,6 +543,7 @@ export class DumpAnalyzer {
     let call: Syscall | undefined;
     let fdTag: string | undefined;
     let local: string | undefined;
+    let unpaired: SocketAddress | undefined;
     if (typeof pending === 'string' && pending === event.type) {
       this.pending.set(event.tid, undefined);
       return;
@@ -378,6 +559,10 @@ export class DumpAnalyzer {
         local = this.pendingLocal.get(event.tid);
         this.pendingLocal.delete(event.tid);
       }
+      if (this.pendingUnpaired.size > 0) {
+        unpaired = this.pendingUnpaired.get(event.tid);
+        this.pendingUnpaired.delete(event.tid);
+      }
     } else {
       // A new thread's first line is the exit of the clone that made it: not an orphan.
       if (PID_TYPES.has(event.type)) return;
@@ -387,7 +572,8 @@ export class DumpAnalyzer {
       if (pending !== undefined) this.pending.set(event.tid, undefined);
       const address = this.socketAddress(event.fdTag, event.fdName);
       if (!address) return;
-      call = this.newCall(event, this.roleOf(event.type));
+      const role = this.roleOf(event.type);
+      call = this.newCall(event, role === 'event' ? 'other' : role);
     }
     call.exitNum = event.num;
     call.exitLine = event.line;
@@ -415,7 +601,15 @@ export class DumpAnalyzer {
       if (address && !call.endpoint) this.attach(call, address, 'connect', local);
       return;
     }
-    if (!call.endpoint) {
+    if (!call.endpoint && unpaired) {
+      // With -A, -x or -X the payload is on the lines below, and the tuple after it: wait for them.
+      if (event.tuple === undefined && this.recordOpen) {
+        this.awaitingTuple = { call, unpaired, tuple: undefined };
+        return;
+      }
+      this.receiveFrom(call, unpaired, event.tuple);
+      return;
+    } else if (!call.endpoint) {
       const address = this.socketAddress(event.fdTag, event.fdName);
       // A call waiting for its pair is counted when it joins its connection.
       if (!address) return;
@@ -424,6 +618,44 @@ export class DumpAnalyzer {
       if (!call.endpoint) return;
     }
     this.account(call);
+  }
+
+  /**
+   * A receive on a socket whose fd names no pair (or a datagram socket): the `tuple=` of its
+   * exit names the sender of that message; without one, the bytes (or the end of file) go to
+   * the socket's own conversation.
+   */
+  private receiveFrom(call: Syscall, unpaired: SocketAddress, tuple: string | undefined): void {
+    const family = unpaired.kind === 'unix' ? 'u' : unpaired.kind === 'udp6' || unpaired.kind === 'ip6' || unpaired.kind === 'tcp6' ? '6' : '4';
+    const address = this.ownAddress(datagramAddress(family, tuple))
+      ?? ((call.res !== undefined && call.res > 0) || this.live.has(unpaired.key) || unpaired.unknownPeer === undefined ? unpaired : undefined);
+    if (!address) return;
+    this.attach(call, address, undefined);
+    if (call.endpoint) this.account(call);
+  }
+
+  /**
+   * The last line of a receive's multi-line record (-A, -x, -X) ends with its tuple:
+   *   `	0x0040: 0001 0000 003c 002a 026e 7303 646e 73c0`
+   *   ` tuple=100.64.0.10:53->0.0.0.0:34854 `
+   */
+  private continuationTuple(text: string, start: number, stop: number): void {
+    let end = stop;
+    if (end > start && text.charCodeAt(end - 1) === SPACE) end--;
+    // The value has no space, so the search stops at the line's last space. A loop, not
+    // lastIndexOf: that would search on before the line, through the whole document.
+    for (let at = end - 1; at >= start; at--) {
+      if (text.charCodeAt(at) !== SPACE) continue;
+      if (at + 7 < end && text.startsWith(' tuple=', at)) this.awaitingTuple!.tuple = this.own(text.slice(at + 7, end));
+      return;
+    }
+  }
+
+  /** The record of a receive that waited for its tuple has ended: place its bytes. */
+  private settleAwaitingTuple(): void {
+    const { call, unpaired, tuple } = this.awaitingTuple!;
+    this.awaitingTuple = undefined;
+    this.receiveFrom(call, unpaired, tuple);
   }
 
   /** Moves a finished read or write's bytes into its direction of the stream. */
@@ -476,9 +708,11 @@ export class DumpAnalyzer {
     if (call.resCol < 0) return;
     const text = this.stringsOwned ? this.scannerLine?.(call.resCol, PAYLOAD_SPAN)
       : this.spanText.slice(this.spanStart + call.resCol, Math.min(this.spanEnd, this.spanStart + call.resCol + PAYLOAD_SPAN));
-    const payload = text === undefined ? undefined : readPayload(text, 0, res, () => undefined);
+    // The same reader as the language server's, on that part of the exit line alone: the
+    // payload's lines below (-x, -X, -A) are not read yet, so only sysdig's printable form counts.
+    const payload = text === undefined ? undefined : positional(readPayload(oneLine(call.exitLine, text), call));
     // Its own copy: a line the JavaScript path parsed may be a slice of a 256 KiB chunk.
-    if (payload !== undefined) sample.payloads.set(call, this.stringsOwned ? payload : { bytes: detach(payload.bytes), rendered: payload.rendered });
+    if (payload !== undefined && payload.form === 'printable') sample.payloads.set(call, payload);
   }
 
   /**
@@ -589,6 +823,10 @@ export class DumpAnalyzer {
         endpoint = undefined;
       }
     }
+    if (!connection && this.budgetReached()) {
+      this.stats.overBudgetSocketCalls++;
+      return;
+    }
     if (!connection) {
       connection = {
         id: this.connections.length,
@@ -603,16 +841,15 @@ export class DumpAnalyzer {
         released: false,
         pairedLine: -1,
       };
+      if (address.unknownPeer !== undefined) connection.unknownPeer = address.unknownPeer;
       this.connections.push(connection);
       this.stats.connections++;
       this.live.set(connection.key, connection);
     }
     if (!endpoint) {
-      if (connection.endpoints.length >= 2) {
-        // A third holder of the same socket (a forked child, a dup) is not a peer: leave it out.
-        this.stats.unattributedSocketCalls++;
-        return;
-      }
+      // A third holder of the same socket (a forked child, a dup) is an endpoint too: sysdig
+      // counts its bytes per process and fd. Which end it shares is not known, so a
+      // connection with more than two ends claims no peer (peerOf).
       endpoint = {
         id: this.endpointCount++,
         connection,
@@ -639,7 +876,7 @@ export class DumpAnalyzer {
       connection.endpoints.push(endpoint);
       if (connection.endpoints.length === 2) connection.pairedLine = this.lineNow;
       if (local !== undefined) this.endpointByLocal.set(local, endpoint);
-    } else if (!endpoint.tids.includes(call.tid)) {
+    } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
     }
     if (opening !== undefined && endpoint.opened === undefined) {
@@ -688,6 +925,23 @@ export class DumpAnalyzer {
     if (address) this.joinWaiting(address, local);
   }
 
+  /**
+   * Whether a new connection must be left out: lean mode, out of memory (see overBudget). Once
+   * reached, the budget stays reached, so that what is followed is a clean set of connections.
+   */
+  private budgetReached(): boolean {
+    if (this.overBudget) return true;
+    if (this.retainCalls || this.options.overBudget === undefined) return false;
+    // Checked every 4 096 new connections: reading the heap's size is not free.
+    if ((++this.newConnections & 4095) !== 0 || !this.options.overBudget()) return false;
+    this.overBudget = true;
+    this.addressCache.clear();
+    return true;
+  }
+
+  private newConnections = 0;
+  private overBudget = false;
+
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
@@ -697,8 +951,10 @@ export class DumpAnalyzer {
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
-    const index = this.connections.lastIndexOf(connection);
-    if (index >= 0) this.connections.splice(index, 1);
+    if (!this.options.keepConnections) {
+      const index = this.connections.lastIndexOf(connection);
+      if (index >= 0) this.connections.splice(index, 1);
+    }
     connection.calls = [];
     for (const e of connection.endpoints) {
       e.firstCall = undefined;
@@ -714,6 +970,7 @@ export class DumpAnalyzer {
    * connections the capture joined midway are aligned from their payloads first (alignment.ts).
    */
   finish(payloads?: PayloadSource): Analysis {
+    if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
@@ -732,6 +989,11 @@ export class DumpAnalyzer {
     }
     return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings) };
   }
+}
+
+/** A dump of one line, `text` at `line`: what readPayload needs to read one exit line. */
+function oneLine(line: number, text: string): DumpLines {
+  return { lineCount: line + 1, lineText: (n) => (n === line ? text : '') };
 }
 
 /** A payload the lean analysis kept (sampleCall). */
@@ -754,17 +1016,50 @@ function describeGarbage(text: string): string {
   return 'not a sysdig event line';
 }
 
+/**
+ * Cuts a text into lines as VS Code numbers them: at `\n`, at `\r\n` (the line keeps its `\r`,
+ * which addLineAt drops) and at a lone `\r` (a file with old Mac line ends is 36 lines to VS
+ * Code, not one). A text without `\r` costs one indexOf per line, as before.
+ */
+export class LineCutter {
+  /** The first `\r` at or after the last line's start, or -1 when there is none left. */
+  private cr: number;
+  /** Where the line after the one last cut starts. */
+  next = 0;
+
+  constructor(private readonly text: string) {
+    this.cr = text.indexOf('\r');
+  }
+
+  /** The end of the line starting at `start`, before its `\n` or lone `\r`; sets `next`. */
+  lineEnd(start: number): number {
+    const text = this.text;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    this.next = end + 1;
+    if (this.cr >= 0) {
+      if (this.cr < start) this.cr = text.indexOf('\r', start);
+      // A `\r` right before the `\n` is a CRLF; one that ends the text is a line break.
+      if (this.cr >= 0 && (this.cr < end - 1 || (this.cr === end - 1 && end === text.length))) {
+        end = this.cr;
+        this.next = end + 1;
+      }
+    }
+    return end;
+  }
+}
+
 /** Analyses a whole dump held in memory (the language server's case). */
 export function analyzeText(text: string, options: FindingOptions = {}): Analysis {
   const analyzer = new DumpAnalyzer(options);
+  const lines = new LineCutter(text);
   let start = 0;
   let line = 0;
   const length = text.length;
   while (start < length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = length;
+    const end = lines.lineEnd(start);
     analyzer.addLineAt(text, start, end, line++);
-    start = end + 1;
+    start = lines.next;
   }
   return analyzer.finish(payloadsOfText(text));
 }
@@ -786,6 +1081,7 @@ export interface AsyncAnalysisHooks {
 export async function analyzeTextAsync(text: string, options: FindingOptions = {}, hooks: AsyncAnalysisHooks = {}): Promise<Analysis | undefined> {
   const analyzer = new DumpAnalyzer(options);
   const sliceMs = hooks.sliceMs ?? 20;
+  const lines = new LineCutter(text);
   let start = 0;
   let line = 0;
   const length = text.length;
@@ -794,10 +1090,9 @@ export async function analyzeTextAsync(text: string, options: FindingOptions = {
     do {
       // The clock is read every 512 lines: often enough, and cheap next to the parsing.
       for (let n = 0; n < 512 && start < length; n++) {
-        let end = text.indexOf('\n', start);
-        if (end < 0) end = length;
+        const end = lines.lineEnd(start);
         analyzer.addLineAt(text, start, end, line++);
-        start = end + 1;
+        start = lines.next;
       }
     } while (start < length && performance.now() - sliceStart < sliceMs);
     if (start < length) {

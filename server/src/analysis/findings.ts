@@ -41,11 +41,13 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 /**
- * Whether the bytes `writer` sent can be matched to what `reader` read: the writer was opened
- * inside the capture, or the evidence aligned the two counts (alignment.ts).
+ * Whether the bytes `writer` sent can be compared offset for offset with what `reader` read:
+ * the writer was opened inside the capture, or the evidence aligned the two counts with no
+ * shift (alignment.ts). For any shift, use alignmentOf.
  */
 export function streamsAligned(writer: Endpoint, reader: Endpoint): boolean {
-  return peerOf(writer) === reader && alignmentOf(writer) !== undefined;
+  // The offsets compare as they are only with shift 0; peers.ts applies any other shift.
+  return peerOf(writer) === reader && alignmentOf(writer)?.shift === 0;
 }
 
 /** How far into the writer's offsets the reader had read, when the direction is aligned. */

@@ -4,6 +4,8 @@
 // and columns (UTF-16 code units of the line, which are bytes for the ASCII that sysdig prints).
 
 /** One line-level event as a parser saw it: an enter (`>`) or an exit (`<`) line. */
+import type { Payload } from './payload';
+
 export interface TraceEvent {
   /** 0-based line of the record's first line. */
   line: number;
@@ -51,6 +53,11 @@ export interface TraceEvent {
   resCol: number;
   /** Column where the syscall name starts (always present). */
   typeCol: number;
+  /**
+   * Column where the `data=` value starts, -1 when absent. With `-A` the payload runs on over
+   * the next lines, and its length bounds how many of them are payload (analyzer.ts).
+   */
+  dataCol: number;
 }
 
 export type SocketKind = 'unix' | 'tcp4' | 'tcp6' | 'udp4' | 'udp6' | 'ip4' | 'ip6';
@@ -104,6 +111,7 @@ export interface Endpoint {
   pid?: number;
   /** The local end's identity when the format gives one (see TraceEvent.local). */
   local?: string;
+  /** The threads seen on this end, the first 64 of them (analyzer.ts MAX_ENDPOINT_TIDS). */
   tids: number[];
   fd: number;
   /** How this end came to be: connect(), accept(), or seen already open when the capture started. */
@@ -142,7 +150,7 @@ export interface AlignmentSample {
   reads: Syscall[];
   readCalls: Syscall[];
   /** The payload prefix of each kept read and write whose line shows one. */
-  payloads: Map<Syscall, { bytes: string; rendered: boolean }>;
+  payloads: Map<Syscall, Payload>;
   /** More calls than alignment looks at: this end is not aligned, and nothing more is kept. */
   full: boolean;
 }
@@ -169,6 +177,12 @@ export interface Connection {
   tuple: string;
   /** Unix socket path as first printed (ends can print different ones: /run vs /var/run). */
   path?: string;
+  /**
+   * Set when the fd names no address pair: the fd as sysdig printed it (`fd=14(<u>)`,
+   * `fd=74(<u>/var/run/docker.sock)`). Such a connection is one process's fd, with no peer
+   * claimed; unknownPeerReason says why in a sentence.
+   */
+  unknownPeer?: string;
   endpoints: Endpoint[];
   /** Every syscall of the connection in dump order. */
   calls: Syscall[];
@@ -219,6 +233,11 @@ export interface DumpStats {
   /** Socket I/O that could not be tied to a connection (e.g. an fd inherited before the capture). */
   unattributedSocketCalls: number;
   /**
+   * Socket calls left out because the analysis had reached its memory budget
+   * (AnalyzerOptions.overBudget): connections opened after that are not followed. 0 normally.
+   */
+  overBudgetSocketCalls: number;
+  /**
    * Connections seen. The CLI's lean analysis drops finished connections from
    * Analysis.connections as it goes, so this is the count to report.
    */
@@ -260,8 +279,16 @@ export function processLabel(endpoint: Endpoint): string {
   return endpoint.process || `tid ${endpoint.tids[0]}`;
 }
 
+/** Why a connection's peer is unknown, in a sentence, with the fd as sysdig printed it (`quote` formats it). */
+export function unknownPeerReason(connection: Connection, quote: (printed: string) => string = (printed) => printed): string | undefined {
+  if (connection.unknownPeer === undefined) return undefined;
+  return `sysdig printed no address pair for this socket (${quote(connection.unknownPeer)}), as for a socket opened before the capture started, so its peer is unknown`;
+}
+
 export function peerOf(endpoint: Endpoint): Endpoint | undefined {
   const ends = endpoint.connection.endpoints;
-  if (ends.length !== 2) return undefined;
+  // A socket whose fd names no pair has no known peer, whatever else shares its key; with a
+  // third holder of the socket (a forked child, a dup), which of them moved what is unknown.
+  if (ends.length !== 2 || endpoint.connection.unknownPeer !== undefined) return undefined;
   return ends[0] === endpoint ? ends[1] : ends[0];
 }

@@ -1,4 +1,5 @@
-// Parser for `strace -f -tt -yy` output, the second input format. It produces the same
+// Parser for `strace -f -tt -yy` output (also -t, -ttt, -T, -Y, -x, -xx, and strace's stderr
+// with `[pid N]`), the second input format. It produces the same
 // TraceEvents as the sysdig parser, so connections, streams and findings need no change:
 //   23745 12:14:44.321173 writev(14<UNIX-STREAM:[1550442->1550446]>, [...], 2) = 16
 // is an enter and an exit event on one line; `<unfinished ...>` / `<... writev resumed>`
@@ -18,7 +19,9 @@ const ERRNO_NUMBER: Record<string, number> = {
 // `14<UNIX-STREAM:[1550442->1550446]>`, `5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>`,
 // `13<TCP:[127.0.0.1:28080->127.0.0.1:53334]>`, `3<TCP:[127.0.0.1:28080]>`, `5<pipe:[1521387]>`.
 const FD_PATTERN = /^(\d+)<([A-Za-z0-9-]+):\[(.*?)\]>/;
-const LINE_PATTERN = /^(?:(\d+) +)?(\d\d:\d\d:\d\d\.\d+) (.*)$/;
+// The pid as `-o FILE` writes it (`23745 `), as strace's stderr does (`[pid 23745] `), either
+// with -Y's `<comm>`; the time of -t, -tt or -ttt (epoch seconds).
+const LINE_PATTERN = /^(?:\[pid +(\d+)(?:<[^>]*>)?\] |(\d+)(?:<[^>]*>)? +)?(\d\d:\d\d:\d\d(?:\.\d+)?|\d{9,}\.\d+) (.*)$/;
 
 /** sysdig's `<T>` tag for a strace socket type; undefined for anything that is not a socket. */
 function tagOf(kind: string): string | undefined {
@@ -30,12 +33,14 @@ function tagOf(kind: string): string | undefined {
   return undefined;
 }
 
-/** `12:14:44.321173` (microseconds) as ns modulo one day. */
+/** `12:14:44.321173` (-tt), `12:14:44` (-t) or `1796017459.427947` (-ttt) as ns modulo one day. */
 function timeOfDay(time: string): number {
   const dot = time.indexOf('.');
-  const [h, m, s] = time.slice(0, dot).split(':').map(Number);
-  const fraction = time.slice(dot + 1).padEnd(9, '0').slice(0, 9);
-  return ((h * 60 + m) * 60 + s) * 1e9 + Number(fraction);
+  const whole = dot < 0 ? time : time.slice(0, dot);
+  const fraction = dot < 0 ? 0 : Number(time.slice(dot + 1).padEnd(9, '0').slice(0, 9));
+  if (whole.indexOf(':') < 0) return (Number(whole) % 86400) * 1e9 + fraction;
+  const [h, m, s] = whole.split(':').map(Number);
+  return ((h * 60 + m) * 60 + s) * 1e9 + fraction;
 }
 
 /**
@@ -72,9 +77,29 @@ function readFd(text: string, at: number, event: TraceEvent): void {
   event.local = `${tag}:${arrow >= 0 ? inner.slice(0, arrow) : inner}`;
 }
 
+/**
+ * Where the call's ` = ` result starts: the last `) = ` outside strace's quoted strings, or -1.
+ * In `write(3<...>, "x) = -1 EPIPE (Broken pipe)", 30) = 30` the first `) = ` is data, and a
+ * line cut inside such a string (the capture's last line) has no result at all.
+ */
+function resultAt(text: string): number {
+  let found = -1;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      // strace escapes `"` and `\` inside a string with a backslash.
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) quoted = false;
+    } else if (c === 34) quoted = true;
+    else if (c === 41 /* ) */ && text.startsWith(' = ', i + 1)) found = i;
+  }
+  return quoted ? -1 : found;
+}
+
 /** Reads ` = 16`, ` = -1 EPIPE (Broken pipe)`, ` = 13<TCP:[...]>`, ` = 0x2 (flags O_RDWR)`. */
 function readResult(text: string, event: TraceEvent): void {
-  const eq = text.lastIndexOf(') = ');
+  const eq = resultAt(text);
   if (eq < 0) return;
   const at = eq + 4;
   event.resCol = at;
@@ -122,9 +147,11 @@ function baseEvent(line: number, tid: number, time: number, type: string, typeCo
 export function parseStraceLine(text: string, line: number, emit: (event: TraceEvent) => void): boolean {
   const match = LINE_PATTERN.exec(text);
   if (!match) return false;
-  const tid = match[1] !== undefined ? Number(match[1]) : 0;
-  const time = timeOfDay(match[2]);
-  const body = match[3];
+  // strace's stderr prints no pid on the first process's lines: 0 stands for it.
+  const pid = match[1] ?? match[2];
+  const tid = pid !== undefined ? Number(pid) : 0;
+  const time = timeOfDay(match[3]);
+  const body = match[4];
   const bodyCol = text.length - body.length;
   if (body.startsWith('--- ') || body.startsWith('+++ ')) return true;
   const resumed = /^<\.\.\. ([a-z_0-9]+) resumed>/.exec(body);

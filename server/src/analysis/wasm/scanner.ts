@@ -71,11 +71,13 @@ export function entryLength(id: i32): i32 { return load<i32>(entryBase + <usize>
 function entryFull(id: i32): bool { return (load<i32>(entryBase + <usize>id * 12 + 8) & 1) != 0; }
 /** The entry is close or shutdown, whose enter time the model keeps (its flags' bit 1). */
 function entryCloses(id: i32): bool { return (load<i32>(entryBase + <usize>id * 12 + 8) & 2) != 0; }
+/** The entry is recvfrom or recvmsg, whose exit prints a tuple after its payload (its flags' bit 2). */
+function entryTupleAfterData(id: i32): bool { return (load<i32>(entryBase + <usize>id * 12 + 8) & 4) != 0; }
 
 // ---- Record fields, read by byteScanner.ts ----
 // A record is 120 bytes: seven f64 fields (numbers that can be large or NaN, computed with
-// the JavaScript parser's arithmetic) at f64 index 0-6, then fifteen i32 fields (ids,
-// columns, offsets, flags) at i32 index 14-28.
+// the JavaScript parser's arithmetic) at f64 index 0-6, then sixteen i32 fields (ids,
+// columns, offsets, flags) at i32 index 14-29.
 export const D_NUM: i32 = 0;
 export const D_TIME: i32 = 1;
 export const D_TID: i32 = 2;
@@ -98,6 +100,7 @@ export const I_ERRNO: i32 = 25;
 export const I_TUPLE_START: i32 = 26;
 export const I_TUPLE_END: i32 = 27;
 export const I_OPEN: i32 = 28; // 1 when the line does not end with a space (the record continues)
+export const I_DATA_COL: i32 = 29; // where the `data=` value starts, -1 when absent
 
 const SPACE: i32 = 32;
 const MINUS: i32 = 45;
@@ -239,6 +242,13 @@ function isCloseType(start: usize, length: i32): bool {
   return false;
 }
 
+/** `recvfrom` or `recvmsg`: the syscalls whose exit prints the sender's tuple after the payload. */
+function isReceiveFromType(start: usize, length: i32): bool {
+  if (length == 8) return load<u64>(start) == 0x6d6f726676636572; // "recvfrom"
+  if (length == 7) return load<u32>(start) == 0x76636572 && load<u16>(start + 4) == 0x736d && load<u8>(start + 6) == 0x67; // "recv" "ms" "g"
+  return false;
+}
+
 /** The id of the bytes [start, end), adding them to the table the first time; -1 if it is full. */
 function intern(start: usize, end: usize): i32 {
   const length = <i32>(end - start);
@@ -267,7 +277,7 @@ function intern(start: usize, end: usize): i32 {
   const entry = entryBase + <usize>id * 12;
   store<i32>(entry, arenaUsed);
   store<i32>(entry + 4, length);
-  store<i32>(entry + 8, (isFullType(start, length) ? 1 : 0) | (isCloseType(start, length) ? 2 : 0));
+  store<i32>(entry + 8, (isFullType(start, length) ? 1 : 0) | (isCloseType(start, length) ? 2 : 0) | (isReceiveFromType(start, length) ? 4 : 0));
   arenaUsed += length;
   store<i32>(slotBase + (<usize>slot << 2), id);
   return id;
@@ -369,13 +379,17 @@ function readRes(start: usize, end: usize, lineStart: usize): void {
 
 // `fd=10(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) tuple=ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s queuepct=0`:
 // the parameters of an event the model reads, up to `data=`.
-function readParams(start: usize, lineStart: usize): void {
+function readParams(start: usize, lineStart: usize, tupleAfterData: bool): void {
   let pos = start;
   while (pos < lineEnd) {
     const eq = find(61, pos);
     if (eq < 0) return;
     const name = paramName(pos, <usize>eq);
-    if (name == PARAM_DATA) return;
+    if (name == PARAM_DATA) {
+      putInt(I_DATA_COL, <i32>(<usize>eq + 1 - lineStart));
+      if (tupleAfterData) readTupleAfterData(<usize>eq + 1, lineStart);
+      return;
+    }
     const valueStart = <usize>eq + 1;
     const valueEnd = nextParamStart(valueStart);
     if (name == PARAM_FD) {
@@ -391,6 +405,22 @@ function readParams(start: usize, lineStart: usize): void {
       if (scanInt(valueStart) > 0) putDouble(D_PID, scannedInt);
     }
     pos = valueEnd + 1;
+  }
+}
+
+// `< recvfrom res=188 data=.......tickets.ticket-generator.svc.clu tuple=100.64.0.10:53->0.0.0.0:55658 `:
+// the sender's tuple after the payload, looked for from the line's end (sysdigParser.ts readTupleAfterData).
+function readTupleAfterData(dataStart: usize, lineStart: usize): void {
+  let end = lineEnd;
+  if (codeAt(end - 1) == SPACE) end--;
+  if (end < dataStart + 7) return;
+  for (let at = end - 7; at >= dataStart; at--) {
+    // " tuple=" as the bytes 20 74 75 70 6c 65 3d.
+    if (load<u32>(at) == 0x70757420 && load<u16>(at + 4) == 0x656c && load<u8>(at + 6) == 61) {
+      putInt(I_TUPLE_START, <i32>(at + 7 - lineStart));
+      putInt(I_TUPLE_END, <i32>(end - lineStart));
+      return;
+    }
   }
 }
 
@@ -450,8 +480,14 @@ function parseLine(base: usize): bool {
           tidEnd = realTidEnd;
         }
       } else if (codeAt(<usize>tidEnd) == 58) {
-        const close = find(41, <usize>tidEnd);
-        if (close > 0 && close - tidEnd <= 12) tidEnd = close;
+        // Within 12 bytes only, as sysdigParser.ts: not to the line's end for every ` (1:`.
+        const limit = min(lineEnd, <usize>tidEnd + 13);
+        for (let close = <usize>tidEnd + 1; close < limit; close++) {
+          if (byteAt(close) == 41) {
+            tidEnd = <isize>close;
+            break;
+          }
+        }
       }
       const t = <usize>tidEnd;
       const d = codeAt(t + 2);
@@ -491,9 +527,10 @@ function parseLine(base: usize): bool {
   putDouble(D_SIZE, NaN);
   putInt(I_TUPLE_START, -1);
   putInt(I_TUPLE_END, -1);
+  putInt(I_DATA_COL, -1);
   const infoStart = <usize>typeEnd + 1;
   if (infoStart < lineEnd) {
-    if (entryFull(type)) readParams(infoStart, base);
+    if (entryFull(type)) readParams(infoStart, base, exit && entryTupleAfterData(type));
     else if (codeAt(infoStart) == 102 && codeAt(infoStart + 1) == 100 && codeAt(infoStart + 2) == 61) {
       readFd(infoStart + 3, nextParamStart(infoStart + 3), base);
     }
@@ -503,15 +540,20 @@ function parseLine(base: usize): bool {
   return !internFull;
 }
 
-/** The first newline in [from, end), or end: sixteen bytes a step. */
-function findNewline(from: usize, end: usize): usize {
+/**
+ * The first `\n` or `\r` in [from, end), or end: sixteen bytes a step. A `\r` ends a line
+ * too when no `\n` follows it (old Mac line ends, which VS Code counts as line breaks).
+ */
+function findLineBreak(from: usize, end: usize): usize {
   const newline = i8x16.splat(10);
+  const cr = i8x16.splat(13);
   let p = from;
   for (; p + 16 <= end; p += 16) {
-    const mask = i8x16.bitmask(i8x16.eq(v128.load(p), newline));
+    const bytes = v128.load(p);
+    const mask = i8x16.bitmask(v128.or(i8x16.eq(bytes, newline), i8x16.eq(bytes, cr)));
     if (mask != 0) return p + <usize>ctz(mask);
   }
-  while (p < end && load<u8>(p) != 10) p++;
+  while (p < end && load<u8>(p) != 10 && load<u8>(p) != 13) p++;
   return p;
 }
 
@@ -532,11 +574,17 @@ export function scan(from: i32, length: i32, final: i32): i32 {
   const end = inBase + <usize>length;
   let count = 0;
   while (count < RECORD_CAP && pos < end) {
-    const nl = findNewline(pos, end);
+    let nl = findLineBreak(pos, end);
     if (nl == end && !final) break;
-    record = recordBase + <usize>(count * RECORD_BYTES);
     let stop = nl;
-    if (stop > pos && load<u8>(stop - 1) == 13) stop--;
+    if (nl < end && load<u8>(nl) == 13) {
+      // `\r\n` ends the line at its `\n` (the record's end keeps the `\r`, as the JavaScript
+      // path expects); a lone `\r` ends it there. Whether a `\n` follows is known only
+      // once the next byte has been read.
+      if (nl + 1 == end && !final) break;
+      if (nl + 1 < end && load<u8>(nl + 1) == 10) nl++;
+    }
+    record = recordBase + <usize>(count * RECORD_BYTES);
     putInt(I_START, <i32>(pos - inBase));
     putInt(I_END, <i32>(nl - inBase));
     lineEnd = stop;
