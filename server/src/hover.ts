@@ -11,6 +11,7 @@ import { errnoMeaning } from './analysis/errno';
 import { eventSpans, parseSysdigLine } from './analysis/sysdigParser';
 import { lineLink, tokenRange } from './convert';
 import type { DumpIndex } from './dumpStore';
+import { streamSection } from './followStream';
 import { markdownCode, markdownText } from './markdown';
 
 const MAX_LISTED = 5;
@@ -182,7 +183,7 @@ export function provideHover(index: DumpIndex, position: Position): Hover | unde
     const reuse = reuseSection(index, address, call?.endpoint?.connection);
     if (reuse) sections.push(reuse);
   }
-  if (call?.endpoint) sections.push(socketSummary(index, call));
+  if (call?.endpoint) sections.push(socketSummary(index, call), streamSection(index, call, position.line));
   else if (call?.errno !== undefined && sections.length === 0) sections.push(errnoSection(index, call));
   else if (!call) {
     // Lines the model does not keep (files, pipes, failed opens) still deserve an errno
