@@ -471,7 +471,10 @@ export class DumpAnalyzer {
     if (call.role === 'write' && res > 0) {
       call.range = { start: endpoint.bytesWritten, end: endpoint.bytesWritten + res };
       endpoint.bytesWritten += res;
-      endpoint.writes.push(call);
+      // A first element as a literal: grown by push, a list of one has room for 17 (128 bytes
+      // more for each of millions of connections left open, issue 12).
+      if (endpoint.writes.length === 0) endpoint.writes = [call];
+      else endpoint.writes.push(call);
     } else if (call.role === 'read') {
       if (res > 0) {
         call.range = { start: endpoint.bytesRead, end: endpoint.bytesRead + res };
@@ -638,7 +641,8 @@ export class DumpAnalyzer {
         bytesWritten: 0,
         bytesRead: 0,
       };
-      connection.endpoints.push(endpoint);
+      if (connection.endpoints.length === 0) connection.endpoints = [endpoint];
+      else connection.endpoints.push(endpoint);
       if (local !== undefined) this.endpointByLocal.set(local, endpoint);
     } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
