@@ -165,6 +165,19 @@ test('#5 more open connections than the heap holds: a clean sentence and exit 2,
   assert.ok((JSON.parse(json.stdout) as { overBudgetSocketCalls: number }).overBudgetSocketCalls > 0);
 });
 
+// Found with #5: the lean analysis spliced each released connection out of its list.
+test('#5 connections that close in the order they opened are released in linear time', () => {
+  const make = (n: number) => {
+    const address = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:${1024 + (i % 60000)}->1.1.1.1:80`;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(`${i} 07:00:00.000000001 0 curl (100) > write fd=3(<4t>${address(i)}) size=10 `, `${i} 07:00:00.000000002 0 curl (100) < write res=10 data=0123456789 `);
+    for (let i = 0; i < n; i++) lines.push(`${i} 07:00:00.000000003 0 curl (100) > close fd=3(<4t>${address(i)}) `, `${i} 07:00:00.000000004 0 curl (100) < close res=0 `);
+    return lines.join('\n') + '\n';
+  };
+  assertLinear('closes in opening order', make, (text: string) => scanBytes(text), 3000);
+  assert.equal(scanBytes(make(3000)).connections.length, 0);
+});
+
 // #6: `endpoint.tids.includes` on every call.
 test('#6 many threads of one process on one socket cost linear time', () => {
   const make = (n: number) => {

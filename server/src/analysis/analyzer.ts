@@ -718,8 +718,10 @@ export class DumpAnalyzer {
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
-    const index = this.connections.lastIndexOf(connection);
-    if (index >= 0) this.connections.splice(index, 1);
+    // Dropped from the list in batches: finding it and splicing it out cost the list's length
+    // each time, quadratic when connections close in the order they opened (issue 12).
+    this.releasedInList++;
+    if (this.releasedInList >= 1024 && this.releasedInList * 2 >= this.connections.length) this.dropReleased();
     connection.calls = [];
     for (const e of connection.endpoints) {
       e.firstCall = undefined;
@@ -729,7 +731,18 @@ export class DumpAnalyzer {
     }
   }
 
+  /** Lean mode: removes the released connections from the list, keeping the order of the others. */
+  private dropReleased(): void {
+    let kept = 0;
+    for (const connection of this.connections) if (!connection.released) this.connections[kept++] = connection;
+    this.connections.length = kept;
+    this.releasedInList = 0;
+  }
+
+  private releasedInList = 0;
+
   finish(): Analysis {
+    if (this.releasedInList > 0) this.dropReleased();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
