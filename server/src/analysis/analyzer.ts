@@ -153,6 +153,11 @@ export class DumpAnalyzer {
    * line that starts inside the payload is payload, whatever it looks like.
    */
   private payloadLeft = 0;
+  /** Lean mode: connections created (counted for the overBudget check), and whether it said yes. */
+  private newConnections = 0;
+  private overBudget = false;
+  /** Lean mode: released connections still in `connections`, dropped in batches (dropReleased). */
+  private releasedInList = 0;
   private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
   private readonly addStraceEvent = (event: TraceEvent) => {
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
@@ -707,9 +712,6 @@ export class DumpAnalyzer {
     return true;
   }
 
-  private newConnections = 0;
-  private overBudget = false;
-
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
@@ -739,11 +741,9 @@ export class DumpAnalyzer {
     this.releasedInList = 0;
   }
 
-  private releasedInList = 0;
-
   finish(): Analysis {
-    if (this.releasedInList > 0) this.dropReleased();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
+    if (this.releasedInList > 0) this.dropReleased();
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
       if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
