@@ -33,6 +33,8 @@ const SNAPLEN = 80;
  * (200 000 threads on one socket made that search quadratic: 14 s).
  */
 const MAX_ENDPOINT_TIDS = 64;
+/** How far from the end of the lean connection list a closed connection is looked for. */
+const RECENT_CONNECTIONS = 64;
 const SPACE = 32;
 // eslint-disable-next-line no-control-regex
 const ANSI_ONLY = /\x1b\[[0-9;]*m|\s/g;
@@ -720,10 +722,14 @@ export class DumpAnalyzer {
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
-    // Dropped from the list in batches: finding it and splicing it out cost the list's length
-    // each time, quadratic when connections close in the order they opened (issue 12).
-    this.releasedInList++;
-    if (this.releasedInList >= 1024 && this.releasedInList * 2 >= this.connections.length) this.dropReleased();
+    // Most connections close soon after they open, near the list's end: spliced out there.
+    // Older ones are dropped in batches: finding and splicing each would cost the list's
+    // length, quadratic when connections close in the order they opened (issue 12).
+    const list = this.connections;
+    let at = list.length - 1;
+    while (at >= 0 && at >= list.length - RECENT_CONNECTIONS && list[at] !== connection) at--;
+    if (at >= 0 && list[at] === connection) list.splice(at, 1);
+    else if (++this.releasedInList >= 1024 && this.releasedInList * 2 >= list.length) this.dropReleased();
     connection.calls = [];
     for (const e of connection.endpoints) {
       e.firstCall = undefined;
