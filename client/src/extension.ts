@@ -3,10 +3,15 @@
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { Commands } from '../../server/src/lsp_ext';
+import { registerFollowStream } from './followStream';
+import { registerDiagramPanel } from './diagramPanel';
+import { registerLanguageDetection, startWithFirstTrace } from './languageDetection';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
+  registerLanguageDetection(context);
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -15,11 +20,15 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('scapLens', 'Scap Lens', serverOptions, {
     documentSelector: [{ language: 'scap' }, { language: 'strace' }],
     traceOutputChannel: traceChannel(context),
+    // Hovers link to these two commands, and to nothing else.
+    markdown: { isTrusted: { enabledCommands: [Commands.followStream, Commands.showSequenceDiagram] } },
   });
   context.subscriptions.push(
     commands.registerCommand('scapLens.restartServer', () => client?.restart()),
   );
-  await client.start();
+  registerFollowStream(context, () => client);
+  registerDiagramPanel(context, () => client);
+  await startWithFirstTrace(context, () => client!.start());
 }
 
 export async function deactivate(): Promise<void> {
