@@ -21,6 +21,8 @@ export const Commands = {
 
 /** Request method names, one per custom request. */
 export const Requests = {
+  /** FollowStreamParams → FollowStreamResult | null (no connection on that line). */
+  followStream: 'scapLens/followStream',
   /** DumpPosition → SequenceDiagramResult: the message sequence of the connection on that line. */
   sequenceDiagram: 'scapLens/sequenceDiagram',
 } as const;
@@ -30,4 +32,28 @@ export interface SequenceDiagramResult {
   sequence?: Sequence;
   /** Set when there is no sequence: a sentence for the user. */
   message?: string;
+}
+
+/** The URI scheme of Follow Stream documents; their query holds a FollowStreamParams as JSON. */
+export const FOLLOW_STREAM_SCHEME = 'scap-lens-stream';
+
+export interface FollowStreamParams extends DumpPosition {
+  /** `text` (default): payloads as text; `hex`: payloads as a hex dump. */
+  view?: 'text' | 'hex';
+}
+
+/** A span of the stream document that opens an event of the dump. */
+export interface StreamLink {
+  /** 0-based line and columns in the stream document. */
+  line: number;
+  start: number;
+  end: number;
+  target: DumpPosition;
+}
+
+export interface FollowStreamResult {
+  /** `httpd (22014) fd 26 ⟷ uwsgi (20882) fd 10`. */
+  title: string;
+  text: string;
+  links: StreamLink[];
 }

@@ -565,6 +565,46 @@ async function main() {
       });
       await wb.shot(page, '12-readme-link');
       return `${((await tab.textContent()) || '').trim()} ${await wb.cursorStatus(page)}`;
+
+    await check(`the hover on the failed writev (line ${L.epipe}) opens Follow Stream: both directions, the unread bytes marked`, async () => {
+      await wb.quickOpen(page, FIXTURE, key(1));
+      await wb.goToLine(page, L.epipe);
+      const link = page.locator('.monaco-hover a', { hasText: 'Follow stream' }).first();
+      const deadline = Date.now() + 40000;
+      while (!(await link.isVisible().catch(() => false)) && Date.now() < deadline) {
+        const b = await wb.textBox(page, key(L.epipe), 'writev');
+        if (!b) throw new Error(`line ${L.epipe} is not visible`);
+        await page.mouse.move(b.x + 1, b.y + b.height / 2);
+        await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 3 });
+        await link.waitFor({ timeout: 5000 }).catch(() => page.mouse.move(3, 3));
+      }
+      await wb.shot(page, '10-hover-follow-link');
+      await link.click({ timeout: 5000 }).catch(() => { throw new Error('the hover has no "Follow stream" link'); });
+      // The stream opens beside the dump, in a tab named after the dump and the line.
+      const want = ['Follow Stream: unix socket', 'A → B', 'B → A', '94 never read'];
+      const visible = () => page.evaluate(() => [...document.querySelectorAll('.editor-instance .view-line')]
+        .map((l) => (l.textContent || '').replace(/\u00a0/g, ' ')).join('\n'));
+      await page.waitForFunction((w) => {
+        const text = [...document.querySelectorAll('.editor-instance .view-line')].map((l) => (l.textContent || '').replace(/\u00a0/g, ' ')).join('\n');
+        return w.every((x) => text.includes(x));
+      }, want, { timeout: 20000 }).catch(async () => {
+        throw new Error(`the stream document lacks ${JSON.stringify(want)}; editors show ${JSON.stringify((await visible()).slice(0, 400))}`);
+      });
+      // A tab's label is its name without the extension, then the extension: its whole text.
+      const tabs = await page.evaluate(() => [...document.querySelectorAll('.tab .monaco-icon-label')].map((t) => (t.textContent || '').replace(/\u00a0/g, ' ').trim()));
+      const tab = tabs.find((t) => t.startsWith(`${FIXTURE}:${L.epipe}.stream`));
+      await wb.shot(page, '11-follow-stream');
+      // For the README: the stream alone, wide, without the hover and the panel.
+      await resetUi();
+      for (const command of ['View: Hide Panel', 'View: Toggle Maximize Editor Group']) {
+        await wb.runCommand(page, command, 5000).catch(() => log(`no command "${command}"`));
+        await resetUi();
+      }
+      await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+      await wb.clipShot(page, 'readme-follow-stream', ['.part.editor']);
+      if (!tab) throw new Error(`no tab named ${FIXTURE}:${L.epipe}.stream; tabs: ${JSON.stringify(tabs)}`);
+      return tab;
     });
 
   } catch (e) {
