@@ -3,9 +3,9 @@
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { registerDiagramPanel } from './diagramPanel';
 import { Commands } from '../../server/src/lsp_ext';
 import { registerFollowStream } from './followStream';
+import { registerDiagramPanel } from './diagramPanel';
 import { registerLanguageDetection, startWithFirstTrace } from './languageDetection';
 
 let client: LanguageClient | undefined;
@@ -26,8 +26,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     commands.registerCommand('scapLens.restartServer', () => client?.restart()),
   );
-  registerDiagramPanel(context, () => client);
   registerFollowStream(context, () => client);
+  registerDiagramPanel(context, () => client);
   await startWithFirstTrace(context, () => client!.start());
 }
 

@@ -27,13 +27,6 @@ export const Requests = {
   sequenceDiagram: 'scapLens/sequenceDiagram',
 } as const;
 
-/** The answer to Requests.sequenceDiagram: the sequence, or why there is none. */
-export interface SequenceDiagramResult {
-  sequence?: Sequence;
-  /** Set when there is no sequence: a sentence for the user. */
-  message?: string;
-}
-
 /** The URI scheme of Follow Stream documents; their query holds a FollowStreamParams as JSON. */
 export const FOLLOW_STREAM_SCHEME = 'scap-lens-stream';
 
@@ -56,4 +49,11 @@ export interface FollowStreamResult {
   title: string;
   text: string;
   links: StreamLink[];
+}
+
+/** The answer to Requests.sequenceDiagram: the sequence, or why there is none. */
+export interface SequenceDiagramResult {
+  sequence?: Sequence;
+  /** Set when there is no sequence: a sentence for the user. */
+  message?: string;
 }

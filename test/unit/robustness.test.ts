@@ -143,14 +143,14 @@ test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP 
       for (const target of provideDefinition(index, position)) assert.ok(inside(target.range.start.line), `${what}: definition target`);
       for (const target of provideReferences(index, position, true)) assert.ok(inside(target.range.start.line), `${what}: reference`);
       provideDocumentHighlights(index, position);
+      const stream = provideFollowStream(index, { uri: index.uri, line, view: q % 2 === 0 ? 'text' : 'hex' });
+      for (const link of stream?.links ?? []) assert.ok(inside(link.target.line), `${what}: stream link to line ${link.target.line}`);
       const diagram = provideSequenceDiagram(index, line);
       assert.ok(diagram.sequence || diagram.message, `${what}: the diagram answers something`);
       if (diagram.sequence) {
         for (const row of diagram.sequence.rows) assert.ok(inside(row.line), `${what}: diagram row on line ${row.line}`);
         renderSequenceSvg(diagram.sequence);
       }
-      const stream = provideFollowStream(index, { uri: index.uri, line, view: q % 2 === 0 ? 'text' : 'hex' });
-      for (const link of stream?.links ?? []) assert.ok(inside(link.target.line), `${what}: stream link to line ${link.target.line}`);
     }
   }
   // The windows are real traffic: some of them must still carry findings, or the damage hid everything.
