@@ -109,6 +109,17 @@ test('sysdig -x and -A give the same exact bytes of nginx\'s request, 80 of its 
   assert.deepEqual([...text.bytes], [...hex.bytes]);
 });
 
+test('sysdig -A that dropped bytes (a DNS answer) keeps its text and claims no byte', () => {
+  const { callAt, lines } = load('k8strouble-dns.net.A.txt');
+  const payload = readPayload(lines, callAt(59))!;
+  assert.equal(payload.form, 'ascii');
+  assert.equal(payload.length, 148);
+  assert.equal(payload.bytes.length, 0);
+  assert.equal(payload.text, 'ubackendcritical-appsvcclusterlocalcritical-appsvcclusterlocalD<1nsdnsD\nhostmasterskydnsLXIupp :<');
+  const stream = assembleStream(lines, callAt(59).endpoint!.connection);
+  assert.ok(stream.directions.every((d) => d.records.length === 0));
+});
+
 test('sysdig -X: rows with an odd last byte and the ASCII column', () => {
   const { callAt, lines } = load('502error-bad-header.net.X.txt');
   assert.equal(ascii(readPayload(lines, callAt(26))!.bytes), 'HTTP/1.0 200 OK\r\n');
