@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeText, buildLineIndex, type Analysis, type Connection, type Syscall } from '../../server/src/analysis';
 import { TextLines, readCString, readPayload } from '../../server/src/analysis/payload';
-import { assembleStream, failedWriteRecords, type ConnectionStream } from '../../server/src/analysis/stream';
+import { assembleStream, failedWriteRecords, gapsOf, type ConnectionStream } from '../../server/src/analysis/stream';
 import { fastcgi } from '../../server/src/analysis/protocols/fastcgi';
 import { http } from '../../server/src/analysis/protocols/http';
 import type { DirectionBytes } from '../../server/src/analysis/protocols';
@@ -238,4 +238,17 @@ test('assembly on a connection: chunks in dump order, the close of each end, an 
   assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
   const connection: Connection = stream.connection;
   assert.equal(connection.path, '/tmp/helloFastCGI.s');
+});
+
+test('gapsOf: the ranges a direction does not show for certain (strace -s cut, then nothing unknown)', () => {
+  const stream = load('revert-httpd-POST-single.strace').streamAt(16);
+  // httpd's PARAMS iovec was cut after 128 of its 648 bytes: bytes 16+8+128 to 672 are unknown.
+  assert.deepEqual(gapsOf(stream.directions[0].data), [{ start: 152, end: 672 }]);
+  assert.deepEqual(gapsOf(stream.directions[1].data), []);
+  const seed = load('seed-epipe.scap.txt').streamAt(34);
+  const gaps = gapsOf(seed.directions[0].data);
+  // The 699-byte write at 16 shows 80 characters, ten dots first; the 619 bytes after them
+  // were not captured and the next write (715–723) is all dots: one gap from 96 to the end.
+  assert.deepEqual(gaps[gaps.length - 1], { start: 96, end: 723 });
+  assert.ok(gaps.some((g) => g.start === 16 && g.end === 26), JSON.stringify(gaps));
 });
