@@ -110,13 +110,25 @@ test('sysdig -x and -A give the same exact bytes of nginx\'s request, 80 of its 
 });
 
 test('sysdig -A that dropped bytes (a DNS answer) keeps its text and claims no byte', () => {
-  const { callAt, lines } = load('k8strouble-dns.net.A.txt');
-  const payload = readPayload(lines, callAt(59))!;
+  // Lines 1311–1315 of ../shared/corpus/sysdig/variants/k8strouble__capture.net.A.txt, verbatim
+  // (kept here, not as a fixture file: the whole-fixture sweeps would take it up too).
+  const text = [
+    '10198 15:41:39.538872487 0 curl (22370) > recvfrom fd=3(<4u>172.17.0.7:46162->10.0.2.15:53) size=2048 ',
+    '10199 15:41:39.538875855 0 curl (22370) < recvfrom res=148 data=',
+    'ubackendcritical-appsvcclusterlocalcritical-appsvcclusterlocalD<1nsdnsD',
+    'hostmasterskydnsLXIupp :< tuple=10.0.2.15:53->172.17.0.7:46162 ',
+    '10202 15:41:39.538889317 0 curl (22370) > ioctl fd=3(<4u>172.17.0.7:46162->10.0.2.15:53) request=541B argument=7F4FA55C9530 ',
+  ].join('\n');
+  const analysis = analyzeText(text);
+  const lines = new TextLines(text);
+  const call = analysis.calls.find((c) => c.type === 'recvfrom')!;
+  assert.equal(call.exitLine, 1);
+  const payload = readPayload(lines, call)!;
   assert.equal(payload.form, 'ascii');
   assert.equal(payload.length, 148);
   assert.equal(payload.bytes.length, 0);
   assert.equal(payload.text, 'ubackendcritical-appsvcclusterlocalcritical-appsvcclusterlocalD<1nsdnsD\nhostmasterskydnsLXIupp :<');
-  const stream = assembleStream(lines, callAt(59).endpoint!.connection);
+  const stream = assembleStream(lines, call.endpoint!.connection);
   assert.ok(stream.directions.every((d) => d.records.length === 0));
 });
 
