@@ -5,6 +5,7 @@ import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, w
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { Commands } from '../../server/src/lsp_ext';
 import { registerFollowStream } from './followStream';
+import { registerDiagramPanel } from './diagramPanel';
 import { registerLanguageDetection, startWithFirstTrace } from './languageDetection';
 
 let client: LanguageClient | undefined;
@@ -26,6 +27,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand('scapLens.restartServer', () => client?.restart()),
   );
   registerFollowStream(context, () => client);
+  registerDiagramPanel(context, () => client);
   await startWithFirstTrace(context, () => client!.start());
 }
 

@@ -7,6 +7,7 @@ import { getHeapStatistics } from 'node:v8';
 import { analyzeFile, analyzeStream, type Analysis, type AnalyzerOptions, type Finding } from './analysis';
 import { conversations } from './cli/conversations';
 import { follow } from './cli/follow';
+import { diagramCommand } from './cli/diagram';
 import { githubAnnotations, OUTPUT_FORMATS, type OutputFormat, sarifLog, sarifText, toolInfo } from './cli/formats';
 import { terminalText } from './terminal';
 
@@ -241,6 +242,7 @@ async function check(files: string[], format: OutputFormat, unreadWrite: boolean
  */
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   conversations,
+  diagram: diagramCommand,
   follow,
 };
 

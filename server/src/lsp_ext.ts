@@ -1,7 +1,9 @@
 // Scap Lens's own LSP requests and commands, declared once for the server and the client (as
 // rust-analyzer's lsp_ext.ts does). Both sides build their RequestType from these method names
 // with their own library (vscode-languageserver / vscode-languageclient), so this file imports
-// nothing and esbuild bundles it into each side.
+// nothing but types and esbuild bundles it into each side.
+
+import type { Sequence } from './analysis/sequence';
 
 /** A place in a dump: the document and a 0-based line of one of the connection's events. */
 export interface DumpPosition {
@@ -21,6 +23,8 @@ export const Commands = {
 export const Requests = {
   /** FollowStreamParams → FollowStreamResult | null (no connection on that line). */
   followStream: 'scapLens/followStream',
+  /** DumpPosition → SequenceDiagramResult: the message sequence of the connection on that line. */
+  sequenceDiagram: 'scapLens/sequenceDiagram',
 } as const;
 
 /** The URI scheme of Follow Stream documents; their query holds a FollowStreamParams as JSON. */
@@ -45,4 +49,11 @@ export interface FollowStreamResult {
   title: string;
   text: string;
   links: StreamLink[];
+}
+
+/** The answer to Requests.sequenceDiagram: the sequence, or why there is none. */
+export interface SequenceDiagramResult {
+  sequence?: Sequence;
+  /** Set when there is no sequence: a sentence for the user. */
+  message?: string;
 }

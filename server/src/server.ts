@@ -9,13 +9,14 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { provideCodeActions } from './codeActions';
 import { provideDefinition } from './definition';
+import { provideSequenceDiagram } from './diagram';
 import { provideDiagnostics } from './diagnostics';
 import { provideDocumentSymbols } from './documentSymbols';
 import { type DumpIndex, DumpStore, type Settings, defaultSettings } from './dumpStore';
 import { provideHover } from './hover';
 import { provideFollowStream } from './followStream';
 import { provideInlayHints } from './inlayHints';
-import { type FollowStreamParams, Requests } from './lsp_ext';
+import { type DumpPosition, type FollowStreamParams, Requests, type SequenceDiagramResult } from './lsp_ext';
 import { provideDocumentHighlights, provideReferences } from './references';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -107,6 +108,8 @@ connection.onDocumentSymbol((params, token) => withIndex(params.textDocument.uri
 connection.onCodeAction((params, token) => withIndex(params.textDocument.uri, token, [], (index) => provideCodeActions(index, params)));
 connection.onRequest(Requests.followStream, (params: FollowStreamParams, token) => withIndex(params.uri, token, null, (index) => provideFollowStream(index, params)));
 connection.languages.inlayHint.on((params, token) => withIndex(params.textDocument.uri, token, [], (index) => settings.inlayHints ? provideInlayHints(index, params.range) : []));
+connection.onRequest(Requests.sequenceDiagram, (params: DumpPosition, token: CancellationToken) =>
+  withIndex<SequenceDiagramResult>(params.uri, token, { message: 'The dump is not open in the Scap Lens server.' }, (index) => provideSequenceDiagram(index, params.line)));
 
 documents.listen(connection);
 connection.listen();

@@ -14,6 +14,8 @@ import { ByteLineReader } from '../../server/src/analysis/byteScanner';
 import { eventSpans, parseSysdigLine } from '../../server/src/analysis/sysdigParser';
 import { DumpIndex } from '../../server/src/dumpStore';
 import { provideDefinition } from '../../server/src/definition';
+import { provideSequenceDiagram } from '../../server/src/diagram';
+import { renderSequenceSvg } from '../../server/src/analysis/sequenceSvg';
 import { provideDiagnostics } from '../../server/src/diagnostics';
 import { provideDocumentSymbols } from '../../server/src/documentSymbols';
 import { provideHover } from '../../server/src/hover';
@@ -143,6 +145,12 @@ test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP 
       provideDocumentHighlights(index, position);
       const stream = provideFollowStream(index, { uri: index.uri, line, view: q % 2 === 0 ? 'text' : 'hex' });
       for (const link of stream?.links ?? []) assert.ok(inside(link.target.line), `${what}: stream link to line ${link.target.line}`);
+      const diagram = provideSequenceDiagram(index, line);
+      assert.ok(diagram.sequence || diagram.message, `${what}: the diagram answers something`);
+      if (diagram.sequence) {
+        for (const row of diagram.sequence.rows) assert.ok(inside(row.line), `${what}: diagram row on line ${row.line}`);
+        renderSequenceSvg(diagram.sequence);
+      }
     }
   }
   // The windows are real traffic: some of them must still carry findings, or the damage hid everything.
