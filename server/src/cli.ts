@@ -1,13 +1,16 @@
 // `scap-lens check FILE...`: the analysis on the command line, for CI and for dumps too large
 // for an editor. Argument parsing uses node:util's parseArgs (part of Node, so no dependency).
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyzeFile, analyzeStream, type Analysis, type Finding } from './analysis';
+import { type Analysis, type Finding } from './analysis';
+import { analyzeInput, InputError } from './cli/input';
+import { inputKind } from './sysdigCapture';
 
-const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] FILE...   (FILE - reads standard input)
+const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] [--progress] FILE...   (FILE - reads standard input)
 
-Analyses sysdig text dumps (sysdig -r trace.scap > trace.scap.txt): pairs the two ends of
+Analyses sysdig text dumps (sysdig -r trace.scap > trace.scap.txt), or a binary capture
+through the sysdig on PATH (plain or gzip, as the dump it prints): pairs the two ends of
 every socket, follows the bytes each way, and reports
   error    epipe         a write failed with EPIPE (with the peer's close that caused it)
   error    econnreset    a read or write failed with ECONNRESET
@@ -17,6 +20,7 @@ every socket, follows the bytes each way, and reports
 Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
   --json              one JSON object per file instead
   --no-unread-write   leave out unread-write warnings and unread-at-end notes
+  --progress          write \`progress: N%\` lines on stderr while reading
 Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage.`;
 
 const EXIT_OK = 0;
@@ -74,35 +78,15 @@ function unreadable(file: string): string | undefined {
 }
 
 /**
- * What a file that holds no event is instead, when its first bytes say so: the two mistakes
- * worth a sentence of their own are a binary capture given for its text dump, and a
- * compressed file (the corpus's own captures are gzip files).
+ * What a file that holds no event is instead, when its first bytes say so. A capture gets here
+ * only when sysdig read it and printed nothing (cli/input.ts converts it, or says how to).
  */
 function binaryKind(file: string): string | undefined {
-  const head = Buffer.alloc(4);
-  try {
-    // A pipe was read to its end already, and opening a named one again could block.
-    if (!statSync(file).isFile()) return undefined;
-    const fd = openSync(file, 'r');
-    try {
-      readSync(fd, head, 0, 4, 0);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-  // A .scap file is pcapng: its section header block starts with 0A 0D 0D 0A.
-  if (head.equals(Buffer.from([0x0a, 0x0d, 0x0d, 0x0a]))) {
-    return `${file} is a binary sysdig capture, not its text dump: make one with \`sysdig -r ${file} > ${file}.txt\``;
-  }
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    return `${file} is gzip-compressed: a compressed capture is turned into a text dump with \`sysdig -r ${file} > dump.scap.txt\`, a compressed dump with \`gunzip\``;
-  }
+  if (inputKind(file) === 'capture') return `${file} is a binary sysdig capture with no events: \`sysdig -r ${file}\` prints nothing`;
   return undefined;
 }
 
-async function check(files: string[], json: boolean, unreadWrite: boolean): Promise<number> {
+async function check(files: string[], json: boolean, unreadWrite: boolean, progress = false): Promise<number> {
   let status = EXIT_OK;
   for (const name of files) {
     // `-` is standard input, named `<stdin>` in the output as gcc does.
@@ -116,9 +100,9 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
     }
     let analysis: Analysis;
     try {
-      analysis = stdin ? await analyzeStream(process.stdin, { unreadWrite }) : await analyzeFile(file, { unreadWrite });
+      analysis = await analyzeInput(name, { unreadWrite, progress });
     } catch (error) {
-      process.stderr.write(`scap-lens: ${file} could not be read: ${(error as Error).message}\n`);
+      process.stderr.write(`scap-lens: ${error instanceof InputError ? error.message : `${file} could not be read: ${(error as Error).message}`}\n`);
       status = EXIT_BAD_INPUT;
       continue;
     }
@@ -176,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: 'boolean', default: false },
         'no-unread-write': { type: 'boolean', default: false },
+        progress: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -192,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${command === undefined || command === 'check' ? 'scap-lens: no file given' : `scap-lens: unknown command '${command}'`}\n${USAGE}\n`);
     return EXIT_BAD_INPUT;
   }
-  return check(files, parsed.values.json === true, parsed.values['no-unread-write'] !== true);
+  return check(files, parsed.values.json === true, parsed.values['no-unread-write'] !== true, parsed.values.progress === true);
 }
 
 // A reader that stops early (`scap-lens check --json big.scap.txt | head`) closes the pipe,
