@@ -17,7 +17,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /** The README section that explains a finding; the README ships inside the extension. */
-function explanationHref(code: string): string {
+export function explanationHref(code: string): string {
   const readme = path.resolve(__dirname, '..', '..', 'README.md');
   return `${pathToFileURL(readme).href}#${code}`;
 }

@@ -19,4 +19,38 @@ export const Commands = {
 
 /** Request method names, one per custom request. */
 export const Requests = {
+  /**
+   * Analyses a dump from disk (DiskAnalysisParams → DiskAnalysisResult) and publishes its
+   * diagnostics: for dumps VS Code does not sync (over 50 MB). Cancelling the request stops it.
+   */
+  analyzeFromDisk: 'scapLens/analyzeFromDisk',
+  /** Notification, server → client: how far an analysis from disk is (DiskAnalysisProgress). */
+  diskAnalysisProgress: 'scapLens/diskAnalysisProgress',
+  /** Notification, client → server ({ uri }): the dump's tab closed; stop and clear its diagnostics. */
+  forgetDiskAnalysis: 'scapLens/forgetDiskAnalysis',
 } as const;
+
+export interface DiskAnalysisParams {
+  /** A file: URI. */
+  uri: string;
+}
+
+export interface DiskAnalysisProgress {
+  uri: string;
+  /** 0 to 100. */
+  percent: number;
+}
+
+/** What an analysis from disk found; its findings themselves are published as diagnostics. */
+export interface DiskAnalysisResult {
+  /** Set when the analysis did not run to its end: cancelled by the client, or replaced by a newer one. */
+  cancelled?: boolean;
+  /** Why the file gave no analysis (not a dump, unreadable), as one sentence. */
+  problem?: string;
+  events: number;
+  connections: number;
+  errors: number;
+  warnings: number;
+  notes: number;
+  unparsedLines: number;
+}

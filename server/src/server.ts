@@ -3,16 +3,18 @@
 // Run: `node server/out/server.js --stdio` (any LSP client) or through the VS Code client (IPC).
 
 import {
-  type ClientCapabilities, createConnection, DidChangeConfigurationNotification, ProposedFeatures,
-  TextDocuments, TextDocumentSyncKind, type CancellationToken,
+  type ClientCapabilities, createConnection, DidChangeConfigurationNotification, NotificationType, ProposedFeatures,
+  RequestType, TextDocuments, TextDocumentSyncKind, type CancellationToken,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { provideDefinition } from './definition';
 import { provideDiagnostics } from './diagnostics';
+import { DiskAnalyses } from './diskAnalysis';
 import { provideDocumentSymbols } from './documentSymbols';
 import { type DumpIndex, DumpStore, type Settings, defaultSettings } from './dumpStore';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
+import { type DiskAnalysisParams, type DiskAnalysisResult, Requests } from './lsp_ext';
 import { provideDocumentHighlights, provideReferences } from './references';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -101,6 +103,12 @@ connection.onReferences((params, token) => withIndex(params.textDocument.uri, to
 connection.onDocumentHighlight((params, token) => withIndex(params.textDocument.uri, token, [], (index) => provideDocumentHighlights(index, params.position)));
 connection.onDocumentSymbol((params, token) => withIndex(params.textDocument.uri, token, [], (index) => provideDocumentSymbols(index)));
 connection.languages.inlayHint.on((params, token) => withIndex(params.textDocument.uri, token, [], (index) => settings.inlayHints ? provideInlayHints(index, params.range) : []));
+
+// Dumps too large for VS Code to sync (over 50 MB), analysed from disk by the CLI in a child process.
+const diskAnalyses = new DiskAnalyses(connection, () => settings.unreadWrite);
+connection.onRequest(new RequestType<DiskAnalysisParams, DiskAnalysisResult, void>(Requests.analyzeFromDisk), (params, token) => diskAnalyses.analyze(params, token));
+connection.onNotification(new NotificationType<DiskAnalysisParams>(Requests.forgetDiskAnalysis), (params) => diskAnalyses.forget(params.uri));
+connection.onShutdown(() => diskAnalyses.stopAll());
 
 documents.listen(connection);
 connection.listen();
