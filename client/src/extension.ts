@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { LargeDumps } from './largeDumps';
 
 let client: LanguageClient | undefined;
 
@@ -20,6 +21,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand('scapLens.restartServer', () => client?.restart()),
   );
   await client.start();
+  // Dumps over 50 MB get no document: the server analyses them from disk.
+  context.subscriptions.push(new LargeDumps(client));
 }
 
 export async function deactivate(): Promise<void> {
