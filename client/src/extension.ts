@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerCaptures } from './captures';
 import { LargeDumps } from './largeDumps';
 
 let client: LanguageClient | undefined;
@@ -20,6 +21,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     commands.registerCommand('scapLens.restartServer', () => client?.restart()),
   );
+  // Binary captures (*.scap): a read-only editor that converts them with sysdig.
+  context.subscriptions.push(...registerCaptures(context));
   await client.start();
   // Dumps over 50 MB get no document: the server analyses them from disk.
   context.subscriptions.push(new LargeDumps(client));
