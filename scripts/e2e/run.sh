@@ -54,6 +54,10 @@ cs_prepare "$REPO/.e2e/run"
 WS="$RUN_DIR/workspace"
 mkdir -p "$WS"
 cp test/fixtures/seed-epipe.scap.txt "$WS/"
+# A dump over 50 MB, which VS Code gives to no extension: the seed's race, then real lines of
+# another fixture (38 × 1.4 MB); made here, not committed. And a binary capture for sysdig.
+{ cat test/fixtures/seed-epipe.scap.txt; for _ in $(seq 38); do cat test/fixtures/revert-httpd-POST-single.scap.txt; done; } > "$WS/big-seed.scap.txt"
+cp test/fixtures/libs-single-ipv6-conn.scap "$WS/"
 say "install scap-lens.vsix into a fresh extensions folder"
 if cs_install_vsix "$VSIX" && cs_list_extensions | grep -qx "scap-lens.scap-lens@$VERSION"; then
   ok "the .vsix installs (scap-lens.scap-lens@$VERSION)"
