@@ -118,9 +118,17 @@ async function largeDumpAndCaptureChecks() {
     await openAnyway.waitFor({ timeout: 20000 }).then(() => openAnyway.click()).catch(() => log('no "Open Anyway" prompt'));
     await page.waitForFunction((t) => [...document.querySelectorAll('.editor-instance .view-line')]
       .some((l) => (l.textContent || '').replace(/\u00a0/g, ' ').includes(t)), key(1), { timeout: 60000 });
+    // The message comes as soon as the tab exists (even before "Open Anyway"), so its toast may
+    // have timed out by now: then it is in the notification centre.
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'analysed it from disk' }).first();
-    await toast.waitFor({ timeout: 60000 }).catch(() => { throw new Error('no message about the analysis from disk'); });
-    const message = norm((await toast.textContent()) || '');
+    let shown = await toast.waitFor({ timeout: 15000 }).then(() => toast, () => null);
+    if (!shown) {
+      await wb.runCommand(page, 'Notifications: Show Notifications');
+      const item = page.locator('.notifications-center .notification-list-item', { hasText: 'analysed it from disk' }).first();
+      shown = await item.waitFor({ timeout: 45000 }).then(() => item, () => null);
+    }
+    if (!shown) throw new Error('no message about the analysis from disk');
+    const message = norm((await shown.textContent()) || '');
     if (!/Hover, Go to Peer \(F12\)/.test(message)) throw new Error(`the message does not say what does not work: ${message.slice(0, 200)}`);
     await wb.shot(page, '10-large-dump-message');
     await page.locator('#status\\.problems').click({ timeout: 10000 });
