@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerCaptures } from './captures';
+import { registerConnectionDumps } from './connectionDumps';
 import { LargeDumps } from './largeDumps';
 
 let client: LanguageClient | undefined;
@@ -25,7 +26,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(...registerCaptures(context));
   await client.start();
   // Dumps over 50 MB get no document: the server analyses them from disk.
-  context.subscriptions.push(new LargeDumps(client));
+  const largeDumps = new LargeDumps(client);
+  context.subscriptions.push(largeDumps, ...registerConnectionDumps(client, () => largeDumps.dumps()));
 }
 
 export async function deactivate(): Promise<void> {

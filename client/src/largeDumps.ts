@@ -11,6 +11,7 @@ import {
 } from 'vscode';
 import { type LanguageClient, NotificationType, RequestType } from 'vscode-languageclient/node';
 import { type DiskAnalysisParams, type DiskAnalysisProgress, type DiskAnalysisResult, Requests } from '../../server/src/lsp_ext';
+import { OPEN_CONNECTION_COMMAND } from './connectionDumps';
 
 /** VS Code's limit: a model over 50 MB is "too large for syncing" to the extension host. */
 export const SYNC_LIMIT_BYTES = 50 * 1024 * 1024;
@@ -57,6 +58,8 @@ export class LargeDumps implements Disposable {
   /** URIs (as strings) handled since their tab opened: analysed, running, or not a dump. */
   private readonly seen = new Set<string>();
   private readonly running = new Map<string, Running>();
+  /** The dumps analysed from disk whose tabs are open. */
+  private readonly analysed = new Map<string, Uri>();
   private readonly disposables: Disposable[] = [];
 
   constructor(private readonly client: LanguageClient) {
@@ -84,6 +87,7 @@ export class LargeDumps implements Disposable {
     for (const key of [...this.seen]) {
       if (open.has(key)) continue;
       this.seen.delete(key);
+      this.analysed.delete(key);
       this.running.get(key)?.source.cancel();
       void this.client.sendNotification(forgetNotification, { uri: key });
     }
@@ -135,15 +139,23 @@ export class LargeDumps implements Disposable {
       void window.showWarningMessage(`Scap Lens: ${result.problem}`);
       return;
     }
+    this.analysed.set(key, uri);
     const found = [plural(result.errors, 'error'), plural(result.warnings, 'warning'), ...(result.notes > 0 ? [plural(result.notes, 'note')] : [])].join(', ');
     const choice = await window.showInformationMessage(
       `${name} is ${megabytes(size)}: VS Code gives extensions no file over 50 MB, so Scap Lens analysed it from disk `
       + `(${plural(result.events, 'event')}, ${plural(result.connections, 'connection')}): ${found} in the Problems panel, each opens its line. `
       + 'Hover, Go to Peer (F12), references, inlay hints and the outline need the document and do not work at this size: '
-      + 'to use them, make a smaller dump (a sysdig filter on the connection\'s processes or fd.type).',
+      + 'to use them, open one connection as a dump of its own.',
       'Show Problems',
+      ...(result.errors + result.warnings > 0 ? ['Open a Connection as a Dump'] : []),
     );
     if (choice === 'Show Problems') void commands.executeCommand('workbench.actions.view.problems');
+    if (choice === 'Open a Connection as a Dump') void commands.executeCommand(OPEN_CONNECTION_COMMAND, uri);
+  }
+
+  /** The dumps analysed from disk that are open now. */
+  dumps(): Uri[] {
+    return [...this.analysed.values()];
   }
 
   dispose(): void {

@@ -9,9 +9,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CancellationToken, type Connection, type Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
+import { connectionExcerpt } from './connectionExcerpt';
 import { reportedLocation, reportedRange } from './convert';
 import { explanationHref, SOURCE } from './diagnostics';
-import type { DiskAnalysisParams, DiskAnalysisProgress, DiskAnalysisResult } from './lsp_ext';
+import type { ConnectionExcerptParams, ConnectionExcerptResult, DiskAnalysisParams, DiskAnalysisProgress, DiskAnalysisResult } from './lsp_ext';
 import { Requests } from './lsp_ext';
 
 /** One line of `scap-lens check --json` (cli.ts's FileReport). */
@@ -133,6 +134,32 @@ export class DiskAnalyses {
     }
     void this.connection.sendDiagnostics({ uri, diagnostics: reportDiagnostics(uri, report) });
     return summary(report);
+  }
+
+  /**
+   * The lines of the connections named at some lines of the file, read from disk in chunks (the
+   * event loop keeps turning between them); for "Open this connection as a dump".
+   */
+  async excerpt(params: ConnectionExcerptParams, token: CancellationToken): Promise<ConnectionExcerptResult> {
+    let file: string;
+    try {
+      file = fileURLToPath(params.uri);
+    } catch {
+      return { problem: `${params.uri} is not a file on disk`, pairs: [], lines: [], text: '' };
+    }
+    const controller = new AbortController();
+    const cancel = token.onCancellationRequested(() => controller.abort());
+    try {
+      const excerpt = await connectionExcerpt(file, params.lines, controller.signal);
+      if (excerpt.lines.length === 0) {
+        return { ...excerpt, problem: `no socket address pair found at line${params.lines.length === 1 ? '' : 's'} ${params.lines.map((l) => l + 1).join(', ')} of ${path.basename(file)}` };
+      }
+      return excerpt;
+    } catch (error) {
+      return { problem: `${path.basename(file)} could not be read: ${(error as Error).message}`, pairs: [], lines: [], text: '' };
+    } finally {
+      cancel.dispose();
+    }
   }
 
   /** The dump's tab closed: stop its analysis and clear its diagnostics. */

@@ -28,7 +28,29 @@ export const Requests = {
   diskAnalysisProgress: 'scapLens/diskAnalysisProgress',
   /** Notification, client → server ({ uri }): the dump's tab closed; stop and clear its diagnostics. */
   forgetDiskAnalysis: 'scapLens/forgetDiskAnalysis',
+  /**
+   * The lines of a dump on disk that belong to the connections at some of its lines
+   * (ConnectionExcerptParams → ConnectionExcerptResult): "Open this connection as a dump".
+   */
+  connectionExcerpt: 'scapLens/connectionExcerpt',
 } as const;
+
+export interface ConnectionExcerptParams {
+  /** A file: URI. */
+  uri: string;
+  /** 0-based lines: a finding's line and its related events' lines. */
+  lines: number[];
+}
+
+export interface ConnectionExcerptResult {
+  /** Why there is no excerpt, as one sentence. */
+  problem?: string;
+  /** The address pairs followed (`A->B`). */
+  pairs: string[];
+  /** 0-based lines of the file: line i of `text` is line lines[i] of the file. */
+  lines: number[];
+  text: string;
+}
 
 export interface DiskAnalysisParams {
   /** A file: URI. */

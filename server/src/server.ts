@@ -14,7 +14,7 @@ import { provideDocumentSymbols } from './documentSymbols';
 import { type DumpIndex, DumpStore, type Settings, defaultSettings } from './dumpStore';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
-import { type DiskAnalysisParams, type DiskAnalysisResult, Requests } from './lsp_ext';
+import { type ConnectionExcerptParams, type ConnectionExcerptResult, type DiskAnalysisParams, type DiskAnalysisResult, Requests } from './lsp_ext';
 import { provideDocumentHighlights, provideReferences } from './references';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -108,6 +108,7 @@ connection.languages.inlayHint.on((params, token) => withIndex(params.textDocume
 const diskAnalyses = new DiskAnalyses(connection, () => settings.unreadWrite);
 connection.onRequest(new RequestType<DiskAnalysisParams, DiskAnalysisResult, void>(Requests.analyzeFromDisk), (params, token) => diskAnalyses.analyze(params, token));
 connection.onNotification(new NotificationType<DiskAnalysisParams>(Requests.forgetDiskAnalysis), (params) => diskAnalyses.forget(params.uri));
+connection.onRequest(new RequestType<ConnectionExcerptParams, ConnectionExcerptResult, void>(Requests.connectionExcerpt), (params, token) => diskAnalyses.excerpt(params, token));
 connection.onShutdown(() => diskAnalyses.stopAll());
 
 documents.listen(connection);
