@@ -147,6 +147,33 @@ async function largeDumpAndCaptureChecks() {
     return `${message.slice(0, 90)}...; ${await wb.cursorStatus(page)}`;
   });
 
+  await check('"Open a Connection of a Large Dump as a Dump" on the EPIPE opens its connection as a small dump where hover names the peer', async () => {
+    await wb.runCommand(page, 'Scap Lens: Open a Connection of a Large Dump as a Dump');
+    // The findings of the large dump, errors first: the EPIPE.
+    const item = page.locator('.quick-input-list .monaco-list-row', { hasText: 'EPIPE' }).first();
+    await item.waitFor({ timeout: 15000 }).catch(() => { throw new Error('no quick pick of the findings with the EPIPE'); });
+    await item.click();
+    await page.locator('.tabs-container .tab', { hasText: `line ${L.epipe}.scap.txt` }).first().waitFor({ timeout: 30000 })
+      .catch(() => { throw new Error('the connection\'s dump did not open'); });
+    // The seed's lines are exactly its connection: the excerpt is the seed, so its lines match the fixture.
+    const want = (t) => t.includes('uwsgi') && /fd 10(?!\d)/.test(t);
+    let text = '';
+    const deadline = Date.now() + 40000;
+    while (!want(text) && Date.now() < deadline) {
+      const b = await fdBox(L.writev699);
+      await page.mouse.move(b.x + 1, b.y + b.height / 2);
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 3 });
+      await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover .hover-contents')]
+        .some((e) => /uwsgi/.test(e.textContent || '')), null, { timeout: 5000 }).catch(() => {});
+      text = norm(await page.evaluate(() => [...document.querySelectorAll('.monaco-hover .hover-contents')]
+        .map((e) => (e.textContent || '').trim()).filter(Boolean).join(' | ')));
+      if (!want(text)) await page.mouse.move(3, 3);
+    }
+    await wb.shot(page, '11b-connection-dump');
+    if (!want(text)) throw new Error(`hover text ${JSON.stringify(text.slice(0, 200))} lacks "uwsgi" and "fd 10"`);
+    return JSON.stringify(text.slice(0, 100));
+  });
+
   await wb.runCommand(page, 'View: Close All Editors');
   await check(`a binary capture (${CAPTURE}) converts with sysdig and opens as a dump where hover names the peer`, async () => {
     await page.keyboard.press('Control+P');
