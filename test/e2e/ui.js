@@ -212,6 +212,13 @@ async function largeDumpAndCaptureChecks() {
     }
     await wb.shot(page, '13-capture-hover');
     if (!/fd 4(?!\d)/.test(text)) throw new Error(`hover text ${JSON.stringify(text.slice(0, 200))} does not name the peer's fd 4`);
+    // Back on the capture's own tab: its page (a webview, in nested frames) offers the conversion again.
+    await page.locator('.tabs-container').getByText(CAPTURE, { exact: true }).first().click({ timeout: 10000 });
+    // A webview is an iframe (class "webview") whose document shows the page in iframe#active-frame.
+    const button = await page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame')
+      .locator('button#convert', { hasText: 'Convert with sysdig' }).waitFor({ timeout: 20000 }).then(() => true, () => false);
+    await wb.shot(page, '14-capture-page');
+    if (!button) throw new Error('the capture\'s page shows no "Convert with sysdig" button');
     return JSON.stringify(text.slice(0, 100));
   });
 }
