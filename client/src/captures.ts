@@ -13,7 +13,7 @@ import {
   commands, type CustomDocument, type CustomReadonlyEditorProvider, type Disposable, type ExtensionContext,
   ProgressLocation, TabInputCustom, Uri, type WebviewPanel, window, workspace,
 } from 'vscode';
-import { runSysdig, SysdigError } from '../../server/src/sysdigCapture';
+import { inputKind, runSysdig, SysdigError } from '../../server/src/sysdigCapture';
 
 export const CAPTURE_VIEW_TYPE = 'scapLens.capture';
 const CONVERT_COMMAND = 'scapLens.convertCapture';
@@ -126,6 +126,12 @@ class CaptureEditorProvider implements CustomReadonlyEditorProvider {
 
   async resolveCustomEditor(document: CustomDocument, panel: WebviewPanel): Promise<void> {
     const name = path.basename(document.uri.fsPath);
+    // A text dump saved as `.scap` needs no sysdig: it goes to the text editor.
+    if (document.uri.scheme === 'file' && inputKind(document.uri.fsPath) === 'text') {
+      panel.webview.html = `<!DOCTYPE html><html><body><p>${escapeHtml(name)} is text, not a binary capture: it opens in the text editor.</p></body></html>`;
+      await commands.executeCommand('vscode.openWith', document.uri, 'default');
+      return;
+    }
     const size = await fs.stat(document.uri.fsPath).then((s) => s.size, () => 0);
     const trusted = workspace.isTrusted;
     panel.webview.options = { enableScripts: true };
