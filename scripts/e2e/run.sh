@@ -54,10 +54,13 @@ cs_prepare "$REPO/.e2e/run"
 WS="$RUN_DIR/workspace"
 mkdir -p "$WS"
 cp test/fixtures/seed-epipe.scap.txt "$WS/"
-# A dump over 50 MB, which VS Code gives to no extension: the seed's race, then real lines of
-# another fixture (38 × 1.4 MB); made here, not committed. And a binary capture for sysdig.
-{ cat test/fixtures/seed-epipe.scap.txt; for _ in $(seq 38); do cat test/fixtures/revert-httpd-POST-single.scap.txt; done; } > "$WS/big-seed.scap.txt"
+# A binary capture for sysdig. A dump over 50 MB, which VS Code gives to no extension, in a
+# workspace of its own (the UI test opens it in a fresh window): the seed's race, then real
+# lines of another fixture (38 × 1.4 MB); made here, not committed.
 cp test/fixtures/libs-single-ipv6-conn.scap "$WS/"
+BIG_WS="$RUN_DIR/workspace-large"
+mkdir -p "$BIG_WS"
+{ cat test/fixtures/seed-epipe.scap.txt; for _ in $(seq 38); do cat test/fixtures/revert-httpd-POST-single.scap.txt; done; } > "$BIG_WS/big-seed.scap.txt"
 say "install scap-lens.vsix into a fresh extensions folder"
 if cs_install_vsix "$VSIX" && cs_list_extensions | grep -qx "scap-lens.scap-lens@$VERSION"; then
   ok "the .vsix installs (scap-lens.scap-lens@$VERSION)"
@@ -72,7 +75,7 @@ trap 'exit 130' INT TERM
 # extensionDevelopmentPath / extensionTestsPath (the extension-host suite needs them).
 cs_start "${PORT:-$(free_port)}" "$WS" --vscode-option enable-smoke-test-driver
 if cs_wait_healthy 60; then ok "code-server answers $CS_URL/healthz"; else fatal "code-server did not start"; fi
-export CS_URL WS_DIR="$WS"
+export CS_URL WS_DIR="$WS" BIG_WS_DIR="$BIG_WS"
 
 say "UI test (test/e2e/ui.js)"
 timeout -k 5 300 node test/e2e/ui.js 2>&1 | tee "$E2E_ARTIFACTS/ui.log"
