@@ -145,7 +145,8 @@ export class LargeDumps implements Disposable {
       `${name} is ${megabytes(size)}: VS Code gives extensions no file over 50 MB, so Scap Lens analysed it from disk `
       + `(${plural(result.events, 'event')}, ${plural(result.connections, 'connection')}): ${found} in the Problems panel, each opens its line. `
       + 'Hover, Go to Peer (F12), references, inlay hints and the outline need the document and do not work at this size: '
-      + 'to use them, open one connection as a dump of its own.',
+      + 'to use them, open one connection as a dump of its own.'
+      + (result.incomplete ? ` Not complete: ${result.incomplete}` : ''),
       'Show Problems',
       ...(result.errors + result.warnings > 0 ? ['Open a Connection as a Dump'] : []),
     );

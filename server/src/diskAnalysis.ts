@@ -133,7 +133,8 @@ export class DiskAnalyses {
       return { ...EMPTY, problem: (stderr + partial).trim() || `the analysis of ${file} stopped (exit status ${exit})` };
     }
     void this.connection.sendDiagnostics({ uri, diagnostics: reportDiagnostics(uri, report) });
-    return summary(report);
+    const said = (stderr + partial).trim();
+    return said ? { ...summary(report), incomplete: said } : summary(report);
   }
 
   /**

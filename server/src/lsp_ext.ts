@@ -69,6 +69,8 @@ export interface DiskAnalysisResult {
   cancelled?: boolean;
   /** Why the file gave no analysis (not a dump, unreadable), as one sentence. */
   problem?: string;
+  /** What the analysis left out, as the CLI says it (its memory budget was reached). */
+  incomplete?: string;
   events: number;
   connections: number;
   errors: number;

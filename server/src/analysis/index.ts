@@ -1,12 +1,13 @@
 // The analysis API used by the CLI and the language server.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ByteLineReader } from './byteScanner';
-import { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
+import { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
 import type { FindingOptions } from './findings';
+import type { AnalyzerOptions } from './analyzer';
 import type { Analysis } from './model';
 
 export * from './model';
-export { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
+export { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
 export type { AnalyzerOptions, AsyncAnalysisHooks } from './analyzer';
 export type { FindingOptions };
 export { peersOf, unreadBytes } from './peers';
@@ -18,9 +19,9 @@ export { elapsedBetween, streamsAligned } from './findings';
  * latin1, one character per byte, so columns are byte offsets and nothing can fail to decode.
  * A pipe or a character device (`<(zcat dump.gz)`, /dev/stdin) is read the same way.
  */
-export async function analyzeFile(path: string, options: FindingOptions & ReadProgress = {}): Promise<Analysis> {
-  const { onRead, ...findingOptions } = options;
-  const analyzer = new DumpAnalyzer({ ...findingOptions, retainCalls: false });
+export async function analyzeFile(path: string, options: AnalyzerOptions & ReadProgress = {}): Promise<Analysis> {
+  const { onRead, ...analyzerOptions } = options;
+  const analyzer = new DumpAnalyzer({ ...analyzerOptions, retainCalls: false });
   const reader = new ByteLineReader(analyzer);
   const fd = openSync(path, 'r');
   try {
@@ -46,7 +47,7 @@ export interface ReadProgress {
 }
 
 /** analyzeFile for any stream of chunks, e.g. standard input (`scap-lens check -`). */
-export async function analyzeStream(stream: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: FindingOptions = {}): Promise<Analysis> {
+export async function analyzeStream(stream: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: AnalyzerOptions = {}): Promise<Analysis> {
   const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
   const reader = new ByteLineReader(analyzer);
   for await (const chunk of stream) reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);

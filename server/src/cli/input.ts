@@ -5,7 +5,7 @@
 
 import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { analyzeFile, analyzeStream, type Analysis, type FindingOptions } from '../analysis';
+import { analyzeFile, analyzeStream, type Analysis, type AnalyzerOptions } from '../analysis';
 import { inputKind, runSysdig, SysdigError } from '../sysdigCapture';
 
 /** An input that cannot be analysed, with the sentence that says why (printed after `scap-lens: `). */
@@ -75,8 +75,8 @@ export function openInput(name: string, options: InputOptions = {}): DumpInput {
  * (no stream, the fastest path); the rest through openInput. Throws an InputError when sysdig
  * failed, with its reason.
  */
-export async function analyzeInput(name: string, options: FindingOptions & InputOptions = {}): Promise<Analysis> {
-  const { progress, sysdigFilter, ...findingOptions } = options;
+export async function analyzeInput(name: string, options: AnalyzerOptions & InputOptions = {}): Promise<Analysis> {
+  const { progress, sysdigFilter, ...analyzerOptions } = options;
   if (name !== '-' && (inputKind(name) ?? 'text') === 'text') {
     const report = progressWriter(progress === true);
     let size = 0;
@@ -87,12 +87,12 @@ export async function analyzeInput(name: string, options: FindingOptions & Input
     }
     let read = 0;
     return analyzeFile(name, {
-      ...findingOptions,
+      ...analyzerOptions,
       ...(progress && size > 0 ? { onRead: (n: number) => { read += n; report((100 * read) / size); } } : {}),
     });
   }
   const input = openInput(name, { progress, sysdigFilter });
   // Both settle: a failed sysdig ends its stdout early, so the analysis finishes and the reason wins.
-  const [analysis] = await Promise.all([analyzeStream(input.stream, findingOptions), input.finished]);
+  const [analysis] = await Promise.all([analyzeStream(input.stream, analyzerOptions), input.finished]);
   return analysis;
 }
