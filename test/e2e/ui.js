@@ -160,6 +160,7 @@ async function largeDumpAndCaptureChecks(browser) {
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
     await wb.installHelpers(page);
+    await wb.signIn(page, CS_URL);
     await page.goto(wb.workbenchUrl(CS_URL, BIG_WS_DIR));
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
     await check(`a dump over 50 MB (${BIG}), in a fresh window where Scap Lens is not active yet: Problems lists the EPIPE analysed from disk, the message says what works, clicking the EPIPE opens line ${L.epipe}`, async () => {
