@@ -5,11 +5,13 @@ import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, w
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerCaptures } from './captures';
 import { registerConnectionDumps } from './connectionDumps';
+import { registerLanguageDetection, startWithFirstTrace } from './languageDetection';
 import { LargeDumps } from './largeDumps';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
+  registerLanguageDetection(context);
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -24,10 +26,13 @@ export async function activate(context: ExtensionContext): Promise<void> {
   );
   // Binary captures (*.scap): a read-only editor that converts them with sysdig.
   context.subscriptions.push(...registerCaptures(context));
-  await client.start();
+  // The server starts once, with the first trace document or the first dump over 50 MB.
+  let started: Promise<void> | undefined;
+  const start = () => (started ??= client!.start());
   // Dumps over 50 MB get no document: the server analyses them from disk.
-  const largeDumps = new LargeDumps(client);
+  const largeDumps = new LargeDumps(client, start);
   context.subscriptions.push(largeDumps, ...registerConnectionDumps(client, () => largeDumps.dumps()));
+  await startWithFirstTrace(context, start);
 }
 
 export async function deactivate(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   TabInputText, type Uri, window, workspace,
 } from 'vscode';
 import { type LanguageClient, NotificationType, RequestType } from 'vscode-languageclient/node';
+import { DETECTION_HEAD_BYTES, detectTraceLanguage } from '../../server/src/analysis/detect';
 import { type DiskAnalysisParams, type DiskAnalysisProgress, type DiskAnalysisResult, Requests } from '../../server/src/lsp_ext';
 import { OPEN_CONNECTION_COMMAND } from './connectionDumps';
 
@@ -22,20 +23,14 @@ const forgetNotification = new NotificationType<DiskAnalysisParams>(Requests.for
 
 const CANCEL_COMMAND = 'scapLens.cancelDiskAnalysis';
 
-// One sysdig event in the default rendering (`12 19:44:49.709786646 0 nginx (1234) > write fd=3`),
-// with the `(pid.tid)` and `-pc` variants; or one strace -f line (`1234 12:00:00.000001 write(`).
-const SYSDIG_EVENT = /^\d+ (\d{2}:\d{2}:\d{2}\.\d{9}|\d+\.\d+) \d+ .+? \((-?\d+)(\.\d+)?\) [<>] \S+/;
-const STRACE_CALL = /^(\[pid +)?\d+\]? +(\d{2}:\d{2}:\d{2}\.\d+|\d+\.\d+) \w+\(/;
-
-/** Whether a file's first lines look like a sysdig dump or an strace trace (its name alone decides for `.scap.txt` and `.strace`). */
+/** Whether a file's first lines are a sysdig dump or an strace trace (its name alone decides for `.scap.txt` and `.strace`). */
 async function looksLikeDump(file: string): Promise<boolean> {
   if (/\.(scap\.txt|strace)$/.test(file)) return true;
   const handle = await fs.open(file, 'r');
   try {
-    const head = Buffer.alloc(64 * 1024);
+    const head = Buffer.alloc(DETECTION_HEAD_BYTES);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    const lines = head.subarray(0, bytesRead).toString('latin1').split('\n').slice(0, 20);
-    return lines.some((line) => SYSDIG_EVENT.test(line) || STRACE_CALL.test(line));
+    return detectTraceLanguage(head.subarray(0, bytesRead).toString('latin1')) !== undefined;
   } finally {
     await handle.close();
   }
@@ -62,7 +57,8 @@ export class LargeDumps implements Disposable {
   private readonly analysed = new Map<string, Uri>();
   private readonly disposables: Disposable[] = [];
 
-  constructor(private readonly client: LanguageClient) {
+  /** `start` starts the language server if it is not running yet (a large dump may be the first trace opened). */
+  constructor(private readonly client: LanguageClient, private readonly start: () => Promise<void>) {
     this.disposables.push(
       window.tabGroups.onDidChangeTabs(() => void this.scan()),
       commands.registerCommand(CANCEL_COMMAND, (uri?: string) => {
@@ -89,7 +85,7 @@ export class LargeDumps implements Disposable {
       this.seen.delete(key);
       this.analysed.delete(key);
       this.running.get(key)?.source.cancel();
-      void this.client.sendNotification(forgetNotification, { uri: key });
+      if (this.client.isRunning()) void this.client.sendNotification(forgetNotification, { uri: key });
     }
     for (const [key, uri] of open) {
       if (this.seen.has(key)) continue;
@@ -121,6 +117,7 @@ export class LargeDumps implements Disposable {
     let result: DiskAnalysisResult | undefined;
     let failure: string | undefined;
     try {
+      await this.start();
       result = await this.client.sendRequest(analyzeFromDisk, { uri: key }, source.token);
     } catch (error) {
       failure = (error as Error).message;

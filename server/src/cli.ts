@@ -5,11 +5,12 @@ import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { type Analysis, type Finding } from './analysis';
+import { githubAnnotations, OUTPUT_FORMATS, type OutputFormat, sarifLog, sarifText, toolInfo } from './cli/formats';
 import { analyzeInput, InputError } from './cli/input';
 import { inputKind } from './sysdigCapture';
 import { terminalText } from './terminal';
 
-const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] [--progress] FILE...   (FILE - reads standard input)
+const USAGE = `Usage: scap-lens check [--format text|json|sarif|github] [--no-unread-write] [--progress] FILE...   (FILE - reads standard input)
 
 Analyses sysdig text dumps (sysdig -r trace.scap > trace.scap.txt), or a binary capture
 through the sysdig on PATH (plain or gzip, as the dump it prints): pairs the two ends of
@@ -20,7 +21,9 @@ every socket, follows the bytes each way, and reports
   note     unread-at-end bytes not yet read when the capture ended (no claim)
 
 Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
-  --json              one JSON object per file instead
+  --json              one JSON object per file instead (= --format json)
+  --format sarif      one SARIF 2.1.0 log for all files (GitHub code scanning, other dashboards)
+  --format github     GitHub Actions annotations: ::error file=F,line=L,col=C::message
   --no-unread-write   leave out unread-write warnings and unread-at-end notes
   --progress          write \`progress: N%\` lines on stderr while reading
 Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage, or
@@ -106,8 +109,9 @@ function binaryKind(file: string): string | undefined {
   return undefined;
 }
 
-async function check(files: string[], json: boolean, unreadWrite: boolean, progress = false): Promise<number> {
+async function check(files: string[], format: OutputFormat, unreadWrite: boolean, progress = false): Promise<number> {
   let status = EXIT_OK;
+  const sarifReports: FileReport[] = [];
   for (const name of files) {
     // `-` is standard input, named `<stdin>` in the output as gcc does.
     const stdin = name === '-';
@@ -150,8 +154,16 @@ async function check(files: string[], json: boolean, unreadWrite: boolean, progr
       if (status === EXIT_OK && !hasError) status = EXIT_BAD_INPUT;
     }
     const report = toReport(file, analysis);
-    if (json) {
+    if (format === 'json') {
       process.stdout.write(JSON.stringify(report) + '\n');
+      continue;
+    }
+    if (format === 'github') {
+      process.stdout.write(githubAnnotations(report));
+      continue;
+    }
+    if (format === 'sarif') {
+      sarifReports.push(report);
       continue;
     }
     const out: string[] = [];
@@ -170,6 +182,8 @@ async function check(files: string[], json: boolean, unreadWrite: boolean, progr
     // Messages quote the dump (process names, paths): no raw control character reaches the terminal.
     process.stdout.write(out.map(terminalText).join('\n') + '\n');
   }
+  // One log for the whole run: a file that could not be analysed makes it unsuccessful.
+  if (format === 'sarif') process.stdout.write(sarifText(sarifLog(sarifReports, toolInfo(), status !== EXIT_BAD_INPUT)));
   return status;
 }
 
@@ -190,6 +204,7 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
         'no-unread-write': { type: 'boolean', default: false },
         progress: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -208,7 +223,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${command === undefined || command === 'check' ? 'scap-lens: no file given' : `scap-lens: unknown command '${command}'`}\n${USAGE}\n`);
     return EXIT_BAD_INPUT;
   }
-  return check(files, parsed.values.json === true, parsed.values['no-unread-write'] !== true, parsed.values.progress === true);
+  const format = (parsed.values.format ?? (parsed.values.json === true ? 'json' : 'text')) as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format) || (parsed.values.json === true && format !== 'json')) {
+    process.stderr.write(`scap-lens: --format takes one of ${OUTPUT_FORMATS.join(', ')}${parsed.values.json === true ? ', and --json is --format json' : ''}\n${USAGE}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  return check(files, format, parsed.values['no-unread-write'] !== true, parsed.values.progress === true);
 }
 
 // A reader that stops early (`scap-lens check --json big.scap.txt | head`) closes the pipe,

@@ -35,11 +35,13 @@ const SEVERITY: Record<string, DiagnosticSeverity> = {
 
 /** The CLI's findings as LSP diagnostics, with the same codes, links and related events as diagnostics.ts gives. */
 export function reportDiagnostics(uri: string, report: CheckReport): Diagnostic[] {
+  const hrefs = new Map<string, string | undefined>();
+  const href = (code: string) => (hrefs.has(code) ? hrefs.get(code) : hrefs.set(code, explanationHref(code)).get(code));
   const diagnostics: Diagnostic[] = report.diagnostics.map((d) => ({
     range: reportedRange(d.line, d.column),
     severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Information,
     code: d.code,
-    codeDescription: { href: explanationHref(d.code) },
+    ...(href(d.code) ? { codeDescription: { href: href(d.code)! } } : {}),
     source: SOURCE,
     message: d.message,
     relatedInformation: d.related.map((r) => DiagnosticRelatedInformation.create(reportedLocation(uri, r.line), r.message)),
