@@ -31,17 +31,17 @@ function sysdigPath(): string {
 }
 
 /**
- * Asks for an optional filter, converts the capture (or finds it in the cache) and opens the
- * dump. Returns the dump's URI, or undefined when the user cancelled or sysdig failed (after
- * saying why).
+ * Asks for an optional filter (unless `givenFilter` is one), converts the capture (or finds it
+ * in the cache) and opens the dump. Returns the dump's URI, or undefined when the user
+ * cancelled or sysdig failed (after saying why).
  */
-export async function convertCapture(context: ExtensionContext, capture: Uri): Promise<Uri | undefined> {
+export async function convertCapture(context: ExtensionContext, capture: Uri, givenFilter?: string): Promise<Uri | undefined> {
   const name = path.basename(capture.fsPath);
   if (!workspace.isTrusted) {
     void window.showWarningMessage(`Scap Lens converts ${name} by running sysdig, which needs a trusted workspace.`);
     return undefined;
   }
-  const filter = await window.showInputBox({
+  const filter = givenFilter ?? await window.showInputBox({
     title: `Convert ${name} to a text dump with sysdig`,
     prompt: 'Optional sysdig filter (Enter for every event), e.g. fd.type=unix and proc.pid in (1234, 5678)',
     placeHolder: 'fd.type=unix or fd.type=ipv4',
@@ -175,11 +175,12 @@ export function registerCaptures(context: ExtensionContext): Disposable[] {
       webviewOptions: { retainContextWhenHidden: false },
       supportsMultipleEditorsPerDocument: true,
     }),
-    commands.registerCommand(CONVERT_COMMAND, async (uri?: Uri) => {
+    // Arguments (both optional): the capture, and a sysdig filter that skips the input box.
+    commands.registerCommand(CONVERT_COMMAND, async (uri?: Uri, filter?: string) => {
       const active = window.tabGroups.activeTabGroup.activeTab?.input;
       const target = uri ?? (active instanceof TabInputCustom && active.viewType === CAPTURE_VIEW_TYPE ? active.uri : undefined)
         ?? (await window.showOpenDialog({ canSelectMany: false, filters: { 'sysdig capture': ['scap', 'gz'] } }))?.[0];
-      if (target) await convertCapture(context, target);
+      return target ? convertCapture(context, target, typeof filter === 'string' ? filter : undefined) : undefined;
     }),
   ];
 }
