@@ -146,7 +146,12 @@ async function largeDumpAndCaptureChecks(browser) {
     // The capture's editor offers the conversion: an input box for an optional sysdig filter.
     await page.locator('.quick-input-widget', { hasText: 'sysdig' }).waitFor({ state: 'visible', timeout: 30000 })
       .catch(() => { throw new Error('opening the capture offers no conversion'); });
+    // Behind the input box, the capture's own page (a webview: the visible iframe.webview, whose
+    // document shows the page in iframe#active-frame) has the button that offers it again.
+    const button = await page.frameLocator('iframe.webview >> visible=true').frameLocator('iframe#active-frame')
+      .locator('button#convert', { hasText: 'Convert with sysdig' }).waitFor({ timeout: 20000 }).then(() => true, () => false);
     await wb.shot(page, '23-capture-offer');
+    if (!button) throw new Error('the capture\'s page shows no "Convert with sysdig" button');
     await page.keyboard.press('Enter');
     const first = captureLines[0].split(' ').slice(0, 2).join(' ');
     await page.waitForFunction((t) => [...document.querySelectorAll('.editor-instance .view-line')]
@@ -173,13 +178,6 @@ async function largeDumpAndCaptureChecks(browser) {
     }
     await wb.shot(page, '24-capture-hover');
     if (!/fd 4(?!\d)/.test(text)) throw new Error(`hover text ${JSON.stringify(text.slice(0, 200))} does not name the peer's fd 4`);
-    // Back on the capture's own tab: its page (a webview, in nested frames) offers the conversion again.
-    await page.locator('.tabs-container').getByText(CAPTURE, { exact: true }).first().click({ timeout: 10000 });
-    // A webview is an iframe (class "webview") whose document shows the page in iframe#active-frame.
-    const button = await page.frameLocator('iframe.webview').last().frameLocator('iframe#active-frame')
-      .locator('button#convert', { hasText: 'Convert with sysdig' }).waitFor({ timeout: 20000 }).then(() => true, () => false);
-    await wb.shot(page, '25-capture-page');
-    if (!button) throw new Error('the capture\'s page shows no "Convert with sysdig" button');
     return JSON.stringify(text.slice(0, 100));
   });
 
