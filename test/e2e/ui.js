@@ -146,12 +146,20 @@ async function largeDumpAndCaptureChecks(browser) {
     // The capture's editor offers the conversion: an input box for an optional sysdig filter.
     await page.locator('.quick-input-widget', { hasText: 'sysdig' }).waitFor({ state: 'visible', timeout: 30000 })
       .catch(() => { throw new Error('opening the capture offers no conversion'); });
-    // Behind the input box, the capture's own page (a webview: the visible iframe.webview, whose
-    // document shows the page in iframe#active-frame) has the button that offers it again.
-    const button = await page.frameLocator('iframe.webview >> visible=true').frameLocator('iframe#active-frame')
-      .locator('button#convert', { hasText: 'Convert with sysdig' }).waitFor({ timeout: 20000 }).then(() => true, () => false);
+    // Behind the input box, the capture's own page (a webview, some frames deep) has the button
+    // that offers it again. Frames are searched each time one navigates.
+    let button = false;
+    for (const deadline = Date.now() + 30000; !button && Date.now() < deadline;) {
+      for (const frame of page.frames()) {
+        if (await frame.locator('button#convert', { hasText: 'Convert with sysdig' }).count().catch(() => 0)) button = true;
+      }
+      if (!button) await page.waitForEvent('framenavigated', { timeout: Math.max(1, Math.min(2000, deadline - Date.now())) }).catch(() => {});
+    }
     await wb.shot(page, '23-capture-offer');
-    if (!button) throw new Error('the capture\'s page shows no "Convert with sysdig" button');
+    if (!button) {
+      const frames = await Promise.all(page.frames().map(async (f) => `${f.url().replace(/\?.*/, '').slice(-60)}: ${JSON.stringify(((await f.evaluate(() => document.body?.innerText ?? '').catch(() => '?')) || '').slice(0, 60))}`));
+      throw new Error(`the capture's page shows no "Convert with sysdig" button; frames: ${frames.join(' | ')}`);
+    }
     await page.keyboard.press('Enter');
     const first = captureLines[0].split(' ').slice(0, 2).join(' ');
     await page.waitForFunction((t) => [...document.querySelectorAll('.editor-instance .view-line')]
