@@ -61,6 +61,7 @@ cp test/fixtures/libs-single-ipv6-conn.scap "$WS/"
 BIG_WS="$RUN_DIR/workspace-large"
 mkdir -p "$BIG_WS"
 { cat test/fixtures/seed-epipe.scap.txt; for _ in $(seq 38); do cat test/fixtures/revert-httpd-POST-single.scap.txt; done; } > "$BIG_WS/big-seed.scap.txt"
+cp test/fixtures/libs-single-ipv6-conn.scap "$BIG_WS/"
 say "install scap-lens.vsix into a fresh extensions folder"
 if cs_install_vsix "$VSIX" && cs_list_extensions | grep -qx "scap-lens.scap-lens@$VERSION"; then
   ok "the .vsix installs (scap-lens.scap-lens@$VERSION)"
