@@ -3,8 +3,11 @@
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { Commands } from '../../server/src/lsp_ext';
 import { registerCaptures } from './captures';
 import { registerConnectionDumps } from './connectionDumps';
+import { registerFollowStream } from './followStream';
+import { registerDiagramPanel } from './diagramPanel';
 import { registerLanguageDetection, startWithFirstTrace } from './languageDetection';
 import { LargeDumps } from './largeDumps';
 
@@ -20,10 +23,14 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('scapLens', 'Scap Lens', serverOptions, {
     documentSelector: [{ language: 'scap' }, { language: 'strace' }],
     traceOutputChannel: traceChannel(context),
+    // Hovers link to these two commands, and to nothing else.
+    markdown: { isTrusted: { enabledCommands: [Commands.followStream, Commands.showSequenceDiagram] } },
   });
   context.subscriptions.push(
     commands.registerCommand('scapLens.restartServer', () => client?.restart()),
   );
+  registerFollowStream(context, () => client);
+  registerDiagramPanel(context, () => client);
   // Binary captures (*.scap): a read-only editor that converts them with sysdig.
   context.subscriptions.push(...registerCaptures(context));
   // The server starts once, with the first trace document or the first dump over 50 MB.

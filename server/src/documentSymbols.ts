@@ -26,7 +26,7 @@ function endpointSymbol(index: DumpIndex, endpoint: Endpoint, findings: Map<numb
     ...(findings.get(endpoint.connection.id) ?? []),
   ].join(' · ');
   return {
-    name: `fd ${endpoint.fd} ⟷ ${peer ? `${threadLabel(peer)} fd ${peer.fd}` : 'peer not in capture'}`,
+    name: `fd ${endpoint.fd} ⟷ ${peer ? `${threadLabel(peer)} fd ${peer.fd}` : endpoint.connection.unknownPeer !== undefined ? 'peer unknown' : 'peer not in capture'}`,
     detail,
     kind: SymbolKind.Interface,
     range: Range.create(start.start, end.end),

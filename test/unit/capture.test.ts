@@ -122,3 +122,21 @@ test('--progress writes whole percents on stderr, ending at 100%, for a dump and
     assert.equal(JSON.parse(r.stdout).file, file);
   }
 });
+
+test('conversations, follow and diagram read a capture through sysdig as they read its dump', () => {
+  const name = 'wstrouble-nginx-v2';
+  const line = readFileSync(fixturePath(`${name}.scap.txt`), 'latin1').split('\n').findIndex((l) => / < accept fd=/.test(l)) + 1;
+  const norm = (text: string) => text.replaceAll(`${name}.scap.txt`, 'X').replaceAll(`${name}.scap`, 'X').replaceAll(/capture-[^/]*\/diagram-(capture|dump)/g, 'OUT');
+  const same = (args: (file: string, kind: string) => string[]) => {
+    const capture = runCli(args(`test/fixtures/${name}.scap`, 'capture'));
+    const dump = runCli(args(`test/fixtures/${name}.scap.txt`, 'dump'));
+    assert.equal(capture.status, dump.status);
+    assert.equal(norm(capture.stderr), norm(dump.stderr));
+    assert.equal(norm(capture.stdout), norm(dump.stdout));
+    assert.ok(capture.stdout.length + capture.stderr.length > 0);
+  };
+  same((f) => ['conversations', '--json', f]);
+  same((f) => ['follow', `${f}:${line}`]);
+  same((f, kind) => ['diagram', `${f}:${line}`, '-o', join(tmp, `diagram-${kind}.svg`)]);
+  assert.equal(norm(readFileSync(join(tmp, 'diagram-capture.svg'), 'utf8')), norm(readFileSync(join(tmp, 'diagram-dump.svg'), 'utf8')));
+});

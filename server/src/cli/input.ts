@@ -1,9 +1,10 @@
 // The one way every subcommand reads the dump it is given: a text dump, `-` (standard input),
 // a gzip-compressed dump, or a binary capture (`trace.scap`, plain or gzip) that the user's
 // sysdig on PATH turns into its text dump on the fly (`sysdig -r trace.scap`, streamed: no
-// temporary file). Subcommands call analyzeInput, or openInput when they need the dump's bytes.
+// temporary file). cli.ts's analyzeInput (every subcommand's) analyses through analyzeNamedInput;
+// readInputText gives the dump's text to the subcommands that keep it (follow, diagram).
 
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { analyzeFile, analyzeStream, type Analysis, type AnalyzerOptions } from '../analysis';
 import { inputKind, runSysdig, SysdigError } from '../sysdigCapture';
@@ -75,7 +76,7 @@ export function openInput(name: string, options: InputOptions = {}): DumpInput {
  * (no stream, the fastest path); the rest through openInput. Throws an InputError when sysdig
  * failed, with its reason.
  */
-export async function analyzeInput(name: string, options: AnalyzerOptions & InputOptions = {}): Promise<Analysis> {
+export async function analyzeNamedInput(name: string, options: AnalyzerOptions & InputOptions = {}): Promise<Analysis> {
   const { progress, sysdigFilter, ...analyzerOptions } = options;
   if (name !== '-' && (inputKind(name) ?? 'text') === 'text') {
     const report = progressWriter(progress === true);
@@ -95,4 +96,18 @@ export async function analyzeInput(name: string, options: AnalyzerOptions & Inpu
   // Both settle: a failed sysdig ends its stdout early, so the analysis finishes and the reason wins.
   const [analysis] = await Promise.all([analyzeStream(input.stream, analyzerOptions), input.finished]);
   return analysis;
+}
+
+/**
+ * The whole dump as text (latin1, one character per byte), for subcommands that keep it: a
+ * text file is read as it is, a gzip-compressed dump inflated, a capture converted by sysdig.
+ * Throws an InputError when sysdig is missing or fails.
+ */
+export async function readInputText(name: string, options: InputOptions = {}): Promise<string> {
+  if (name !== '-' && (inputKind(name) ?? 'text') === 'text') return readFileSync(name, 'latin1');
+  const input = openInput(name, options);
+  const chunks: Buffer[] = [];
+  const collect = (async () => { for await (const chunk of input.stream) chunks.push(chunk); })();
+  await Promise.all([collect, input.finished]);
+  return Buffer.concat(chunks).toString('latin1');
 }
