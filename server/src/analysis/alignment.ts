@@ -39,15 +39,9 @@ export function payloadsOfText(text: string): PayloadSource {
   };
 }
 
-/** Whether byte i of a payload says something: a certain byte, not a printable-form `.`, not 0. */
-function isTelling(p: Payload, i: number): boolean {
-  return (p.known === undefined || p.known[i] === 1) && p.bytes[i] !== 0;
-}
-
-/** Whether byte i of a payload is known (a printable-form `.` is: it stands for a `.` there too). */
-function isKnown(p: Payload, i: number): boolean {
-  return p.known === undefined || p.known[i] !== 0;
-}
+// A byte tells something when it is certain (known 1, or no `known` at all) and not 0: a
+// printable-form `.` (known 2) may stand for any unprintable byte, and zeros pad binary data.
+// The loops below test this inline.
 
 const BY_OPEN: StreamAlignment = Object.freeze({ by: 'open' as const, shift: 0 });
 
@@ -342,6 +336,7 @@ function proposeShifts(writes: Syscall[], reads: Syscall[], payload: (call: Sysc
  */
 function forEachTellingGram(p: Payload, visit: (hash: number, k: number) => boolean): void {
   const bytes = p.bytes;
+  const known = p.known;
   if (bytes.length < GRAM) return;
   let hash = 0;
   let telling = 0;
@@ -351,10 +346,12 @@ function forEachTellingGram(p: Payload, visit: (hash: number, k: number) => bool
   for (let i = 0; i < bytes.length; i++) {
     const code = bytes[i];
     hash = (Math.imul(hash, 31) + code) | 0;
-    if (isTelling(p, i)) telling++;
+    // isTelling, inline: this loop runs over every byte of every payload.
+    if (code !== 0 && (known === undefined || known[i] === 1)) telling++;
     if (i >= GRAM) {
-      hash = (hash - Math.imul(bytes[i - GRAM], out)) | 0;
-      if (isTelling(p, i - GRAM)) telling--;
+      const leaving = bytes[i - GRAM];
+      hash = (hash - Math.imul(leaving, out)) | 0;
+      if (leaving !== 0 && (known === undefined || known[i - GRAM] === 1)) telling--;
     }
     if (i >= GRAM - 1 && telling >= GRAM_TELLING && !visit(hash & 0x3fffffff, i - GRAM + 1)) return;
   }
@@ -403,13 +400,22 @@ function checkShift(writes: Syscall[], reads: Syscall[], shift: number, payload:
       const start = Math.max(from, read.range!.start);
       const end = Math.min(to, read.range!.start + rp.bytes.length);
       let telling = 0;
+      const wb = wp.bytes;
+      const rb = rp.bytes;
+      const wk = wp.known;
+      const rk = rp.known;
+      const offset = read.range!.start;
       for (let at = start; at < end; at++) {
         const i = at - from;
-        const j = at - read.range!.start;
-        // A byte the dump does not show on either side compares with nothing.
-        if (!isKnown(wp, i) || !isKnown(rp, j)) continue;
-        if (wp.bytes[i] !== rp.bytes[j]) return undefined;
-        if (isTelling(wp, i) && isTelling(rp, j)) telling++;
+        const j = at - offset;
+        // A byte the dump does not show on either side (known 0) compares with nothing; a
+        // printable-form `.` (known 2) compares, but says little (see above).
+        const a = wk === undefined ? 1 : wk[i];
+        const b = rk === undefined ? 1 : rk[j];
+        if (a === 0 || b === 0) continue;
+        const byte = wb[i];
+        if (byte !== rb[j]) return undefined;
+        if (a === 1 && b === 1 && byte !== 0) telling++;
       }
       evidence.telling += telling;
       if (read.range!.start === from && read.range!.end - read.range!.start === write.range!.end - write.range!.start) evidence.tellingWhole += telling;
