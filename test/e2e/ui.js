@@ -421,6 +421,7 @@ async function main() {
       });
       await wb.shot(page, '12-readme-link');
       return `${((await tab.textContent()) || '').trim()} ${await wb.cursorStatus(page)}`;
+    });
 
     await check(`the hover on the failed writev (line ${L.epipe}) opens Follow Stream: both directions, the unread bytes marked`, async () => {
       await wb.quickOpen(page, FIXTURE, key(1));
