@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { analyzeFile, analyzeStream, type Analysis, type AnalyzerOptions, type Finding } from './analysis';
 import { conversations } from './cli/conversations';
-import { follow } from './cli/follow';
 import { diagramCommand } from './cli/diagram';
+import { follow } from './cli/follow';
 import { githubAnnotations, OUTPUT_FORMATS, type OutputFormat, sarifLog, sarifText, toolInfo } from './cli/formats';
 import { terminalText } from './terminal';
 
