@@ -4,7 +4,9 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeText, type Syscall } from '../analysis';
+import { TextLines } from '../analysis/payload';
 import { sequenceOfCall } from '../analysis/sequence';
+import { streamRecordNamer } from '../analysis/sequenceRecords';
 import { renderSequenceSvg } from '../analysis/sequenceSvg';
 import { terminalText } from '../terminal';
 import { InputError, readInputText } from './input';
@@ -65,7 +67,8 @@ export async function diagramCommand(argv: string[]): Promise<number> {
   }
   const analysis = analyzeText(text);
   const call = callOnLine(analysis.calls, line);
-  const sequence = sequenceOfCall(call, (l) => (lines[l] ?? '').replace(/\r$/, ''));
+  const dump = new TextLines(text);
+  const sequence = sequenceOfCall(call, (l) => dump.lineText(l), (connection) => streamRecordNamer(dump, connection));
   if (!sequence) {
     return fail(`line ${line + 1} of ${file} is not a call on a socket that the capture follows: give the line of a read, write, connect, accept or close of a socket`);
   }
