@@ -1,7 +1,7 @@
 // `scap-lens diagram FILE:LINE [-o race.svg]`: the sequence diagram of the connection of the
 // event on LINE (1-based), as the standalone SVG that the editor's "Save as SVG" writes.
 
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeText, type Syscall } from '../analysis';
 import { TextLines } from '../analysis/payload';
@@ -9,6 +9,7 @@ import { sequenceOfCall } from '../analysis/sequence';
 import { streamRecordNamer } from '../analysis/sequenceRecords';
 import { renderSequenceSvg } from '../analysis/sequenceSvg';
 import { terminalText } from '../terminal';
+import { InputError, readInputText } from './input';
 
 const USAGE = `Usage: scap-lens diagram FILE:LINE [-o OUT.svg]
 
@@ -53,9 +54,10 @@ export async function diagramCommand(argv: string[]): Promise<number> {
   let text: string;
   try {
     if (statSync(file).isDirectory()) return fail(`${file} is a directory, not a sysdig dump`);
-    // latin1: one character per byte, as the check command reads dumps.
-    text = readFileSync(file, 'latin1');
+    // latin1: one character per byte, as the check command reads dumps; a capture goes through sysdig.
+    text = await readInputText(file);
   } catch (error) {
+    if (error instanceof InputError) return fail(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     return fail(code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read (${code ?? String(error)})`);
   }
