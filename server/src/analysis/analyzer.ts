@@ -7,7 +7,7 @@ import {
   type SocketKind, type Syscall, type TraceEvent, peerOf,
 } from './model';
 import { newParseCache, newTraceEvent, parseJsonLine, parseLiddsLine, parseSysdigSpan } from './sysdigParser';
-import { parseStraceLine } from './straceParser';
+import { StraceNames, parseStraceLine, threadFdKey } from './straceParser';
 import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 
@@ -131,7 +131,10 @@ export class DumpAnalyzer {
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
   private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
+  private readonly straceNames = new StraceNames();
   private readonly addStraceEvent = (event: TraceEvent) => {
+    // Set before the first event is added: connections made by it say "line N", not "event N".
+    this.format = 'strace';
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
     if (event.local !== undefined) event.local = this.own(event.local);
     this.addEvent(event);
@@ -140,6 +143,9 @@ export class DumpAnalyzer {
    * strace -yy names a client socket by its own inode alone (`17<UNIX-STREAM:[1550460]>`) until
    * it learns the peer, often several calls after the connect. Those calls wait here, by local
    * end, until a line names the pair (this end's or the peer's), and then join that connection.
+   * An IP socket without its pair (`3<TCP:[15931]>` before its connect) has nothing in its
+   * name that a later one repeats: it waits under its thread and fd (`4t#23755:14`, see
+   * threadFdKey), which the next call on that fd naming its pair joins.
    */
   private readonly waitingByLocal = new Map<string, Syscall[]>();
   /** The latest endpoint of each local end (strace), for calls that name only that end. */
@@ -209,7 +215,7 @@ export class DumpAnalyzer {
     // Other formats: strace -f -tt -yy, LID-DS's custom sysdig -p, and sysdig -j. A dump is
     // in one format; its first event decides which.
     if (this.format === undefined || this.format === 'strace') {
-      if (parseStraceLine(text, line, this.addStraceEvent)) {
+      if (parseStraceLine(text, line, this.addStraceEvent, this.straceNames)) {
         this.format = 'strace';
         this.stats.events++;
         return;
@@ -295,9 +301,10 @@ export class DumpAnalyzer {
     const known = waits ? this.endpointByLocal.get(event.local!) : undefined;
     if (address) this.attach(call, address, undefined, event.local);
     else if (known && known.closed === undefined) {
-      // This end is already in a connection: strace dropped the peer from the name (it closed).
+      // This end is already in a connection: strace dropped the peer from the name (the peer
+      // closed: `14<UNIX-STREAM:[1550442]>`; a TCP socket past its FIN: `14<TCP:[1542938]>`).
       const connection = known.connection;
-      this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, event.local);
+      this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, known.local);
     } else if (waits) {
       this.wait(event.local!, call);
       // Closed without a line ever naming its peer: the peer is not in the capture.
@@ -397,6 +404,15 @@ export class DumpAnalyzer {
       if (call.res === undefined || (call.res < 0 && call.errno !== 'EINPROGRESS')) return;
       const address = this.ownAddress(addressOfTuple(fdTag === 'u' ? 'u' : fdTag, event.tuple));
       if (address && !call.endpoint) this.attach(call, address, 'connect', local);
+      else if (call.endpoint && call.endpoint.opened === undefined) {
+        // strace: the peer's accept named this socket while the connect was in flight
+        //   23738 12:13:52.063928 connect(21<UNIX-STREAM:[1525187]>, {...}, 21 <unfinished ...>
+        //   23897 12:13:52.064111 accept4(3<...>, ...) = 5<UNIX-STREAM:[1525188->1525187,"/tmp/helloFastCGI.s"]>
+        //   23738 12:13:52.064158 <... connect resumed>) = 0
+        // so the connect joined as an end of unknown role; its success opens that end.
+        call.endpoint.opened = call;
+        call.endpoint.role = 'connect';
+      }
       return;
     }
     if (!call.endpoint) {
@@ -512,7 +528,9 @@ export class DumpAnalyzer {
    * second connect/accept arrives for an end that was already opened.
    */
   private attach(call: Syscall, address: SocketAddress, opening: 'connect' | 'accept' | undefined, local?: string): void {
-    if (local !== undefined && this.waitingByLocal.size > 0) this.joinWaiting(address, local);
+    // strace: an IP end is also known by its thread and fd (see threadFdKey).
+    const fdKey = local !== undefined && address.kind !== 'unix' ? threadFdKey(local.slice(0, local.indexOf(':')), call.tid, call.fd) : undefined;
+    if (local !== undefined && this.waitingByLocal.size > 0) this.joinWaiting(address, local, fdKey);
     const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
     let connection = this.live.get(address.key);
     // Both ends' names (and a connect's tuple) give the same key in different string objects.
@@ -591,6 +609,7 @@ export class DumpAnalyzer {
       endpoint.role = opening;
     }
     if (endpoint.pid === undefined && pid !== undefined) endpoint.pid = pid;
+    if (fdKey !== undefined) this.endpointByLocal.set(fdKey, endpoint);
     call.endpoint = endpoint;
     // Lean mode keeps no per-call lists: the failures findings need are kept at their exit.
     endpoint.firstCall ??= call;
@@ -603,16 +622,19 @@ export class DumpAnalyzer {
    * A line names the pair `A->B` for the end `local` (= A): calls that waited under A or
    * under B, with nothing but their own inode to go by, join this connection now, in order.
    */
-  private joinWaiting(address: SocketAddress, local: string): void {
+  private joinWaiting(address: SocketAddress, local: string, fdKey?: string): void {
     const colon = local.indexOf(':');
     const arrow = address.tuple.indexOf('->');
     const ends = [local, `${local.slice(0, colon)}:${address.tuple.slice(arrow + 2)}`];
+    if (fdKey !== undefined) ends.push(fdKey);
     for (const end of ends) {
       const waiting = this.waitingByLocal.get(end);
       if (!waiting) continue;
       this.waitingByLocal.delete(end);
       for (const call of waiting) {
-        this.attach(call, address, call.role === 'connect' && call.res !== undefined ? 'connect' : undefined, end);
+        const connected = call.role === 'connect' && call.res !== undefined && (call.res >= 0 || call.errno === 'EINPROGRESS');
+        // Calls that waited under their thread and fd take the local end this line names.
+        this.attach(call, address, connected ? 'connect' : undefined, end === fdKey ? local : end);
         if (!call.endpoint) continue;
         this.markClose(call);
         if (call.exitLine >= 0 && call.role !== 'connect' && call.role !== 'accept') this.account(call);
@@ -622,12 +644,23 @@ export class DumpAnalyzer {
 
   /**
    * Calls whose socket never showed its peer become a connection of one end, so that what
-   * is known (its bytes, an EPIPE) is still reported, with the peer said to be absent.
+   * is known (its bytes, an EPIPE) is still reported, with the peer said to be absent. A
+   * socket that only listened or was set up (`bind`, `listen`, `fcntl`, its `close`) was never
+   * one end of a connection: its calls are dropped.
+   *   25075 12:14:42.101010 close(3<UNIX-STREAM:[1549438,"/tmp/helloFastCGI.s"]>) = 0
    */
   private joinAlone(local: string): void {
+    const waiting = this.waitingByLocal.get(local);
+    if (!waiting) return;
+    if (!waiting.some((c) => c.role === 'read' || c.role === 'write' || c.role === 'connect' || c.role === 'shutdown')) {
+      this.waitingByLocal.delete(local);
+      return;
+    }
+    // `u:1550460`, or an IP socket's thread and fd `4t#23755:14` (threadFdKey).
+    const hash = local.indexOf('#');
     const colon = local.indexOf(':');
-    const tag = local.slice(0, colon);
-    const side = local.slice(colon + 1);
+    const tag = local.slice(0, hash >= 0 ? hash : colon);
+    const side = hash >= 0 ? local : local.slice(colon + 1);
     const address = parseSocketAddress(tag, tag === 'u' ? `${side}->0` : `${side}->0.0.0.0:0`);
     if (address) this.joinWaiting(address, local);
   }
@@ -644,10 +677,23 @@ export class DumpAnalyzer {
     if (index >= 0) this.connections.splice(index, 1);
     connection.calls = [];
     for (const e of connection.endpoints) {
+      if (e.local !== undefined) this.forgetLocal(e);
       e.firstCall = undefined;
       e.lastCall = undefined;
       e.writes = [];
       e.reads = [];
+    }
+  }
+
+  /** strace: a released end is nobody's local end any more (endpointByLocal would pin it). */
+  private forgetLocal(endpoint: Endpoint): void {
+    const local = endpoint.local!;
+    if (this.endpointByLocal.get(local) === endpoint) this.endpointByLocal.delete(local);
+    if (endpoint.connection.kind === 'unix') return;
+    const tag = local.slice(0, local.indexOf(':'));
+    for (const tid of endpoint.tids) {
+      const key = threadFdKey(tag, tid, endpoint.fd);
+      if (this.endpointByLocal.get(key) === endpoint) this.endpointByLocal.delete(key);
     }
   }
 
