@@ -5,7 +5,7 @@
 import { type Hover, MarkupKind, type Position } from 'vscode-languageserver';
 import {
   type Connection, type Endpoint, type Syscall,
-  elapsedBetween, firstLine, firstNum, peerOf, peersOf, primaryLine, primaryNum, streamsAligned, threadLabel,
+  callRef, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, processLabel, streamsAligned, threadLabel,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
 import { eventSpans, parseSysdigLine } from './analysis/sysdigParser';
@@ -14,10 +14,10 @@ import type { DumpIndex } from './dumpStore';
 
 const MAX_LISTED = 5;
 
+/** `[event 89314](…#L35)`, or `[line 54](…)` in a trace that numbers no events (strace). */
 function eventLink(index: DumpIndex, call: Syscall, atEnter = false): string {
   const line = atEnter ? firstLine(call) : primaryLine(call);
-  const num = atEnter ? firstNum(call) : primaryNum(call);
-  return lineLink(index, line, `event ${num}`);
+  return lineLink(index, line, callRef(call, atEnter));
 }
 
 function endLabel(endpoint: Endpoint): string {
@@ -30,7 +30,7 @@ function describeConnection(connection: Connection): string {
 }
 
 function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | undefined): string {
-  const head = `${writer.process} → ${reader ? reader.process : 'peer'}: ${writer.bytesWritten} bytes written`;
+  const head = `${processLabel(writer)} → ${reader ? processLabel(reader) : 'peer'}: ${writer.bytesWritten} bytes written`;
   if (!reader) return head;
   let text = `${head}, ${reader.bytesRead} read`;
   if (reader.closed && streamsAligned(writer, reader) && writer.bytesWritten > reader.bytesRead) {
@@ -50,7 +50,7 @@ function thisCallLine(index: DumpIndex, call: Syscall): string | undefined {
   const peers = peersOf(call);
   if (call.range) {
     const direction = call.role === 'write'
-      ? `${endpoint.process} → ${peer?.process ?? 'peer'}` : `${peer?.process ?? 'peer'} → ${endpoint.process}`;
+      ? `${processLabel(endpoint)} → ${peer ? processLabel(peer) : 'peer'}` : `${peer ? processLabel(peer) : 'peer'} → ${processLabel(endpoint)}`;
     let text = `this ${call.type}: bytes ${call.range.start}–${call.range.end} of ${direction}`;
     if (peers.length > 0) text += call.role === 'write' ? `, read by ${peer ? threadLabel(peer) : 'the peer'} at ${listCalls(index, peers)}` : `, written at ${listCalls(index, peers)}`;
     else if (call.role === 'write' && peer?.closed && streamsAligned(endpoint, peer)) text += ', **never read**';
@@ -69,8 +69,8 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   lines.push('');
   lines.push(describeConnection(connection));
   lines.push('');
-  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${e.process} at ${eventLink(index, e.opened!)}`);
-  const closed = connection.endpoints.filter((e) => e.closed).sort((x, y) => x.closed!.id - y.closed!.id).map((e) => `${e.process} at ${eventLink(index, e.closed!, true)}`);
+  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${processLabel(e)} at ${eventLink(index, e.opened!)}`);
+  const closed = connection.endpoints.filter((e) => e.closed).sort((x, y) => x.closed!.id - y.closed!.id).map((e) => `${processLabel(e)} at ${eventLink(index, e.closed!, true)}`);
   const items: string[] = [];
   items.push(`opened: ${opened.length > 0 ? opened.join(' · ') : 'before the capture started'}`);
   items.push(`closed: ${closed.length > 0 ? closed.join(' · ') : 'not in the capture'}`);
@@ -113,7 +113,7 @@ function payloadSection(index: DumpIndex, call: Syscall, text: string, position:
       + (moved ? ` This ${call.type} moved ${moved}${where}, as its \`res=\` says.` : '');
   }
   if (inside('size') && call.size !== undefined) {
-    const exit = call.exitLine >= 0 ? ` (${lineLink(index, call.exitLine, `event ${call.exitNum}`)})` : '';
+    const exit = call.exitLine >= 0 ? ` (${lineLink(index, call.exitLine, callRef(call, false))})` : '';
     return `\`size=${call.size}\` is the buffer size asked for.` + (moved ? ` The call returned ${moved}${exit}${where}.` : '');
   }
   return undefined;

@@ -550,6 +550,11 @@ export class DumpAnalyzer {
           if (e.opened !== undefined && (e === endpoint || e.role === opening)) reopened = true;
         }
       }
+      // strace names a unix end by its inode, which no later socket gets: an end the
+      // connection has not seen yet is its other end even after the first one closed (a
+      // trace that starts with the peer's last writes and close, or a client that wrote
+      // and closed before the server's accept).
+      if (allClosed && !reopened && local !== undefined && connection.kind === 'unix' && connection.endpoints.length === 1 && endpoint === undefined) allClosed = false;
       if (allClosed || reopened) {
         connection = undefined;
         endpoint = undefined;
@@ -564,6 +569,7 @@ export class DumpAnalyzer {
         key: address.key,
         tuple: address.tuple,
         path: address.path,
+        lineNumbered: this.format === 'strace' || this.format === 'lidds',
         endpoints: [],
         calls: [],
         released: false,

@@ -10,7 +10,7 @@
 
 import {
   type Connection, type Endpoint, type Finding, type RelatedEvent, type Syscall,
-  firstLine, firstNum, peerOf, primaryLine, threadLabel,
+  callRef, firstLine, peerOf, primaryLine, threadLabel,
 } from './model';
 
 export interface FindingOptions {
@@ -62,7 +62,7 @@ function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undef
   const scope = unreadWrites.length === 1
     ? (firstUnread === first.range!.end - first.range!.start ? 'written here' : `of the ${first.range!.end - first.range!.start} written here`)
     : `written here and in ${unreadWrites.length - 1} later write${unreadWrites.length > 2 ? 's' : ''}`;
-  const message = `${unread} bytes ${scope} were never read: ${threadLabel(reader)} closed fd ${reader.fd} at event ${firstNum(close)}`
+  const message = `${unread} bytes ${scope} were never read: ${threadLabel(reader)} closed fd ${reader.fd} at ${callRef(close, true)}`
     + (readUpTo > 0 ? ` after reading ${readUpTo} of ${writer.bytesWritten} bytes` : ' without reading any of them');
   const related: RelatedEvent[] = [
     relatedEvent(close, `${threadLabel(reader)} closed fd ${reader.fd} with bytes ${readUpTo}–${writer.bytesWritten} of this stream unread`),
@@ -109,7 +109,7 @@ function epipeFinding(call: Syscall): Finding {
   const cause = peer ? causeOf(peer, call) : undefined;
   if (peer && cause) {
     const when = elapsedBetween(cause, call);
-    message = `${what}: ${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} fd ${peer.fd} at event ${firstNum(cause)}${when ? `, ${when} earlier` : ''}`;
+    message = `${what}: ${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} fd ${peer.fd} at ${callRef(cause, true)}${when ? `, ${when} earlier` : ''}`;
     related.push(relatedEvent(cause, `${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} its end (fd ${peer.fd})${when ? ` ${when} before the failed ${call.type}` : ''}`));
     addUnreadRelated(endpoint, peer, related);
   } else if (peer) {
@@ -134,7 +134,7 @@ function econnresetFinding(call: Syscall): Finding {
   const cause = peer ? causeOf(peer, call) : undefined;
   if (peer && cause) {
     const unread = streamsAligned(endpoint, peer) ? endpoint.bytesWritten - peer.bytesRead : 0;
-    message = `${what}: ${threadLabel(peer)} closed fd ${peer.fd} at event ${firstNum(cause)}`
+    message = `${what}: ${threadLabel(peer)} closed fd ${peer.fd} at ${callRef(cause, true)}`
       + (unread > 0 ? ` with ${unread} bytes of this stream unread` : '');
     related.push(relatedEvent(cause, `${threadLabel(peer)} closed its end (fd ${peer.fd})`));
     addUnreadRelated(endpoint, peer, related);
