@@ -24,13 +24,22 @@ function endLabel(endpoint: Endpoint): string {
   return `**${threadLabel(endpoint)}** fd ${endpoint.fd}`;
 }
 
+/**
+ * An end as the hover names it: its process (`httpd`), or its thread too when both ends run
+ * the same program (`python3 (10289) → python3 (10288)`, a forked client and its server).
+ */
+function who(endpoint: Endpoint): string {
+  const peer = peerOf(endpoint);
+  return peer && processLabel(peer) === processLabel(endpoint) ? threadLabel(endpoint) : processLabel(endpoint);
+}
+
 function describeConnection(connection: Connection): string {
   const kind = connection.kind === 'unix' ? 'unix socket' : connection.datagram ? `${connection.kind.toUpperCase()} socket` : `${connection.kind.replace(/\d$/, '').toUpperCase()} connection`;
   return `${kind} \`${connection.tuple}\`${connection.path ? ` \`${connection.path}\`` : ''}`;
 }
 
 function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | undefined): string {
-  const head = `${processLabel(writer)} → ${reader ? processLabel(reader) : 'peer'}: ${writer.bytesWritten} bytes written`;
+  const head = `${who(writer)} → ${reader ? who(reader) : 'peer'}: ${writer.bytesWritten} bytes written`;
   if (!reader) return head;
   let text = `${head}, ${reader.bytesRead} read`;
   if (reader.closed && streamsAligned(writer, reader) && writer.bytesWritten > reader.bytesRead) {
@@ -50,7 +59,7 @@ function thisCallLine(index: DumpIndex, call: Syscall): string | undefined {
   const peers = peersOf(call);
   if (call.range) {
     const direction = call.role === 'write'
-      ? `${processLabel(endpoint)} → ${peer ? processLabel(peer) : 'peer'}` : `${peer ? processLabel(peer) : 'peer'} → ${processLabel(endpoint)}`;
+      ? `${who(endpoint)} → ${peer ? who(peer) : 'peer'}` : `${peer ? who(peer) : 'peer'} → ${who(endpoint)}`;
     let text = `this ${call.type}: bytes ${call.range.start}–${call.range.end} of ${direction}`;
     if (peers.length > 0) text += call.role === 'write' ? `, read by ${peer ? threadLabel(peer) : 'the peer'} at ${listCalls(index, peers)}` : `, written at ${listCalls(index, peers)}`;
     else if (call.role === 'write' && peer?.closed && streamsAligned(endpoint, peer)) text += ', **never read**';
@@ -69,8 +78,8 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   lines.push('');
   lines.push(describeConnection(connection));
   lines.push('');
-  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${processLabel(e)} at ${eventLink(index, e.opened!)}`);
-  const closed = connection.endpoints.filter((e) => e.closed).sort((x, y) => x.closed!.id - y.closed!.id).map((e) => `${processLabel(e)} at ${eventLink(index, e.closed!, true)}`);
+  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${who(e)} at ${eventLink(index, e.opened!)}`);
+  const closed = connection.endpoints.filter((e) => e.closed).sort((x, y) => x.closed!.id - y.closed!.id).map((e) => `${who(e)} at ${eventLink(index, e.closed!, true)}`);
   const items: string[] = [];
   items.push(`opened: ${opened.length > 0 ? opened.join(' · ') : 'before the capture started'}`);
   items.push(`closed: ${closed.length > 0 ? closed.join(' · ') : 'not in the capture'}`);
