@@ -245,3 +245,21 @@ test('a traced unix socket pair: names from the trace, lines for events, the lis
     assert.deepEqual(analysis.findings.map((f) => f.message), [`8 bytes written here were never read: python3 (${server}) closed fd 4 at line ${close} after reading 5 of 13 bytes`]);
   }
 });
+
+test('a TCP client: its connect names only the socket inode, the next call on its fd names the pair (python-tcp-pair.strace:47,49)', () => {
+  //  7331  05:57:41.550887 connect(4<TCP:[160734]>, {sa_family=AF_INET, sin_port=htons(35551), sin_addr=inet_addr("127.0.0.1")}, 16) = 0
+  //  7331  05:57:41.553097 sendto(4<TCP:[127.0.0.1:60080->127.0.0.1:35551]>, "GET / HTTP/1.0\r\n\r\n", 18, 0, NULL, 0) = 18
+  const analysis = analyzeText(readFixture('python-tcp-pair.strace'));
+  // The listening socket (bind, listen, its close) is no connection.
+  assert.equal(analysis.connections.length, 1);
+  const [connection] = analysis.connections;
+  const connector = connection.endpoints.find((e) => e.role === 'connect')!;
+  const acceptor = connection.endpoints.find((e) => e.role === 'accept')!;
+  assert.equal(connector.opened!.enterLine, 47 - 1);
+  assert.deepEqual([connector.tids, connector.bytesWritten, connector.bytesRead, connector.closed?.enterLine], [[7331], 18, 24, 55 - 1]);
+  assert.deepEqual([acceptor.tids, acceptor.bytesWritten, acceptor.bytesRead, acceptor.closed?.enterLine], [[7330], 24, 18, 57 - 1]);
+  // Both ends opened in the trace: the server's reply is matched to the client's read.
+  const reply = acceptor.writes[0];
+  assert.deepEqual(connector.reads.map((r) => r.range), [reply.range]);
+  assert.equal(analysis.findings.length, 0);
+});
