@@ -651,14 +651,16 @@ export class DumpAnalyzer {
   /**
    * Calls whose socket never showed its peer become a connection of one end, so that what
    * is known (its bytes, an EPIPE) is still reported, with the peer said to be absent. A
-   * socket that only listened or was set up (`bind`, `listen`, `fcntl`, its `close`) was never
-   * one end of a connection: its calls are dropped.
-   *   25075 12:14:42.101010 close(3<UNIX-STREAM:[1549438,"/tmp/helloFastCGI.s"]>) = 0
+   * socket that only listened or was set up (`bind`, `listen`, `fcntl`, a refused `connect`,
+   * its `close`) was never one end of a connection: its calls are dropped.
+   *   10288<python3> 05:49:46.452298 close(3<UNIX-STREAM:[72955,"/tmp/i9s/demo.s"]>) = 0
    */
   private joinAlone(local: string): void {
     const waiting = this.waitingByLocal.get(local);
     if (!waiting) return;
-    if (!waiting.some((c) => c.role === 'read' || c.role === 'write' || c.role === 'connect' || c.role === 'shutdown')) {
+    const used = (c: Syscall) => c.role === 'read' || c.role === 'write' || c.role === 'shutdown'
+      || (c.role === 'connect' && (c.res === undefined || c.res >= 0 || c.errno === 'EINPROGRESS'));
+    if (!waiting.some(used)) {
       this.waitingByLocal.delete(local);
       return;
     }
