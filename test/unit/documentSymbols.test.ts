@@ -55,7 +55,7 @@ test('the seed: one symbol for the connection, under the cursor on every line of
   const symbols = provideDocumentSymbols(index);
   assert.deepEqual(symbols.map((s) => s.name), ['httpd (22014) fd 26 ⟷ uwsgi (20882) fd 10 · event 87795']);
   // Before, the Outline had httpd and uwsgi at the top, and httpd's range held uWSGI's lines:
-  // the breadcrumbs named httpd's end on 20 of the 36 lines.
+  // the breadcrumbs named httpd's end on all 20 of uWSGI's lines.
   assert.deepEqual(breadcrumbsRight(index, symbols), { right: 36, lines: 36 });
 });
 
