@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm run demo: package the extension, install the tools, and serve VS Code (code-server)
-# on 127.0.0.1 with the .vsix installed and a workspace of sample sysdig dumps open.
+# on 127.0.0.1 with the .vsix installed and a workspace of sample sysdig dumps open, behind a
+# password generated for the run and printed with the URL.
 # Env: PORT (default: a free port), SCAP_LENS_TOOLS (tools folder, default <repo>/.tools),
 #      SCAP_LENS_VSIX (serve this .vsix instead of packaging one).
 # Everything the run writes is under <repo>/.e2e/demo; Ctrl+C stops code-server and its children.
@@ -33,6 +34,7 @@ cs_start "${PORT:-$(free_port)}" "$WS"
 cs_wait_healthy 60
 echo
 echo "[demo] Scap Lens in VS Code (code-server): $CS_URL/?folder=$WS"
+echo "[demo] password (made for this run): $CS_PASSWORD"
 echo "[demo] open seed-epipe.scap.txt; hover an fd, F12 on a write, Problems panel (Ctrl+Shift+M)."
 echo "[demo] log: $RUN_DIR/code-server.log   Ctrl+C to stop."
 wait "$CS_PID" || true

@@ -2,7 +2,8 @@
 # Helpers to run code-server in isolation; sourced by scripts/demo.sh and scripts/e2e/run.sh.
 #   cs_prepare RUN_DIR   fresh run folder: user data, extensions, XDG dirs, config; nothing goes to $HOME
 #   cs_install_vsix VSIX install the packaged extension into the run's extensions folder
-#   cs_start PORT FOLDER [extra code-server args]   start in its own process group (sets CS_PID)
+#   cs_start PORT FOLDER [extra code-server args]   start in its own process group (sets CS_PID,
+#                        CS_URL and CS_PASSWORD: a password generated for this run)
 #   cs_wait_healthy      wait (bounded) until /healthz answers
 #   cs_stop              kill the whole process group (extension host, file watcher, language server)
 # Needs REPO set and the tools from scripts/tools.sh.
@@ -26,7 +27,7 @@ cs_prepare() {
   # chromium writes ~/.config/chromium: point every XDG folder into the run folder.
   export XDG_CONFIG_HOME="$RUN_DIR/xdg/config" XDG_DATA_HOME="$RUN_DIR/xdg/data"
   export XDG_CACHE_HOME="$RUN_DIR/xdg/cache" XDG_STATE_HOME="$RUN_DIR/xdg/state"
-  printf 'auth: none\ncert: false\n' > "$RUN_DIR/config.yaml"
+  printf 'auth: password\ncert: false\n' > "$RUN_DIR/config.yaml"
   cat > "$RUN_DIR/user-data/User/settings.json" <<'JSON'
 {
   "workbench.startupEditor": "none",
@@ -64,8 +65,12 @@ cs_start() {
   local port="$1" folder="$2"; shift 2
   CS_PORT="$port"
   CS_URL="http://127.0.0.1:$port"
+  # A password of its own for each run: bound to 127.0.0.1 is not enough, since another local
+  # user, or a web page that rebinds a DNS name to 127.0.0.1, could otherwise reach a VS Code
+  # with a terminal. code-server reads it from PASSWORD, given to its process alone.
+  CS_PASSWORD="$(node -e 'process.stdout.write(require("crypto").randomBytes(18).toString("base64url"))')"
   # setsid: code-server leads its own process group, so cs_stop reaches every child it forks.
-  setsid "$NODE24" "$CS_ENTRY" "${CS_ARGS[@]}" --auth none --bind-addr "127.0.0.1:$port" \
+  PASSWORD="$CS_PASSWORD" setsid "$NODE24" "$CS_ENTRY" "${CS_ARGS[@]}" --auth password --bind-addr "127.0.0.1:$port" \
     --disable-telemetry --disable-update-check --disable-workspace-trust \
     --disable-getting-started-override --ignore-last-opened "$@" "$folder" \
     > "$RUN_DIR/code-server.log" 2>&1 < /dev/null &

@@ -30,6 +30,7 @@ const TIMEOUT_MS = Number(process.env.EXTHOST_TIMEOUT_MS || 120000);
       }
     });
     await page.exposeFunction('codeAutomationExit', (c) => exited(c));
+    await wb.signIn(page, CS_URL);
     await page.goto(wb.workbenchUrl(CS_URL, WS_DIR, `&payload=${encodeURIComponent(JSON.stringify(payload))}`));
     let timer;
     code = await Promise.race([exit, new Promise((r) => { timer = setTimeout(() => r('timeout'), TIMEOUT_MS); })]);

@@ -68,7 +68,13 @@ trap 'exit 130' INT TERM
 # extensionDevelopmentPath / extensionTestsPath (the extension-host suite needs them).
 cs_start "${PORT:-$(free_port)}" "$WS" --vscode-option enable-smoke-test-driver
 if cs_wait_healthy 60; then ok "code-server answers $CS_URL/healthz"; else fatal "code-server did not start"; fi
-export CS_URL WS_DIR="$WS"
+# The workbench is behind the run's password: without the session cookie code-server sends the login page.
+UNAUTH="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$CS_URL/?folder=$WS")"
+case "$UNAUTH" in
+  302*login*) ok "an unauthenticated request to the workbench is refused ($UNAUTH)" ;;
+  *) fail "an unauthenticated request to the workbench got: $UNAUTH" ;;
+esac
+export CS_URL CS_PASSWORD WS_DIR="$WS"
 
 say "UI test (test/e2e/ui.js)"
 timeout -k 5 300 node test/e2e/ui.js 2>&1 | tee "$E2E_ARTIFACTS/ui.log"

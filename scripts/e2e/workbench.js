@@ -19,6 +19,17 @@ function launch() {
   });
 }
 
+/**
+ * Signs the page's browser context in to code-server with the run's password (CS_PASSWORD,
+ * from scripts/e2e/codeserver.sh): the login form's POST sets the session cookie.
+ */
+async function signIn(page, base) {
+  const response = await page.request.post(`${base}/login`, { form: { password: process.env.CS_PASSWORD ?? '' } });
+  if (!response.ok()) throw new Error(`code-server login answered ${response.status()}`);
+  const cookies = await page.context().cookies(base);
+  if (cookies.length === 0) throw new Error('code-server login set no session cookie (is CS_PASSWORD set?)');
+}
+
 /** URL of the workbench with `folder` open, plus optional extra query parameters. */
 function workbenchUrl(base, folder, extraQuery = '') {
   return `${base}/?folder=${encodeURIComponent(folder)}${extraQuery}`;
@@ -139,4 +150,4 @@ async function runCommand(page, label, timeout = 15000) {
   await page.keyboard.press('Enter');
 }
 
-module.exports = { installHelpers, launch, workbenchUrl, quickOpen, textBox, cursorStatus, waitForCursorLine, goToLine, shot, clipShot, runCommand, log, norm, ARTIFACTS };
+module.exports = { installHelpers, launch, signIn, workbenchUrl, quickOpen, textBox, cursorStatus, waitForCursorLine, goToLine, shot, clipShot, runCommand, log, norm, ARTIFACTS };

@@ -3,7 +3,9 @@
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { analyzeFile, analyzeStream, type Analysis, type Finding } from './analysis';
+import { terminalText } from './terminal';
 
 const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] FILE...   (FILE - reads standard input)
 
@@ -17,11 +19,26 @@ every socket, follows the bytes each way, and reports
 Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
   --json              one JSON object per file instead
   --no-unread-write   leave out unread-write warnings and unread-at-end notes
-Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage.`;
+Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage, or
+no error found but the memory budget was reached (some connections were not followed).`;
 
 const EXIT_OK = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_BAD_INPUT = 2;
+
+/**
+ * Past this share of V8's heap limit the analysis follows no new connection (AnalyzerOptions.
+ * overBudget): millions of sockets that never close would otherwise end in an out-of-memory
+ * crash. What was followed is still reported, with a sentence on what was not.
+ */
+const HEAP_BUDGET = 0.6;
+const YOUNG_GENERATION = 64e6;
+
+function overBudget(): boolean {
+  const heap = getHeapStatistics();
+  // The limit counts the young generation too (about 50 MB, never kept data): leave it out.
+  return heap.used_heap_size > (heap.heap_size_limit - YOUNG_GENERATION) * HEAP_BUDGET;
+}
 
 interface FileReport {
   file: string;
@@ -33,6 +50,7 @@ interface FileReport {
     related: { line: number; message: string }[];
   }[];
   unparsedSamples: { line: number; reason: string }[];
+  overBudgetSocketCalls?: number;
 }
 
 function toReport(file: string, analysis: Analysis): FileReport {
@@ -50,6 +68,8 @@ function toReport(file: string, analysis: Analysis): FileReport {
       related: f.related.map((r) => ({ line: r.line + 1, message: r.message })),
     })),
     unparsedSamples: analysis.stats.unparsedSamples.map((s) => ({ line: s.line + 1, reason: s.reason })),
+    // Only when the memory budget was reached: socket calls on connections not followed.
+    ...(analysis.stats.overBudgetSocketCalls > 0 ? { overBudgetSocketCalls: analysis.stats.overBudgetSocketCalls } : {}),
   };
 }
 
@@ -116,7 +136,7 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
     }
     let analysis: Analysis;
     try {
-      analysis = stdin ? await analyzeStream(process.stdin, { unreadWrite }) : await analyzeFile(file, { unreadWrite });
+      analysis = stdin ? await analyzeStream(process.stdin, { unreadWrite, overBudget }) : await analyzeFile(file, { unreadWrite, overBudget });
     } catch (error) {
       process.stderr.write(`scap-lens: ${file} could not be read: ${(error as Error).message}\n`);
       status = EXIT_BAD_INPUT;
@@ -134,7 +154,17 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
       status = EXIT_BAD_INPUT;
       continue;
     }
-    if (status === EXIT_OK && analysis.findings.some((f) => f.severity === 'error')) status = EXIT_FINDINGS;
+    const hasError = analysis.findings.some((f) => f.severity === 'error');
+    if (status === EXIT_OK && hasError) status = EXIT_FINDINGS;
+    const skipped = analysis.stats.overBudgetSocketCalls;
+    if (skipped > 0) {
+      const heapMb = Math.round(getHeapStatistics().heap_size_limit / 1e6);
+      process.stderr.write(`scap-lens: ${terminalText(file)}: too many connections open at once for the memory budget (${Math.round(HEAP_BUDGET * 100)} % of a ${heapMb} MB heap): `
+        + `${skipped} socket calls on connections opened after it was reached were not followed; the findings cover the ${analysis.stats.connections} connections followed. `
+        + `A larger heap (NODE_OPTIONS=--max-old-space-size=MB) follows more.\n`);
+      // An error found is reported as such (1); otherwise the run says it is incomplete (2).
+      if (status === EXIT_OK && !hasError) status = EXIT_BAD_INPUT;
+    }
     const report = toReport(file, analysis);
     if (json) {
       process.stdout.write(JSON.stringify(report) + '\n');
@@ -153,7 +183,8 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
       + (count('information') > 0 ? `${plural(count('information'), 'note')}, ` : '')
       + `${plural(report.unparsedLines, 'unparsed line')}`
       + (report.unparsedSamples[0] ? ` (first: line ${report.unparsedSamples[0].line}, ${report.unparsedSamples[0].reason})` : ''));
-    process.stdout.write(out.join('\n') + '\n');
+    // Messages quote the dump (process names, paths): no raw control character reaches the terminal.
+    process.stdout.write(out.map(terminalText).join('\n') + '\n');
   }
   return status;
 }

@@ -4,7 +4,7 @@
 
 import type { Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Analysis, type Syscall, analyzeTextAsync, buildLineIndex } from './analysis';
+import { type Analysis, LineCutter, type Syscall, analyzeTextAsync, buildLineIndex } from './analysis';
 import type { LineSource } from './convert';
 
 export interface Settings {
@@ -53,17 +53,22 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Where each line starts, in one pass over the text (the array doubles as it fills). */
+/**
+ * Where each line starts, in one pass over the text (the array doubles as it fills). Lines are
+ * cut as the analysis cuts them (LineCutter: `\n`, `\r\n`, a lone `\r`), which is how VS Code
+ * numbers them.
+ */
 function lineStarts(text: string): Uint32Array {
   let starts = new Uint32Array(1024);
   let count = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+  const lines = new LineCutter(text);
+  for (let start = 0; lines.lineEnd(start) < text.length; start = lines.next) {
     if (count === starts.length) {
       const grown = new Uint32Array(starts.length * 2);
       grown.set(starts);
       starts = grown;
     }
-    starts[count++] = i + 1;
+    starts[count++] = lines.next;
   }
   return starts.slice(0, count);
 }

@@ -11,6 +11,7 @@ import { errnoMeaning } from './analysis/errno';
 import { eventSpans, parseSysdigLine } from './analysis/sysdigParser';
 import { lineLink, tokenRange } from './convert';
 import type { DumpIndex } from './dumpStore';
+import { markdownCode, markdownText } from './markdown';
 
 const MAX_LISTED = 5;
 
@@ -20,8 +21,19 @@ function eventLink(index: DumpIndex, call: Syscall, atEnter = false): string {
   return lineLink(index, line, callRef(call, atEnter));
 }
 
+/** `uwsgi (20882)` as markdown text: process names come from the dump (see markdown.ts). */
+function thread(endpoint: Endpoint): string {
+  return markdownText(threadLabel(endpoint));
+}
+
+/** errnoMeaning quotes the syscall in a code span and names an unknown errno as is: both come from the dump. */
+function meaning(errno: string, type: string): string {
+  const plain = /^[A-Za-z0-9_]+$/;
+  return plain.test(errno) && plain.test(type) ? errnoMeaning(errno, type) : markdownText(errnoMeaning(errno, type));
+}
+
 function endLabel(endpoint: Endpoint): string {
-  return `**${threadLabel(endpoint)}** fd ${endpoint.fd}`;
+  return `**${thread(endpoint)}** fd ${endpoint.fd}`;
 }
 
 /**
@@ -30,12 +42,12 @@ function endLabel(endpoint: Endpoint): string {
  */
 function who(endpoint: Endpoint): string {
   const peer = peerOf(endpoint);
-  return peer && processLabel(peer) === processLabel(endpoint) ? threadLabel(endpoint) : processLabel(endpoint);
+  return markdownText(peer && processLabel(peer) === processLabel(endpoint) ? threadLabel(endpoint) : processLabel(endpoint));
 }
 
 function describeConnection(connection: Connection): string {
   const kind = connection.kind === 'unix' ? 'unix socket' : connection.datagram ? `${connection.kind.toUpperCase()} socket` : `${connection.kind.replace(/\d$/, '').toUpperCase()} connection`;
-  return `${kind} \`${connection.tuple}\`${connection.path ? ` \`${connection.path}\`` : ''}`;
+  return `${kind} ${markdownCode(connection.tuple)}${connection.path ? ` ${markdownCode(connection.path)}` : ''}`;
 }
 
 function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | undefined): string {
@@ -43,7 +55,7 @@ function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | un
   if (!reader) return head;
   let text = `${head}, ${reader.bytesRead} read`;
   if (reader.closed && streamsAligned(writer, reader) && writer.bytesWritten > reader.bytesRead) {
-    text += `, **${writer.bytesWritten - reader.bytesRead} never read** (${threadLabel(reader)} closed at ${eventLink(index, reader.closed, true)})`;
+    text += `, **${writer.bytesWritten - reader.bytesRead} never read** (${thread(reader)} closed at ${eventLink(index, reader.closed, true)})`;
   }
   return text;
 }
@@ -60,12 +72,12 @@ function thisCallLine(index: DumpIndex, call: Syscall): string | undefined {
   if (call.range) {
     const direction = call.role === 'write'
       ? `${who(endpoint)} → ${peer ? who(peer) : 'peer'}` : `${peer ? who(peer) : 'peer'} → ${who(endpoint)}`;
-    let text = `this ${call.type}: bytes ${call.range.start}–${call.range.end} of ${direction}`;
-    if (peers.length > 0) text += call.role === 'write' ? `, read by ${peer ? threadLabel(peer) : 'the peer'} at ${listCalls(index, peers)}` : `, written at ${listCalls(index, peers)}`;
+    let text = `this ${markdownText(call.type)}: bytes ${call.range.start}–${call.range.end} of ${direction}`;
+    if (peers.length > 0) text += call.role === 'write' ? `, read by ${peer ? thread(peer) : 'the peer'} at ${listCalls(index, peers)}` : `, written at ${listCalls(index, peers)}`;
     else if (call.role === 'write' && peer?.closed && streamsAligned(endpoint, peer)) text += ', **never read**';
     return text;
   }
-  if ((call.role === 'connect' || call.role === 'accept') && peers.length > 0) return `this ${call.type} pairs with the ${peers[0].type} at ${eventLink(index, peers[0])}`;
+  if ((call.role === 'connect' || call.role === 'accept') && peers.length > 0) return `this ${markdownText(call.type)} pairs with the ${markdownText(peers[0].type)} at ${eventLink(index, peers[0])}`;
   return undefined;
 }
 
@@ -93,14 +105,14 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
 }
 
 function errnoSection(index: DumpIndex, call: Syscall): string {
-  let text = `**${call.errno}** (${call.res}): ${errnoMeaning(call.errno!, call.type)}`;
+  let text = `**${markdownText(call.errno!)}** (${call.res}): ${meaning(call.errno!, call.type)}`;
   const finding = index.analysis.findings.find((f) => f.call === call);
   const cause = finding?.related[0];
   if (finding && cause && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) {
     const when = elapsedBetween(cause.call, call);
-    text += `\n\nHere: ${cause.call.endpoint ? threadLabel(cause.call.endpoint) : cause.call.process} ${cause.call.role === 'shutdown' ? 'shut down' : 'closed'} its end at ${eventLink(index, cause.call, true)}${when ? `, ${when} before` : ''}.`;
+    text += `\n\nHere: ${cause.call.endpoint ? thread(cause.call.endpoint) : markdownText(cause.call.process)} ${cause.call.role === 'shutdown' ? 'shut down' : 'closed'} its end at ${eventLink(index, cause.call, true)}${when ? `, ${when} before` : ''}.`;
   } else if (finding) {
-    text += `\n\nHere: ${finding.message}.`;
+    text += `\n\nHere: ${markdownText(finding.message)}.`;
   }
   return text;
 }
@@ -119,7 +131,7 @@ function payloadSection(index: DumpIndex, call: Syscall, text: string, position:
   const where = call.range ? ` (bytes ${call.range.start}–${call.range.end} of this direction)` : '';
   if (inside('data')) {
     return `\`data=\` shows at most 80 characters of the payload, non-printable bytes as \`.\`: it is not the byte count.`
-      + (moved ? ` This ${call.type} moved ${moved}${where}, as its \`res=\` says.` : '');
+      + (moved ? ` This ${markdownText(call.type)} moved ${moved}${where}, as its \`res=\` says.` : '');
   }
   if (inside('size') && call.size !== undefined) {
     const exit = call.exitLine >= 0 ? ` (${lineLink(index, call.exitLine, callRef(call, false))})` : '';
@@ -143,8 +155,8 @@ function reuseSection(index: DumpIndex, address: string, current: Connection | u
   if (others.length === 0) return undefined;
   const shown = others.slice(0, MAX_LISTED).map((c) => {
     const first = c.calls[0];
-    const who = c.endpoints.map((e) => threadLabel(e)).join(' ⟷ ');
-    return `- \`${c.tuple}\` ${who} from ${first ? eventLink(index, first, true) : '?'}`;
+    const who = c.endpoints.map((e) => thread(e)).join(' ⟷ ');
+    return `- ${markdownCode(c.tuple)} ${who} from ${first ? eventLink(index, first, true) : '?'}`;
   });
   return `\`${address}\` is used by ${users.length} connections in this capture (addresses are reused after a close):\n${shown.join('\n')}`
     + (others.length > MAX_LISTED ? `\n- and ${others.length - MAX_LISTED} more` : '');
@@ -172,9 +184,9 @@ export function provideHover(index: DumpIndex, position: Position): Hover | unde
     // explanation: read it from the line itself.
     const event = parseSysdigLine(text, position.line, undefined, undefined, true);
     if (event?.errno !== undefined && event.res !== undefined && event.resCol >= 0 && position.character >= event.resCol - 4) {
-      sections.push(`**${event.errno}** (${event.res}): ${errnoMeaning(event.errno, event.type)}`);
+      sections.push(`**${markdownText(event.errno)}** (${event.res}): ${meaning(event.errno, event.type)}`);
     } else if (event?.errno !== undefined && event.fdCol >= 0 && event.fd !== undefined && event.fd < 0 && position.character >= event.fdCol - 3) {
-      sections.push(`**${event.errno}** (${event.fd}): ${errnoMeaning(event.errno, event.type)}`);
+      sections.push(`**${markdownText(event.errno)}** (${event.fd}): ${meaning(event.errno, event.type)}`);
     }
   }
   if (sections.length === 0) return undefined;

@@ -10,7 +10,8 @@ const MAX_HINTS = 2000;
 export function provideInlayHints(index: DumpIndex, range: Range): InlayHint[] {
   const hints: InlayHint[] = [];
   const last = Math.min(range.end.line, index.lineCount - 1);
-  for (let line = range.start.line; line <= last && hints.length < MAX_HINTS; line++) {
+  // The range comes from the client: a start line of -10^10 would loop for 42 s before line 0.
+  for (let line = Math.max(0, range.start.line); line <= last && hints.length < MAX_HINTS; line++) {
     const call = index.callAt(line);
     if (!call?.range || call.exitLine !== line) continue;
     const peers = peersOf(call);

@@ -104,6 +104,7 @@ async function main() {
     await wb.installHelpers(page);
     page.on('pageerror', (e) => log('pageerror:', e.message.slice(0, 200)));
 
+    await wb.signIn(page, CS_URL);
     await page.goto(wb.workbenchUrl(CS_URL, WS_DIR));
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
     log('workbench loaded');

@@ -1,14 +1,18 @@
 // What two analyses of the same dump must share, for tests that compare the CLI's WebAssembly
 // scanner with the JavaScript parser (test/unit/byteScanner.test.ts, robustness.test.ts).
 
-import { DumpAnalyzer, type Analysis, type Syscall } from '../../server/src/analysis';
+import { DumpAnalyzer, LineCutter, type Analysis, type Syscall } from '../../server/src/analysis';
 
-/** The reference: every line through the analyzer's JavaScript path, as the language server parses. */
+/**
+ * The reference: every line through the analyzer's JavaScript path, as the language server
+ * parses (lines cut at `\n`, `\r\n` and a lone `\r`, as VS Code does).
+ */
 export function analyzeLines(text: string): Analysis {
   const analyzer = new DumpAnalyzer({ retainCalls: false });
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  lines.forEach((line, i) => analyzer.addLine(line, i));
+  const cutter = new LineCutter(text);
+  for (let start = 0, line = 0; start < text.length; start = cutter.next) {
+    analyzer.addLine(text.slice(start, cutter.lineEnd(start)), line++);
+  }
   return analyzer.finish();
 }
 

@@ -26,6 +26,13 @@ const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
 /** A line longer than this is not an event sysdig prints; it is skipped and counted. */
 export const MAX_LINE_LENGTH = 1 << 20;
 const MAX_SAMPLES = 20;
+/** sysdig's default snaplen: `data=` holds at most this many bytes of a payload. */
+const SNAPLEN = 80;
+/**
+ * Threads kept per endpoint: enough to name them, and a bound on the search for a new one
+ * (200 000 threads on one socket made that search quadratic: 14 s).
+ */
+const MAX_ENDPOINT_TIDS = 64;
 const SPACE = 32;
 // eslint-disable-next-line no-control-regex
 const ANSI_ONLY = /\x1b\[[0-9;]*m|\s/g;
@@ -80,7 +87,7 @@ function addressOfTuple(tag: string | undefined, tuple: string | undefined): Soc
 function emptyStats(): DumpStats {
   return {
     lines: 0, events: 0, continuationLines: 0, blankLines: 0, unparsedLines: 0, unparsedSamples: [],
-    orphanExits: 0, unattributedSocketCalls: 0, connections: 0,
+    orphanExits: 0, unattributedSocketCalls: 0, overBudgetSocketCalls: 0, connections: 0,
   };
 }
 
@@ -91,7 +98,17 @@ export interface AnalyzerOptions extends FindingOptions {
    * known, so a streamed dump costs memory for its open connections only (the CLI).
    */
   retainCalls?: boolean;
+  /**
+   * Asked every 4 096 new connections in lean mode: true when memory is running out (the CLI
+   * compares V8's heap with its limit). From then on no new connection is followed, their calls
+   * are counted in overBudgetSocketCalls, and the connections already followed still give
+   * their findings: millions of never-closed sockets end with a message, not a crash.
+   */
+  overBudget?: () => boolean;
 }
+
+/** Names longer than this are not cached: a 1 MB socket name 4 096 times would be 4 GB. */
+const MAX_CACHED_NAME = 1024;
 
 /**
  * Parsed socket addresses by fd name: the same name repeats on every call of a connection.
@@ -130,6 +147,12 @@ export class DumpAnalyzer {
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
+  /**
+   * While an open record's `-A` payload can still go on: how many of its characters may be left.
+   * A payload line can look like an event (`1 1.1 0 x (1) < write res=-32(EPIPE) ...`), so a
+   * line that starts inside the payload is payload, whatever it looks like.
+   */
+  private payloadLeft = 0;
   private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
   private readonly straceNames = new StraceNames();
   private readonly addStraceEvent = (event: TraceEvent) => {
@@ -161,6 +184,7 @@ export class DumpAnalyzer {
     if (cached !== undefined && cached.tag === tag) return cached;
     const address = parseSocketAddress(tag, name);
     if (!address) return undefined;
+    if (name.length > MAX_CACHED_NAME) return address;
     if (this.addressCache.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.addressCache.clear();
     // Own copies: the cache must not keep the input chunk the name was sliced from.
     const entry = {
@@ -187,6 +211,10 @@ export class DumpAnalyzer {
     let stop = end;
     if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
     const length = stop - start;
+    if (this.payloadLeft > 0 && length <= MAX_LINE_LENGTH) {
+      this.payloadLine(length, length > 0 && text.charCodeAt(stop - 1) === SPACE);
+      return;
+    }
     // Pasted terminal output ends with a bare colour reset; a blank line carries nothing either.
     if (length === 0 || (length < 16 && text.slice(start, stop).replace(ANSI_ONLY, '').length === 0)) {
       if (this.recordOpen) this.stats.continuationLines++;
@@ -204,7 +232,7 @@ export class DumpAnalyzer {
         : this.format === 'json' ? parseJsonLine(text.slice(start, stop), line, this.scratch) : undefined;
     if (event) {
       // sysdig ends every complete record with a space; a record without one continues below.
-      this.takeSysdigEvent(event, text.charCodeAt(stop - 1) !== SPACE);
+      this.takeSysdigEvent(event, text.charCodeAt(stop - 1) !== SPACE, length);
       return;
     }
     if (this.recordOpen) {
@@ -241,27 +269,52 @@ export class DumpAnalyzer {
 
   /**
    * For a reader that parsed a sysdig line itself (byteScanner.ts): what addLineAt does once
-   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space.
+   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space;
+   * `length` is the line's length.
    */
-  addSysdigEvent(event: TraceEvent, open: boolean): void {
+  addSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
     this.stats.lines++;
+    if (this.payloadLeft > 0) {
+      this.payloadLine(length, !open);
+      return;
+    }
     this.stringsOwned = true;
-    this.takeSysdigEvent(event, open);
+    this.takeSysdigEvent(event, open, length);
     this.stringsOwned = false;
   }
 
   /** A line parsed as a sysdig event, by either parser: the first one settles the dump's format. */
-  private takeSysdigEvent(event: TraceEvent, open: boolean): void {
+  private takeSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
     this.format ??= 'sysdig';
     this.stats.events++;
     this.recordOpen = open;
+    if (open && event.dataCol >= 0 && this.format === 'sysdig') {
+      // `-A` prints the payload from the next line on (`< recvfrom res=88 data=` then
+      // `GET /foobar.bin HTTP/1.1`...): at most min(res, 80) characters, 80 being sysdig's
+      // default snaplen, and fewer when it drops a `\r`. The bytes moved are in res=, or in
+      // size= on an enter.
+      const moved = event.res !== undefined && event.res >= 0 ? event.res : event.size ?? 0;
+      this.payloadLeft = Math.min(moved, SNAPLEN) - (length - event.dataCol);
+    }
     this.addEvent(event);
+  }
+
+  /**
+   * A line that starts inside an open record's payload: part of it, even if it looks like an
+   * event. `-A` drops non-printable bytes (the `\r` of `\r\n`), so the payload often prints
+   * fewer characters than it has bytes: the record's last line, which ends with sysdig's space,
+   * ends it (`Cont ` and then the next event).
+   */
+  private payloadLine(length: number, endsWithSpace: boolean): void {
+    this.stats.continuationLines++;
+    this.payloadLeft = endsWithSpace ? 0 : this.payloadLeft - length - 1;
   }
 
   /** Counts a line too long to be an event; the CLI's byte reader calls it without buffering the line. */
   skipOverlong(line: number, length: number): void {
     this.stats.lines++;
     this.recordOpen = false;
+    this.payloadLeft = 0;
     this.unparsed(line, `a line of ${length} characters is too long to be a sysdig event; skipped`);
   }
 
@@ -560,6 +613,10 @@ export class DumpAnalyzer {
         endpoint = undefined;
       }
     }
+    if (!connection && this.budgetReached()) {
+      this.stats.overBudgetSocketCalls++;
+      return;
+    }
     if (!connection) {
       connection = {
         id: this.connections.length,
@@ -607,7 +664,7 @@ export class DumpAnalyzer {
       };
       connection.endpoints.push(endpoint);
       if (local !== undefined) this.endpointByLocal.set(local, endpoint);
-    } else if (!endpoint.tids.includes(call.tid)) {
+    } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
     }
     if (opening !== undefined && endpoint.opened === undefined) {
@@ -672,6 +729,23 @@ export class DumpAnalyzer {
     const address = parseSocketAddress(tag, tag === 'u' ? `${side}->0` : `${side}->0.0.0.0:0`);
     if (address) this.joinWaiting(address, local);
   }
+
+  /**
+   * Whether a new connection must be left out: lean mode, out of memory (see overBudget). Once
+   * reached, the budget stays reached, so that what is followed is a clean set of connections.
+   */
+  private budgetReached(): boolean {
+    if (this.overBudget) return true;
+    if (this.retainCalls || this.options.overBudget === undefined) return false;
+    // Checked every 4 096 new connections: reading the heap's size is not free.
+    if ((++this.newConnections & 4095) !== 0 || !this.options.overBudget()) return false;
+    this.overBudget = true;
+    this.addressCache.clear();
+    return true;
+  }
+
+  private newConnections = 0;
+  private overBudget = false;
 
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection): void {
@@ -739,17 +813,50 @@ function describeGarbage(text: string): string {
   return 'not a sysdig event line';
 }
 
+/**
+ * Cuts a text into lines as VS Code numbers them: at `\n`, at `\r\n` (the line keeps its `\r`,
+ * which addLineAt drops) and at a lone `\r` (a file with old Mac line ends is 36 lines to VS
+ * Code, not one). A text without `\r` costs one indexOf per line, as before.
+ */
+export class LineCutter {
+  /** The first `\r` at or after the last line's start, or -1 when there is none left. */
+  private cr: number;
+  /** Where the line after the one last cut starts. */
+  next = 0;
+
+  constructor(private readonly text: string) {
+    this.cr = text.indexOf('\r');
+  }
+
+  /** The end of the line starting at `start`, before its `\n` or lone `\r`; sets `next`. */
+  lineEnd(start: number): number {
+    const text = this.text;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    this.next = end + 1;
+    if (this.cr >= 0) {
+      if (this.cr < start) this.cr = text.indexOf('\r', start);
+      // A `\r` right before the `\n` is a CRLF; one that ends the text is a line break.
+      if (this.cr >= 0 && (this.cr < end - 1 || (this.cr === end - 1 && end === text.length))) {
+        end = this.cr;
+        this.next = end + 1;
+      }
+    }
+    return end;
+  }
+}
+
 /** Analyses a whole dump held in memory (the language server's case). */
 export function analyzeText(text: string, options: FindingOptions = {}): Analysis {
   const analyzer = new DumpAnalyzer(options);
+  const lines = new LineCutter(text);
   let start = 0;
   let line = 0;
   const length = text.length;
   while (start < length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = length;
+    const end = lines.lineEnd(start);
     analyzer.addLineAt(text, start, end, line++);
-    start = end + 1;
+    start = lines.next;
   }
   return analyzer.finish();
 }
@@ -771,6 +878,7 @@ export interface AsyncAnalysisHooks {
 export async function analyzeTextAsync(text: string, options: FindingOptions = {}, hooks: AsyncAnalysisHooks = {}): Promise<Analysis | undefined> {
   const analyzer = new DumpAnalyzer(options);
   const sliceMs = hooks.sliceMs ?? 20;
+  const lines = new LineCutter(text);
   let start = 0;
   let line = 0;
   const length = text.length;
@@ -779,10 +887,9 @@ export async function analyzeTextAsync(text: string, options: FindingOptions = {
     do {
       // The clock is read every 512 lines: often enough, and cheap next to the parsing.
       for (let n = 0; n < 512 && start < length; n++) {
-        let end = text.indexOf('\n', start);
-        if (end < 0) end = length;
+        const end = lines.lineEnd(start);
         analyzer.addLineAt(text, start, end, line++);
-        start = end + 1;
+        start = lines.next;
       }
     } while (start < length && performance.now() - sliceStart < sliceMs);
     if (start < length) {

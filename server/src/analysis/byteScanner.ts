@@ -24,7 +24,7 @@ export interface ScannerExports {
 }
 
 // The record layout of wasm/scanner.ts: 120 bytes, seven f64 fields (index in f64 units)
-// then fifteen i32 fields (index in i32 units).
+// then sixteen i32 fields (index in i32 units).
 export const RECORD_BYTES = 120;
 export const RECORD_CAP = 1024;
 const RECORD_DOUBLES = RECORD_BYTES / 8;
@@ -51,6 +51,7 @@ export const I_ERRNO = 25;
 export const I_TUPLE_START = 26;
 export const I_TUPLE_END = 27;
 export const I_OPEN = 28;
+export const I_DATA_COL = 29;
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -131,7 +132,11 @@ export class ByteLineReader {
     this.filled += n;
     if (this.overlong >= 0) {
       // The rest of a line too long to keep: its bytes are counted up to its newline, then dropped.
-      const newline = this.input.subarray(start, this.filled).indexOf(10);
+      // Its end is a `\n` or a lone `\r`, as the scanner cuts lines.
+      const rest = this.input.subarray(start, this.filled);
+      const lf = rest.indexOf(10);
+      const cr = rest.indexOf(13);
+      const newline = cr >= 0 && (lf < 0 || cr < lf - 1) ? cr : lf;
       if (newline < 0) {
         this.overlong += n;
         this.filled = start;
@@ -230,9 +235,10 @@ export class ByteLineReader {
         event.tuple = this.memory.toString('latin1', lineStart + tupleStart, lineStart + ints[i + I_TUPLE_END]);
       }
       event.local = undefined;
+      event.dataCol = ints[i + I_DATA_COL];
       // NaN unless the model keeps this event's time (the scanner decides as sysdigParser.ts does).
       event.time = doubles[d + D_TIME];
-      analyzer.addSysdigEvent(event, ints[i + I_OPEN] === 1);
+      analyzer.addSysdigEvent(event, ints[i + I_OPEN] === 1, ints[i + I_END] - ints[i + I_START]);
     }
   }
 }

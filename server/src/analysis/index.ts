@@ -1,12 +1,13 @@
 // The analysis API used by the CLI and the language server.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ByteLineReader } from './byteScanner';
-import { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
+import { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
 import type { FindingOptions } from './findings';
+import type { AnalyzerOptions } from './analyzer';
 import type { Analysis } from './model';
 
 export * from './model';
-export { DumpAnalyzer, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
+export { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
 export type { AnalyzerOptions, AsyncAnalysisHooks } from './analyzer';
 export type { FindingOptions };
 export { peersOf, unreadBytes } from './peers';
@@ -18,7 +19,7 @@ export { elapsedBetween, streamsAligned } from './findings';
  * latin1, one character per byte, so columns are byte offsets and nothing can fail to decode.
  * A pipe or a character device (`<(zcat dump.gz)`, /dev/stdin) is read the same way.
  */
-export async function analyzeFile(path: string, options: FindingOptions = {}): Promise<Analysis> {
+export async function analyzeFile(path: string, options: AnalyzerOptions = {}): Promise<Analysis> {
   const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
   const reader = new ByteLineReader(analyzer);
   const fd = openSync(path, 'r');
@@ -39,7 +40,7 @@ export async function analyzeFile(path: string, options: FindingOptions = {}): P
 const READ_SIZE = 1 << 18;
 
 /** analyzeFile for any stream of chunks, e.g. standard input (`scap-lens check -`). */
-export async function analyzeStream(stream: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: FindingOptions = {}): Promise<Analysis> {
+export async function analyzeStream(stream: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: AnalyzerOptions = {}): Promise<Analysis> {
   const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
   const reader = new ByteLineReader(analyzer);
   for await (const chunk of stream) reader.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);

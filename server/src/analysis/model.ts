@@ -51,6 +51,11 @@ export interface TraceEvent {
   resCol: number;
   /** Column where the syscall name starts (always present). */
   typeCol: number;
+  /**
+   * Column where the `data=` value starts, -1 when absent. With `-A` the payload runs on over
+   * the next lines, and its length bounds how many of them are payload (analyzer.ts).
+   */
+  dataCol: number;
 }
 
 export type SocketKind = 'unix' | 'tcp4' | 'tcp6' | 'udp4' | 'udp6' | 'ip4' | 'ip6';
@@ -104,6 +109,7 @@ export interface Endpoint {
   pid?: number;
   /** The local end's identity when the format gives one (see TraceEvent.local). */
   local?: string;
+  /** The threads seen on this end, the first 64 of them (analyzer.ts MAX_ENDPOINT_TIDS). */
   tids: number[];
   fd: number;
   /** How this end came to be: connect(), accept(), or seen already open when the capture started. */
@@ -189,6 +195,11 @@ export interface DumpStats {
   orphanExits: number;
   /** Socket I/O that could not be tied to a connection (e.g. an fd inherited before the capture). */
   unattributedSocketCalls: number;
+  /**
+   * Socket calls left out because the analysis had reached its memory budget
+   * (AnalyzerOptions.overBudget): connections opened after that are not followed. 0 normally.
+   */
+  overBudgetSocketCalls: number;
   /**
    * Connections seen. The CLI's lean analysis drops finished connections from
    * Analysis.connections as it goes, so this is the count to report.

@@ -89,9 +89,29 @@ function readFd(text: string, at: number, event: TraceEvent): void {
   else event.local = `${tag}:${arrow >= 0 ? inner.slice(0, arrow) : inner}`;
 }
 
+/**
+ * Where the call's ` = ` result starts: the last `) = ` outside strace's quoted strings, or -1.
+ * In `write(3<...>, "x) = -1 EPIPE (Broken pipe)", 30) = 30` the first `) = ` is data, and a
+ * line cut inside such a string (the capture's last line) has no result at all.
+ */
+function resultAt(text: string): number {
+  let found = -1;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      // strace escapes `"` and `\` inside a string with a backslash.
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) quoted = false;
+    } else if (c === 34) quoted = true;
+    else if (c === 41 /* ) */ && text.startsWith(' = ', i + 1)) found = i;
+  }
+  return quoted ? -1 : found;
+}
+
 /** Reads ` = 16`, ` = -1 EPIPE (Broken pipe)`, ` = 13<TCP:[...]>`, ` = 0x2 (flags O_RDWR)`. */
 function readResult(text: string, event: TraceEvent): void {
-  const eq = text.lastIndexOf(') = ');
+  const eq = resultAt(text);
   if (eq < 0) return;
   const at = eq + 4;
   event.resCol = at;

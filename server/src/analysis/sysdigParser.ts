@@ -60,6 +60,25 @@ function codeAt(text: string, i: number): number {
 }
 
 /**
+ * The first `code` in [from, lineEnd) of the text, or -1. String.indexOf would go on past the
+ * line, through the rest of a document: a line without ` (` then cost the whole rest of a 10 MB
+ * document, once per line (issue 12). The fields searched are short, so a loop costs no more.
+ */
+function findInLine(text: string, code: number, from: number): number {
+  for (let i = from; i < lineEnd; i++) if (text.charCodeAt(i) === code) return i;
+  return -1;
+}
+
+/** The first ` (` wholly inside the line, from `from` (wasm/scanner.ts findSpaceParen). */
+function findSpaceParen(text: string, from: number): number {
+  for (let sp = findInLine(text, SPACE, from); sp >= 0; sp = findInLine(text, SPACE, sp + 1)) {
+    if (sp + 1 >= lineEnd) return -1;
+    if (text.charCodeAt(sp + 1) === 40 /* ( */) return sp;
+  }
+  return -1;
+}
+
+/**
  * The time `07:12:54.260023713` at `at` (separators already checked) in ns modulo one day,
  * or NaN when a position holds no digit.
  */
@@ -143,7 +162,7 @@ export function newTraceEvent(): TraceEvent {
   return {
     line: 0, num: 0, time: NaN, process: '', tid: 0, pid: undefined, exit: false, type: '',
     fd: undefined, fdTag: undefined, fdName: undefined, res: undefined, errno: undefined,
-    size: undefined, tuple: undefined, local: undefined, fdCol: -1, resCol: -1, typeCol: 0,
+    size: undefined, tuple: undefined, local: undefined, fdCol: -1, resCol: -1, typeCol: 0, dataCol: -1,
   };
 }
 
@@ -218,8 +237,7 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
   // proc.name is free text (spaces, parentheses), so find the first ` (TID) > ` / ` (TID) < `
   // after it: the shortest name wins, as FORMAT.md's lazy `(.+?)` does.
   const nameStart = cpuEnd + 1;
-  let open = text.indexOf(' (', nameStart);
-  if (open >= lineEnd) open = -1;
+  let open = findSpaceParen(text, nameStart);
   let tid = 0;
   let pid: number | undefined;
   let dirPos = -1;
@@ -239,8 +257,15 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
         }
       } else if (codeAt(text, tidEnd) === 58 /* : */) {
         // `(TID:VTID)` of `-pc` output, where the vtid may be `<NA>`: the tid is what pairs.
-        const close = text.indexOf(')', tidEnd);
-        if (close > 0 && close < lineEnd && close - tidEnd <= 12) tidEnd = close;
+        // The `)` is looked for within 12 characters only: a line of 260 000 ` (1:` would
+        // otherwise search to the line's end for each of them.
+        const limit = Math.min(lineEnd, tidEnd + 13);
+        for (let close = tidEnd + 1; close < limit; close++) {
+          if (text.charCodeAt(close) === 41 /* ) */) {
+            tidEnd = close;
+            break;
+          }
+        }
       }
       const d = codeAt(text, tidEnd + 2);
       if (codeAt(text, tidEnd) === 41 /* ) */ && codeAt(text, tidEnd + 1) === SPACE
@@ -250,13 +275,12 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
         break;
       }
     }
-    open = text.indexOf(' (', open + 1);
-    if (open >= lineEnd) open = -1;
+    open = findSpaceParen(text, open + 1);
   }
   if (dirPos < 0 || open === nameStart - 1) return undefined;
   const typeCol = dirPos + 2;
-  let typeEnd = text.indexOf(' ', typeCol);
-  if (typeEnd < 0 || typeEnd > lineEnd) typeEnd = lineEnd;
+  let typeEnd = findInLine(text, SPACE, typeCol);
+  if (typeEnd < 0) typeEnd = lineEnd;
   if (typeEnd === typeCol) return undefined;
   const type = cached(cache?.types, tid, text, typeCol, typeEnd, cache?.typeNames);
   // A caller that parses millions of lines passes one event to refill: no garbage per line.
@@ -284,10 +308,12 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
     event.typeCol = columns[event.typeCol];
     if (event.fdCol >= 0) event.fdCol = columns[event.fdCol];
     if (event.resCol >= 0) event.resCol = columns[event.resCol];
+    if (event.dataCol >= 0) event.dataCol = columns[event.dataCol];
   } else if (base > 0) {
     event.typeCol -= base;
     if (event.fdCol >= 0) event.fdCol -= base;
     if (event.resCol >= 0) event.resCol -= base;
+    if (event.dataCol >= 0) event.dataCol -= base;
   }
   return event;
 }
@@ -308,6 +334,7 @@ function readInfo(text: string, infoStart: number, event: TraceEvent, allParams:
   event.local = undefined;
   event.fdCol = -1;
   event.resCol = -1;
+  event.dataCol = -1;
   if (infoStart >= lineEnd) return;
   if (allParams || FULL_PARAM_TYPES.has(event.type)) readParams(text, infoStart, event);
   else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
@@ -320,15 +347,13 @@ function readInfo(text: string, infoStart: number, event: TraceEvent, allParams:
  * the fd's value runs over the space before the path and stops before ` tuple=`.
  */
 function nextParamStart(text: string, from: number): number {
-  let sp = text.indexOf(' ', from);
-  if (sp >= lineEnd) sp = -1;
+  let sp = findInLine(text, SPACE, from);
   while (sp >= 0) {
     let j = sp + 1;
     let c = codeAt(text, j);
     while ((c >= 97 && c <= 122) || isDigit(c) || c === 95 /* _ */) c = codeAt(text, ++j);
     if (c === 61 /* = */ && j > sp + 1) return sp;
-    sp = text.indexOf(' ', sp + 1);
-    if (sp >= lineEnd) sp = -1;
+    sp = findInLine(text, SPACE, sp + 1);
   }
   let end = lineEnd;
   if (codeAt(text, end - 1) === SPACE) end--;
@@ -376,10 +401,13 @@ function paramName(text: string, start: number, end: number): number {
 function readParams(text: string, start: number, event: TraceEvent): void {
   let pos = start;
   while (pos < lineEnd) {
-    const eq = text.indexOf('=', pos);
-    if (eq < 0 || eq >= lineEnd) return;
+    const eq = findInLine(text, 61 /* = */, pos);
+    if (eq < 0) return;
     const name = paramName(text, pos, eq);
-    if (name === PARAM_DATA) return;
+    if (name === PARAM_DATA) {
+      event.dataCol = eq + 1;
+      return;
+    }
     const valueStart = eq + 1;
     const valueEnd = nextParamStart(text, valueStart);
     switch (name) {
@@ -423,7 +451,7 @@ function readFd(text: string, start: number, end: number, event: TraceEvent): vo
   if (close <= numEnd) return;
   if (codeAt(text, numEnd + 1) === 60 /* < */) {
     // Tags are one or two characters (FORMAT.md §3.1): no search needed.
-    const tagEnd = codeAt(text, numEnd + 3) === 62 /* > */ ? numEnd + 3 : codeAt(text, numEnd + 4) === 62 ? numEnd + 4 : text.indexOf('>', numEnd + 2);
+    const tagEnd = codeAt(text, numEnd + 3) === 62 /* > */ ? numEnd + 3 : codeAt(text, numEnd + 4) === 62 ? numEnd + 4 : findInLine(text, 62 /* > */, numEnd + 2);
     if (tagEnd > 0 && tagEnd < close) {
       event.fdTag = text.slice(numEnd + 2, tagEnd);
       // Only a socket's name matters to the model (`<u>`, `<4t>`, `<6u>`...); a file's path is
@@ -443,7 +471,7 @@ function readRes(text: string, start: number, end: number, event: TraceEvent): v
   event.res = scannedInt;
   event.resCol = start;
   if (event.res < 0 && codeAt(text, numEnd) === 40 /* ( */) {
-    const close = text.indexOf(')', numEnd);
+    const close = findInLine(text, 41 /* ) */, numEnd);
     if (close > 0 && close <= end) event.errno = text.slice(numEnd + 1, close);
   }
 }

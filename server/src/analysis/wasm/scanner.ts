@@ -74,8 +74,8 @@ function entryCloses(id: i32): bool { return (load<i32>(entryBase + <usize>id * 
 
 // ---- Record fields, read by byteScanner.ts ----
 // A record is 120 bytes: seven f64 fields (numbers that can be large or NaN, computed with
-// the JavaScript parser's arithmetic) at f64 index 0-6, then fifteen i32 fields (ids,
-// columns, offsets, flags) at i32 index 14-28.
+// the JavaScript parser's arithmetic) at f64 index 0-6, then sixteen i32 fields (ids,
+// columns, offsets, flags) at i32 index 14-29.
 export const D_NUM: i32 = 0;
 export const D_TIME: i32 = 1;
 export const D_TID: i32 = 2;
@@ -98,6 +98,7 @@ export const I_ERRNO: i32 = 25;
 export const I_TUPLE_START: i32 = 26;
 export const I_TUPLE_END: i32 = 27;
 export const I_OPEN: i32 = 28; // 1 when the line does not end with a space (the record continues)
+export const I_DATA_COL: i32 = 29; // where the `data=` value starts, -1 when absent
 
 const SPACE: i32 = 32;
 const MINUS: i32 = 45;
@@ -375,7 +376,10 @@ function readParams(start: usize, lineStart: usize): void {
     const eq = find(61, pos);
     if (eq < 0) return;
     const name = paramName(pos, <usize>eq);
-    if (name == PARAM_DATA) return;
+    if (name == PARAM_DATA) {
+      putInt(I_DATA_COL, <i32>(<usize>eq + 1 - lineStart));
+      return;
+    }
     const valueStart = <usize>eq + 1;
     const valueEnd = nextParamStart(valueStart);
     if (name == PARAM_FD) {
@@ -450,8 +454,14 @@ function parseLine(base: usize): bool {
           tidEnd = realTidEnd;
         }
       } else if (codeAt(<usize>tidEnd) == 58) {
-        const close = find(41, <usize>tidEnd);
-        if (close > 0 && close - tidEnd <= 12) tidEnd = close;
+        // Within 12 bytes only, as sysdigParser.ts: not to the line's end for every ` (1:`.
+        const limit = min(lineEnd, <usize>tidEnd + 13);
+        for (let close = <usize>tidEnd + 1; close < limit; close++) {
+          if (byteAt(close) == 41) {
+            tidEnd = <isize>close;
+            break;
+          }
+        }
       }
       const t = <usize>tidEnd;
       const d = codeAt(t + 2);
@@ -491,6 +501,7 @@ function parseLine(base: usize): bool {
   putDouble(D_SIZE, NaN);
   putInt(I_TUPLE_START, -1);
   putInt(I_TUPLE_END, -1);
+  putInt(I_DATA_COL, -1);
   const infoStart = <usize>typeEnd + 1;
   if (infoStart < lineEnd) {
     if (entryFull(type)) readParams(infoStart, base);
@@ -503,15 +514,20 @@ function parseLine(base: usize): bool {
   return !internFull;
 }
 
-/** The first newline in [from, end), or end: sixteen bytes a step. */
-function findNewline(from: usize, end: usize): usize {
+/**
+ * The first `\n` or `\r` in [from, end), or end: sixteen bytes a step. A `\r` ends a line
+ * too when no `\n` follows it (old Mac line ends, which VS Code counts as line breaks).
+ */
+function findLineBreak(from: usize, end: usize): usize {
   const newline = i8x16.splat(10);
+  const cr = i8x16.splat(13);
   let p = from;
   for (; p + 16 <= end; p += 16) {
-    const mask = i8x16.bitmask(i8x16.eq(v128.load(p), newline));
+    const bytes = v128.load(p);
+    const mask = i8x16.bitmask(v128.or(i8x16.eq(bytes, newline), i8x16.eq(bytes, cr)));
     if (mask != 0) return p + <usize>ctz(mask);
   }
-  while (p < end && load<u8>(p) != 10) p++;
+  while (p < end && load<u8>(p) != 10 && load<u8>(p) != 13) p++;
   return p;
 }
 
@@ -532,11 +548,17 @@ export function scan(from: i32, length: i32, final: i32): i32 {
   const end = inBase + <usize>length;
   let count = 0;
   while (count < RECORD_CAP && pos < end) {
-    const nl = findNewline(pos, end);
+    let nl = findLineBreak(pos, end);
     if (nl == end && !final) break;
-    record = recordBase + <usize>(count * RECORD_BYTES);
     let stop = nl;
-    if (stop > pos && load<u8>(stop - 1) == 13) stop--;
+    if (nl < end && load<u8>(nl) == 13) {
+      // `\r\n` ends the line at its `\n` (the record's end keeps the `\r`, as the JavaScript
+      // path expects); a lone `\r` ends it there. Whether a `\n` follows is known only
+      // once the next byte has been read.
+      if (nl + 1 == end && !final) break;
+      if (nl + 1 < end && load<u8>(nl + 1) == 10) nl++;
+    }
+    record = recordBase + <usize>(count * RECORD_BYTES);
     putInt(I_START, <i32>(pos - inBase));
     putInt(I_END, <i32>(nl - inBase));
     lineEnd = stop;
