@@ -159,7 +159,8 @@ test(`${CASES / 2} damaged windows of the strace fixtures: the analysis and ever
     for (let at = 0; at < bytes.length; at += 997) reader.push(bytes.subarray(at, at + 997));
     reader.end();
     assert.deepEqual(gist(cli.finish()), gist(analyzeLines(bytes.toString('latin1'))), `${what}: the CLI's scanner agrees`);
-    const lineCount = text.length === 0 ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+    // A lone CR ends a line too, in every reader.
+    const lineCount = text.length === 0 ? 0 : text.split(/\r\n|\r|\n/).length - (/(\r\n|\r|\n)$/.test(text) ? 1 : 0);
     assert.equal(analysis.stats.lines, lineCount, `${what}: every line is counted once`);
     for (const finding of analysis.findings) {
       assert.ok(finding.line >= 0 && finding.line < lineCount, `${what}: finding on line ${finding.line}`);
