@@ -55,7 +55,7 @@ export function threadFdKey(tag: string, tid: number, fd: number): string {
 /**
  * Reads an fd as strace -yy prints it into the event: the sysdig-style tag and name (a unix
  * socket as `A->B /path`, TCP as `a:p->b:q`), and the local end, which is what tells the two
- * ends apart here (strace has no process names to go by). From
+ * ends apart here (a trace without -Y or execve lines has no process names to go by). From
  *   `25075 12:14:44.322055 read(5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>, "\1\4\0\1...", 4096) = 664`
  * it reads fd 5, tag `u`, name `1550446->1550442 /tmp/helloFastCGI.s` and local end `u:1550446`.
  * An IP socket without a pair (`14<TCP:[1542938]>`, `3<TCP:[127.0.0.1:28080]>` listening) gets
