@@ -10,6 +10,8 @@
 //   the bytes the raw trace gives for that socket: a small reader below sums the results of
 //   every read and write per socket straight from the lines, joining `<unfinished ...>` and
 //   `<... resumed>` halves by thread. It shares no code with the analysis.
+// - go to peer answers on every read and write of a connection with both ends in the trace,
+//   except on bytes the reader closed without reading.
 // It prints one line per trace and exits 1 when any differs, 2 when the corpus is missing.
 //
 //   npm run strace-check    (= node scripts/build.mjs && node scripts/strace-check.mjs)
@@ -32,10 +34,10 @@ if (!existsSync(straceDir)) {
 
 const bundle = join(tmpdir(), `scap-lens-strace-check-${process.pid}.cjs`);
 await build({
-  stdin: { contents: "export { analyzeText, analyzeFile } from './server/src/analysis';", resolveDir: repo, loader: 'ts' },
+  stdin: { contents: "export { analyzeText, analyzeFile, peersOf } from './server/src/analysis';", resolveDir: repo, loader: 'ts' },
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', loader: { '.wasm': 'binary' }, outfile: bundle, logLevel: 'warning',
 });
-const { analyzeText, analyzeFile } = createRequire(import.meta.url)(bundle);
+const { analyzeText, analyzeFile, peersOf } = createRequire(import.meta.url)(bundle);
 rmSync(bundle, { force: true });
 
 /** `  [16 656 8 15 8] | [695] | [8 43 8 11 24]: 20` lines of a summary, as a map pattern → count. */
@@ -119,6 +121,22 @@ function analysisPatterns(analysis) {
   return { patterns, problems };
 }
 
+/** Reads and writes of two-ended connections that go to peer finds no target for, leaving out bytes never read. */
+function withoutPeer(analysis) {
+  let moved = 0;
+  const missing = [];
+  for (const connection of analysis.connections.filter((c) => c.endpoints.length === 2)) {
+    for (const call of connection.calls) {
+      if (!call.range) continue;
+      moved++;
+      const reader = connection.endpoints.find((e) => e !== call.endpoint);
+      const unread = call.role === 'write' && reader.closed && call.range.start >= reader.bytesRead;
+      if (!unread && peersOf(call).length === 0) missing.push(`line ${call.exitLine + 1}: ${call.type} of ${call.res} bytes goes to no peer call`);
+    }
+  }
+  return { moved, missing };
+}
+
 function compareTcp(analysis, raw) {
   const problems = [];
   const seen = new Map();
@@ -163,6 +181,8 @@ for (const name of readdirSync(straceDir).filter((n) => n.endsWith('.strace')).s
     if ((truth.get(pattern) ?? 0) !== (patterns.get(pattern) ?? 0)) problems.push(`${pattern}: ${patterns.get(pattern) ?? 0} connections, the summary counts ${truth.get(pattern) ?? 0}`);
   }
   problems.push(...compareTcp(retained, raw));
+  const peers = withoutPeer(retained);
+  problems.push(...peers.missing);
   // The CLI's lean analysis of the same file must report the same findings.
   const lean = await analyzeFile(file);
   const gist = (a) => a.findings.map((f) => `${f.code} ${f.line} ${f.message}`).join('\n');
@@ -172,7 +192,8 @@ for (const name of readdirSync(straceDir).filter((n) => n.endsWith('.strace')).s
   const codes = {};
   for (const f of retained.findings) codes[f.code] = (codes[f.code] ?? 0) + 1;
   console.log(`${problems.length === 0 ? 'ok  ' : 'FAIL'} ${name}: ${unix} unix connections in ${patterns.size} patterns (summary: ${[...truth.values()].reduce((a, n) => a + n, 0)} in ${truth.size}), `
-    + `${raw.size} TCP, ${retained.stats.connections} connections in all, findings ${JSON.stringify(codes)}`);
+    + `${raw.size} TCP, ${retained.stats.connections} connections in all, findings ${JSON.stringify(codes)}, `
+    + `go to peer answers on ${peers.moved - peers.missing.length} of ${peers.moved} reads and writes of two-ended connections (a write never read counts as answered)`);
   for (const p of problems.slice(0, 12)) console.log(`     ${p}`);
   if (problems.length > 12) console.log(`     … and ${problems.length - 12} more`);
   if (problems.length > 0) failed++;
