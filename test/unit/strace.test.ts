@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeText, type Analysis, type Connection, type TraceEvent } from '../../server/src/analysis';
+import { analyzeText, type Analysis, type Connection, type Endpoint, type TraceEvent } from '../../server/src/analysis';
 import { parseStraceLine, StraceNames } from '../../server/src/analysis/straceParser';
 import { readFixture } from '../helpers/repo';
 
@@ -265,4 +265,49 @@ test('a TCP client: its connect names only the socket inode, the next call on it
   const reply = acceptor.writes[0];
   assert.deepEqual(connector.reads.map((r) => r.range), [reply.range]);
   assert.equal(analysis.findings.length, 0);
+});
+
+// --- Every FastCGI connection against the trace's own summary (written by the experiment's
+// analyze_strace.py): `[16 656 8 15 8] | [695] | [8 43 8 11 24]: 20` is httpd's writes | uWSGI's
+// reads | uWSGI's writes, and how many connections show it. `npm run strace-check` does the same
+// on the whole corpus, and also checks each TCP socket's bytes against the raw lines.
+
+function summaryPatterns(text: string): Map<string, number> {
+  const patterns = new Map<string, number>();
+  for (const m of text.matchAll(/^ {2}(\[[^\]]*\] \| \[[^\]]*\] \| \[[^\]]*\]): (\d+)$/gm)) patterns.set(m[1], Number(m[2]));
+  return patterns;
+}
+
+function analysisPatterns(analysis: Analysis): Map<string, number> {
+  const patterns = new Map<string, number>();
+  for (const connection of fastcgi(analysis)) {
+    const connector = connection.endpoints.find((e) => e.role === 'connect');
+    const acceptor = connection.endpoints.find((e) => e.role === 'accept');
+    const results = (endpoint: Endpoint | undefined, role: 'write' | 'read') => (endpoint === undefined ? [] : connection.calls
+      .filter((c) => c.endpoint === endpoint && c.role === role && c.exitLine >= 0 && c.res !== 0 && c.errno !== 'EAGAIN')
+      .map((c) => (c.errno ? `-1 ${c.errno}` : String(c.res))));
+    const pattern = `[${results(connector, 'write').join(' ')}] | [${results(acceptor, 'read').join(' ')}] | [${results(acceptor, 'write').join(' ')}]`;
+    patterns.set(pattern, (patterns.get(pattern) ?? 0) + 1);
+  }
+  return patterns;
+}
+
+test('every FastCGI connection of the whole traces, call by call, as their summaries count them', () => {
+  for (const [trace, summary] of [
+    ['revert-httpd-POST-single.strace', 'revert-httpd-POST-single.summary.txt'],
+    ['revert-httpd-POST-frontonly.httpd.strace', 'revert-httpd-POST-frontonly.summary.txt'],
+    ['revert-nginx-POST.merged.strace', 'revert-nginx-POST.summary.txt'],
+  ]) {
+    const truth = summaryPatterns(readFixture(summary));
+    assert.equal([...truth.values()].reduce((a, n) => a + n, 0), 200, summary);
+    const analysis = analyzeText(readFixture(trace));
+    assert.deepEqual(Object.fromEntries([...analysisPatterns(analysis)].sort()), Object.fromEntries([...truth].sort()), trace);
+    // Each end's byte counts are the sums of its calls' results.
+    for (const connection of fastcgi(analysis)) {
+      for (const e of connection.endpoints) {
+        const sum = (role: string) => connection.calls.filter((c) => c.endpoint === e && c.role === role && (c.res ?? 0) > 0).reduce((n, c) => n + c.res!, 0);
+        assert.deepEqual([e.bytesWritten, e.bytesRead], [sum('write'), sum('read')], `${trace}: ${connection.tuple}`);
+      }
+    }
+  }
 });
