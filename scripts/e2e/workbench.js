@@ -43,7 +43,9 @@ async function quickOpen(page, fileName, expectText, timeout = 20000) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout });
   await input.fill(fileName);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout });
+  // The focused row, not any row: the list of recently opened files is shown before the
+  // filter applies, and Enter opens whichever row has the focus.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor({ timeout });
   await page.keyboard.press('Enter');
   await page.waitForFunction((t) => [...document.querySelectorAll('.editor-instance .view-line')]
     .some((l) => (l.textContent || '').replace(/\u00a0/g, ' ').includes(t)), expectText, { timeout });

@@ -5,9 +5,10 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { analyzeFile, analyzeStream, type Analysis, type Finding } from './analysis';
+import { githubAnnotations, OUTPUT_FORMATS, type OutputFormat, sarifLog, sarifText, toolInfo } from './cli/formats';
 import { terminalText } from './terminal';
 
-const USAGE = `Usage: scap-lens check [--json] [--no-unread-write] FILE...   (FILE - reads standard input)
+const USAGE = `Usage: scap-lens check [--format text|json|sarif|github] [--no-unread-write] FILE...   (FILE - reads standard input)
 
 Analyses sysdig text dumps (sysdig -r trace.scap > trace.scap.txt): pairs the two ends of
 every socket, follows the bytes each way, and reports
@@ -17,7 +18,9 @@ every socket, follows the bytes each way, and reports
   note     unread-at-end bytes not yet read when the capture ended (no claim)
 
 Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
-  --json              one JSON object per file instead
+  --json              one JSON object per file instead (= --format json)
+  --format sarif      one SARIF 2.1.0 log for all files (GitHub code scanning, other dashboards)
+  --format github     GitHub Actions annotations: ::error file=F,line=L,col=C::message
   --no-unread-write   leave out unread-write warnings and unread-at-end notes
 Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage, or
 no error found but the memory budget was reached (some connections were not followed).`;
@@ -122,8 +125,9 @@ function binaryKind(file: string): string | undefined {
   return undefined;
 }
 
-async function check(files: string[], json: boolean, unreadWrite: boolean): Promise<number> {
+async function check(files: string[], format: OutputFormat, unreadWrite: boolean): Promise<number> {
   let status = EXIT_OK;
+  const sarifReports: FileReport[] = [];
   for (const name of files) {
     // `-` is standard input, named `<stdin>` in the output as gcc does.
     const stdin = name === '-';
@@ -166,8 +170,16 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
       if (status === EXIT_OK && !hasError) status = EXIT_BAD_INPUT;
     }
     const report = toReport(file, analysis);
-    if (json) {
+    if (format === 'json') {
       process.stdout.write(JSON.stringify(report) + '\n');
+      continue;
+    }
+    if (format === 'github') {
+      process.stdout.write(githubAnnotations(report));
+      continue;
+    }
+    if (format === 'sarif') {
+      sarifReports.push(report);
       continue;
     }
     const out: string[] = [];
@@ -186,6 +198,8 @@ async function check(files: string[], json: boolean, unreadWrite: boolean): Prom
     // Messages quote the dump (process names, paths): no raw control character reaches the terminal.
     process.stdout.write(out.map(terminalText).join('\n') + '\n');
   }
+  // One log for the whole run: a file that could not be analysed makes it unsuccessful.
+  if (format === 'sarif') process.stdout.write(sarifText(sarifLog(sarifReports, toolInfo(), status !== EXIT_BAD_INPUT)));
   return status;
 }
 
@@ -206,6 +220,7 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
         'no-unread-write': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -223,7 +238,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${command === undefined || command === 'check' ? 'scap-lens: no file given' : `scap-lens: unknown command '${command}'`}\n${USAGE}\n`);
     return EXIT_BAD_INPUT;
   }
-  return check(files, parsed.values.json === true, parsed.values['no-unread-write'] !== true);
+  const format = (parsed.values.format ?? (parsed.values.json === true ? 'json' : 'text')) as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format) || (parsed.values.json === true && format !== 'json')) {
+    process.stderr.write(`scap-lens: --format takes one of ${OUTPUT_FORMATS.join(', ')}${parsed.values.json === true ? ', and --json is --format json' : ''}\n${USAGE}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  return check(files, format, parsed.values['no-unread-write'] !== true);
 }
 
 // A reader that stops early (`scap-lens check --json big.scap.txt | head`) closes the pipe,

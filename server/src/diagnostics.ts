@@ -1,6 +1,7 @@
 // Findings → diagnostics for the Problems panel: each with its related events (the peer's
 // close, the unread writes, the peer's last read) so every entry expands and every sub-entry jumps.
 
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity } from 'vscode-languageserver';
@@ -16,18 +17,53 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information,
 };
 
-/** The README section that explains a finding; the README ships inside the extension. */
-function explanationHref(code: string): string {
-  const readme = path.resolve(__dirname, '..', '..', 'README.md');
-  return `${pathToFileURL(readme).href}#${code}`;
+/**
+ * The README that explains the findings, and the line of each `### code` heading in it. The
+ * extension ships it at its root, but not under one name: vsce stores `README.md` in the
+ * .vsix as `readme.md`, while the repository (and the CLI beside it) has `README.md`. A link
+ * to the wrong name opens "file not found" on a case-sensitive file system, so the name is
+ * looked up once.
+ */
+export function findReadme(root: string): { file: string; headings: Map<string, number> } | undefined {
+  for (const name of ['readme.md', 'README.md']) {
+    const file = path.join(root, name);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    const headings = new Map<string, number>();
+    text.split('\n').forEach((line, i) => {
+      const heading = /^#{2,4} ([a-z][a-z-]*)\s*$/.exec(line);
+      if (heading && !headings.has(heading[1])) headings.set(heading[1], i + 1);
+    });
+    return { file, headings };
+  }
+  return undefined;
+}
+
+let readme: ReturnType<typeof findReadme> | null = null;
+
+/**
+ * The link on a finding's code in the Problems panel: the README at the finding's section,
+ * e.g. `file:///…/extensions/scap-lens.scap-lens-0.1.0/readme.md#L93`. VS Code opens a file
+ * link at the line its `#L` fragment names; a `#epipe` anchor would open the top of the file.
+ */
+export function explanationHref(code: string, root: string = path.resolve(__dirname, '..', '..')): string | undefined {
+  const found = root === path.resolve(__dirname, '..', '..') ? (readme ??= findReadme(root)) : findReadme(root);
+  if (!found) return undefined;
+  const line = found.headings.get(code);
+  return pathToFileURL(found.file).href + (line === undefined ? '' : `#L${line}`);
 }
 
 function toDiagnostic(index: DumpIndex, finding: Finding): Diagnostic {
+  const href = explanationHref(finding.code);
   return {
     range: callRange(index, finding.call),
     severity: SEVERITY[finding.severity],
     code: finding.code,
-    codeDescription: { href: explanationHref(finding.code) },
+    codeDescription: href === undefined ? undefined : { href },
     source: SOURCE,
     message: finding.message,
     relatedInformation: finding.related.map((related) => {

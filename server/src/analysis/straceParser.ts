@@ -1,4 +1,5 @@
-// Parser for `strace -f -tt -yy` output, the second input format. It produces the same
+// Parser for `strace -f -tt -yy` output (also -t, -ttt, -T, -Y, -x, -xx, and strace's stderr
+// with `[pid N]`), the second input format. It produces the same
 // TraceEvents as the sysdig parser, so connections, streams and findings need no change:
 //   23745 12:14:44.321173 writev(14<UNIX-STREAM:[1550442->1550446]>, [...], 2) = 16
 // is an enter and an exit event on one line; `<unfinished ...>` / `<... writev resumed>`
@@ -20,9 +21,9 @@ const ERRNO_NUMBER: Record<string, number> = {
 // `14<UNIX-STREAM:[1550442->1550446]>`, `5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>`,
 // `13<TCP:[127.0.0.1:28080->127.0.0.1:53334]>`, `3<TCP:[127.0.0.1:28080]>`, `5<pipe:[1521387]>`.
 const FD_PATTERN = /^(\d+)<([A-Za-z0-9-]+):\[(.*?)\]>/;
-// `23745 12:14:44.321173 …` (-o FILE), `13481<sh> 05:42:34.689449 …` (-Y), `[pid 17997<sh>] 05:44:28.040793 …`
-// (-f to a terminal), or no prefix at all (one process, or the first one on a terminal).
-const LINE_PATTERN = /^(?:(?:\[pid +)?(\d+)(?:<(.{1,64}?)>)?\]? +)?(\d\d:\d\d:\d\d\.\d+) (.*)$/;
+// The pid as `-o FILE` writes it (`23745 `), as strace's stderr does (`[pid 23745] `), either
+// with -Y's `<comm>` (`13481<sh> `); the time of -t, -tt or -ttt (epoch seconds).
+const LINE_PATTERN = /^(?:\[pid +(\d+)(?:<([^>]*)>)?\] |(\d+)(?:<([^>]*)>)? +)?(\d\d:\d\d:\d\d(?:\.\d+)?|\d{9,}\.\d+) (.*)$/;
 
 /** sysdig's `<T>` tag for a strace socket type; undefined for anything that is not a socket. */
 function tagOf(kind: string): string | undefined {
@@ -34,12 +35,14 @@ function tagOf(kind: string): string | undefined {
   return undefined;
 }
 
-/** `12:14:44.321173` (microseconds) as ns modulo one day. */
+/** `12:14:44.321173` (-tt), `12:14:44` (-t) or `1796017459.427947` (-ttt) as ns modulo one day. */
 function timeOfDay(time: string): number {
   const dot = time.indexOf('.');
-  const [h, m, s] = time.slice(0, dot).split(':').map(Number);
-  const fraction = time.slice(dot + 1).padEnd(9, '0').slice(0, 9);
-  return ((h * 60 + m) * 60 + s) * 1e9 + Number(fraction);
+  const whole = dot < 0 ? time : time.slice(0, dot);
+  const fraction = dot < 0 ? 0 : Number(time.slice(dot + 1).padEnd(9, '0').slice(0, 9));
+  if (whole.indexOf(':') < 0) return (Number(whole) % 86400) * 1e9 + fraction;
+  const [h, m, s] = whole.split(':').map(Number);
+  return ((h * 60 + m) * 60 + s) * 1e9 + fraction;
 }
 
 /**
@@ -201,11 +204,14 @@ function baseEvent(line: number, tid: number, time: number, type: string, typeCo
 export function parseStraceLine(text: string, line: number, emit: (event: TraceEvent) => void, names?: StraceNames): boolean {
   const match = LINE_PATTERN.exec(text);
   if (!match) return false;
-  const tid = match[1] !== undefined ? Number(match[1]) : 0;
-  if (names && match[2] !== undefined) names.named(tid, match[2]);
-  const process = names ? names.nameOf(tid) : (match[2] ?? '');
-  const time = timeOfDay(match[3]);
-  const body = match[4];
+  // strace's stderr prints no pid on the first process's lines: 0 stands for it.
+  const pid = match[1] ?? match[3];
+  const tid = pid !== undefined ? Number(pid) : 0;
+  const comm = match[2] ?? match[4];
+  if (names && comm !== undefined) names.named(tid, comm);
+  const process = names ? names.nameOf(tid) : (comm ?? '');
+  const time = timeOfDay(match[5]);
+  const body = match[6];
   const bodyCol = text.length - body.length;
   if (body.startsWith('--- ') || body.startsWith('+++ ')) return true;
   const resumed = /^<\.\.\. ([a-z_0-9]+) resumed>/.exec(body);
