@@ -4,9 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeText, type Analysis, type Connection, type Endpoint, type TraceEvent } from '../../server/src/analysis';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeFile, analyzeText, peersOf, type Analysis, type Connection, type Endpoint, type TraceEvent } from '../../server/src/analysis';
 import { parseStraceLine, StraceNames } from '../../server/src/analysis/straceParser';
-import { readFixture } from '../helpers/repo';
+import { fixturePath, readFixture, repoRoot } from '../helpers/repo';
 
 function events(line: string): TraceEvent[] {
   const found: TraceEvent[] = [];
@@ -309,5 +311,29 @@ test('every FastCGI connection of the whole traces, call by call, as their summa
         assert.deepEqual([e.bytesWritten, e.bytesRead], [sum('write'), sum('read')], `${trace}: ${connection.tuple}`);
       }
     }
+  }
+});
+
+test('a client that wrote and closed before the server\'s accept4 is still the other end (python-tcp-late-accept.strace:48,50)', async () => {
+  //  25241 06:24:58.961919 close(4<TCP:[127.0.0.1:60256->127.0.0.1:45617]>) = 0
+  //  25240 06:24:59.155828 accept4(3<TCP:[127.0.0.1:45617]>, {...}, [16], SOCK_CLOEXEC) = 4<TCP:[127.0.0.1:45617->127.0.0.1:60256]>
+  for (const analysis of [analyzeText(readFixture('python-tcp-late-accept.strace')), await analyzeFile(fixturePath('python-tcp-late-accept.strace'))]) {
+    assert.equal(analysis.stats.connections, 1);
+  }
+  const [connection] = analyzeText(readFixture('python-tcp-late-accept.strace')).connections;
+  assert.deepEqual(connection.endpoints.map((e) => `${e.role} ${e.tids} ${e.bytesWritten}/${e.bytesRead}`), ['connect 25241 18/0', 'accept 25240 0/18']);
+  // Both ends opened in the trace: the server's read goes to the client's write.
+  const read = connection.endpoints[1].reads[0];
+  assert.deepEqual(peersOf(read).map((c) => c.exitLine + 1), [47]);
+});
+
+test('the CLI (lean analysis) and the language server agree on every strace fixture', async () => {
+  const names = readdirSync(join(repoRoot(), 'test/fixtures')).filter((f) => f.endsWith('.strace'));
+  const subdir = readdirSync(join(repoRoot(), 'test/fixtures/strace-flags')).filter((f) => f.endsWith('.strace')).map((f) => `strace-flags/${f}`);
+  for (const name of [...names, ...subdir]) {
+    const retained = analyzeText(readFixture(name));
+    const lean = await analyzeFile(fixturePath(name));
+    assert.equal(lean.stats.connections, retained.stats.connections, name);
+    assert.deepEqual(lean.findings.map((f) => `${f.line} ${f.message}`), retained.findings.map((f) => `${f.line} ${f.message}`), name);
   }
 });

@@ -115,6 +115,8 @@ const MAX_CACHED_NAME = 1024;
  * A streamed dump needs them only while the connection lives, so its cache stays small.
  */
 const ADDRESS_CACHE_LIMIT = 50000;
+/** How many closed one-ended strace connections the lean analysis keeps for a late other end. */
+const CLOSED_ALONE_LIMIT = 1024;
 const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
 export class DumpAnalyzer {
@@ -171,6 +173,8 @@ export class DumpAnalyzer {
    * threadFdKey), which the next call on that fd naming its pair joins.
    */
   private readonly waitingByLocal = new Map<string, Syscall[]>();
+  /** Lean mode, strace: connections of one end that closed, not released yet (releaseIfDone). */
+  private readonly closedAlone: Connection[] = [];
   /** The latest endpoint of each local end (strace), for calls that name only that end. */
   private readonly endpointByLocal = new Map<string, Endpoint>();
 
@@ -603,11 +607,10 @@ export class DumpAnalyzer {
           if (e.opened !== undefined && (e === endpoint || e.role === opening)) reopened = true;
         }
       }
-      // strace names a unix end by its inode, which no later socket gets: an end the
-      // connection has not seen yet is its other end even after the first one closed (a
-      // trace that starts with the peer's last writes and close, or a client that wrote
-      // and closed before the server's accept).
-      if (allClosed && !reopened && local !== undefined && connection.kind === 'unix' && connection.endpoints.length === 1 && endpoint === undefined) allClosed = false;
+      // strace says which end a call is on: the end a closed one names as its peer is the
+      // other end of the same connection, not a reuse of the addresses (a client that wrote
+      // and closed before the server's accept; a trace that starts with one end's last writes).
+      if (allClosed && !reopened && endpoint === undefined && local !== undefined && isPeerSide(connection, local)) allClosed = false;
       if (allClosed || reopened) {
         connection = undefined;
         endpoint = undefined;
@@ -748,9 +751,17 @@ export class DumpAnalyzer {
   private overBudget = false;
 
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
-  private releaseIfDone(connection: Connection): void {
+  private releaseIfDone(connection: Connection, now = false): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
     if (connection.released) return;
+    if (!now && connection.endpoints.length === 1 && connection.endpoints[0].local !== undefined) {
+      // strace: the other end may still come (a server's late accept4 after the client wrote
+      // and closed, see isPeerSide). The language server would join them, so the CLI waits as
+      // well, for the next CLOSED_ALONE_LIMIT such connections at most.
+      if (this.closedAlone.length === 0 || this.closedAlone[this.closedAlone.length - 1] !== connection) this.closedAlone.push(connection);
+      if (this.closedAlone.length > CLOSED_ALONE_LIMIT) this.releaseIfDone(this.closedAlone.shift()!, true);
+      return;
+    }
     connection.released = true;
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
@@ -796,6 +807,24 @@ export class DumpAnalyzer {
     }
     return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings) };
   }
+}
+
+/**
+ * strace: whether `local` (`4t:127.0.0.1:45617`, `u:1525158`) is the side of the connection's
+ * address pair that its one end (local `4t:127.0.0.1:60256`) names as its peer, e.g. after
+ *   25241 06:24:58.961919 close(4<TCP:[127.0.0.1:60256->127.0.0.1:45617]>) = 0
+ * the server's late accept4 `= 4<TCP:[127.0.0.1:45617->127.0.0.1:60256]>`.
+ */
+function isPeerSide(connection: Connection, local: string): boolean {
+  if (connection.endpoints.length !== 1) return false;
+  const known = connection.endpoints[0].local;
+  if (known === undefined) return false;
+  const arrow = connection.tuple.indexOf('->');
+  const a = connection.tuple.slice(0, arrow);
+  const b = connection.tuple.slice(arrow + 2);
+  const knownSide = known.slice(known.indexOf(':') + 1);
+  const side = local.slice(local.indexOf(':') + 1);
+  return (knownSide === a && side === b) || (knownSide === b && side === a);
 }
 
 /** Threads of one process share an fd: same fd, same name, and no pid that says otherwise. */
