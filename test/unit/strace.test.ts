@@ -182,6 +182,14 @@ test('a connect that resumes after the peer\'s accept4 names the pair still open
   assert.deepEqual([acceptor.fd, acceptor.tids, acceptor.bytesWritten, acceptor.bytesRead], [5, [23897], 94, 703]);
   // uWSGI read all 703 bytes before it closed: nothing to report on this connection.
   assert.equal(analysis.findings.filter((f) => f.call.endpoint?.connection === connection).length, 0);
+  // The excerpt starts inside another connection: uWSGI's end names httpd's inode 1525945, writes
+  // and closes (lines 18-19); httpd's reads then name their own inode alone
+  //   23739 12:13:52.063845 read(19<UNIX-STREAM:[1525945]>,  <unfinished ...>
+  // and are that connection's other end.
+  const earlier = analysis.connections.filter((c) => c.key === 'u|1525185|1525945');
+  assert.equal(earlier.length, 1);
+  assert.deepEqual(earlier[0].endpoints.map((e) => `${e.fd} ${e.tids} ${e.bytesWritten}/${e.bytesRead}`), ['5 23897 94/703', '19 23739 0/94']);
+  assert.ok(!analysis.connections.some((c) => c.tuple.includes('1525945->0')));
 });
 
 test('a TCP socket named by its inode after the client\'s FIN is still the connection its fd named (revert-nginx-POST.merged.strace:1711-1777)', () => {

@@ -173,6 +173,11 @@ export class DumpAnalyzer {
    * threadFdKey), which the next call on that fd naming its pair joins.
    */
   private readonly waitingByLocal = new Map<string, Syscall[]>();
+  /**
+   * strace, unix: each connection by the end its one end names as peer (`u:1525945` for an end
+   * `1525185->1525945`), for that end's calls when its own name has lost the peer.
+   */
+  private readonly peerOfSide = new Map<string, Connection>();
   /** Lean mode, strace: connections of one end that closed, not released yet (releaseIfDone). */
   private readonly closedAlone: Connection[] = [];
   /** The latest endpoint of each local end (strace), for calls that name only that end. */
@@ -362,6 +367,12 @@ export class DumpAnalyzer {
       // closed: `14<UNIX-STREAM:[1550442]>`; a TCP socket past its FIN: `14<TCP:[1542938]>`).
       const connection = known.connection;
       this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, known.local);
+    } else if (waits && this.peerOfSide.has(event.local!) && this.peerOfSide.get(event.local!)!.endpoints.length === 1) {
+      // This end's peer named it (`1525185->1525945`) and closed before this end's first call
+      // of the trace, which now names only its own inode:
+      //   23739 12:13:52.063845 read(19<UNIX-STREAM:[1525945]>,  <unfinished ...>
+      const connection = this.peerOfSide.get(event.local!)!;
+      this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, event.local);
     } else if (waits) {
       this.wait(event.local!, call);
       // Closed without a line ever naming its peer: the peer is not in the capture.
@@ -676,6 +687,10 @@ export class DumpAnalyzer {
     }
     if (endpoint.pid === undefined && pid !== undefined) endpoint.pid = pid;
     if (fdKey !== undefined) this.endpointByLocal.set(fdKey, endpoint);
+    if (local !== undefined && address.kind === 'unix' && connection.endpoints.length === 1 && endpoint.local === local) {
+      const side = peerSideOf(connection.tuple, local);
+      if (side !== undefined) this.peerOfSide.set(`u:${side}`, connection);
+    }
     call.endpoint = endpoint;
     // Lean mode keeps no per-call lists: the failures findings need are kept at their exit.
     endpoint.firstCall ??= call;
@@ -782,7 +797,11 @@ export class DumpAnalyzer {
   private forgetLocal(endpoint: Endpoint): void {
     const local = endpoint.local!;
     if (this.endpointByLocal.get(local) === endpoint) this.endpointByLocal.delete(local);
-    if (endpoint.connection.kind === 'unix') return;
+    if (endpoint.connection.kind === 'unix') {
+      const side = peerSideOf(endpoint.connection.tuple, local);
+      if (side !== undefined && this.peerOfSide.get(`u:${side}`) === endpoint.connection) this.peerOfSide.delete(`u:${side}`);
+      return;
+    }
     const tag = local.slice(0, local.indexOf(':'));
     for (const tid of endpoint.tids) {
       const key = threadFdKey(tag, tid, endpoint.fd);
@@ -818,13 +837,16 @@ export class DumpAnalyzer {
 function isPeerSide(connection: Connection, local: string): boolean {
   if (connection.endpoints.length !== 1) return false;
   const known = connection.endpoints[0].local;
-  if (known === undefined) return false;
-  const arrow = connection.tuple.indexOf('->');
-  const a = connection.tuple.slice(0, arrow);
-  const b = connection.tuple.slice(arrow + 2);
-  const knownSide = known.slice(known.indexOf(':') + 1);
+  return known !== undefined && peerSideOf(connection.tuple, known) === local.slice(local.indexOf(':') + 1);
+}
+
+/** The side of an address pair `a->b` across from the end `local` (`u:a` gives `b`); undefined when it is neither. */
+function peerSideOf(tuple: string, local: string): string | undefined {
+  const arrow = tuple.indexOf('->');
   const side = local.slice(local.indexOf(':') + 1);
-  return (knownSide === a && side === b) || (knownSide === b && side === a);
+  if (tuple.slice(0, arrow) === side) return tuple.slice(arrow + 2);
+  if (tuple.slice(arrow + 2) === side) return tuple.slice(0, arrow);
+  return undefined;
 }
 
 /** Threads of one process share an fd: same fd, same name, and no pid that says otherwise. */
