@@ -341,6 +341,40 @@ async function timeRequests(srv, method, uri, positions) {
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), max: Math.max(...lat), count: lat.length, answered };
 }
 
+// The sequence diagram of the dump's largest connection: the candidates are the first lines
+// of the socket names printed most often (addresses are reused, so a name can stand for many
+// connections); the one whose sequence has the most rows is timed, as the webview asks it.
+async function timeDiagram(srv, uri, text) {
+  const counts = new Map();
+  const first = new Map();
+  const NAME = / fd=\d+\((<(?:4t|4u|6t|6u|u)>[^)]*->[^)]*)\)/g;
+  let lineNo = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    NAME.lastIndex = start;
+    const m = NAME.exec(text);
+    if (m && m.index < end) {
+      counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+      if (!first.has(m[1])) first.set(m[1], lineNo);
+    }
+    lineNo++;
+    start = end + 1;
+  }
+  const candidates = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([name]) => first.get(name));
+  let best = null;
+  for (const line of candidates) {
+    const t0 = performance.now();
+    const res = await srv.guard(srv.conn.sendRequest('scapLens/sequenceDiagram', { uri, line }), 'sequence diagram');
+    const ms = performance.now() - t0;
+    const rows = res?.sequence?.rows.length ?? 0;
+    if (!best || rows > best.rows) best = { line: line + 1, rows, arrows: res?.sequence?.arrows.length ?? 0, ms, jsonBytes: JSON.stringify(res).length };
+  }
+  if (!best || best.rows === 0) throw new Error('no socket line gave a sequence');
+  return best;
+}
+
 // Returns { index, queries }; each part holds numbers or { error } so that a failing
 // hover does not hide a working first-diagnostics measurement.
 // The same didOpen sent to scripts/bench/server-floor.cjs, a server that only keeps the
@@ -409,6 +443,11 @@ async function stepServer(file, fileBytes) {
       const settled = await settledRssAfterGc(srv.child.pid);
       result.index.rssAfterGc = settled;
       result.index.rssAfterGcRatio = settled / fileBytes;
+      try {
+        result.diagram = await timeDiagram(srv, uri, text);
+      } catch (e) {
+        result.diagram = { error: e.message };
+      }
       // Close it so the latency part below runs on the small document alone.
       srv.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
     } catch (e) {
@@ -568,6 +607,9 @@ async function run() {
       row('  server floor RSS after a full GC', `${fmt(serverFloor.rssAfterGc / MB, 0)} MB (${fmt(serverFloor.rssAfterGcRatio)}x file); analysis keeps ${fmt((idx.rssAfterGc - serverFloor.rssAfterGc) / MB, 0)} MB (${fmt((idx.rssAfterGc - serverFloor.rssAfterGc) / fileBytes)}x file)`);
     }
   }
+  const d = server.diagram;
+  if (!d || d.error) row('sequence diagram of the largest connection', na(d?.error ?? server.errors?.index ?? server.error));
+  else row('sequence diagram of the largest connection', `${fmt(d.ms, 0)} ms for ${d.rows} calls, ${d.arrows} arrows (line ${d.line}; ${fmt(d.jsonBytes / 1e3, 0)} kB of JSON)`, '< 1000 ms', d.ms < 1000);
   const q = server.queries;
   if (!q) row('hover / definition', na(server.errors?.queries ?? server.error));
   else {

@@ -26,6 +26,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The sequence diagram's page runs in the webview, a browser: no Node, one script file.
+  build({ ...common, entryPoints: ['client/webview/diagram.ts'], outfile: 'client/out/webview/diagram.js', platform: 'browser', format: 'iife', target: 'es2022' }),
 ]);
 
 if (process.argv.includes('--tests')) {

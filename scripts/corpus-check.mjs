@@ -5,6 +5,11 @@
 // as "not a sysdig dump") or the two disagree, 2 when the corpus or the built CLI is missing.
 // Empty dumps are fine and shown as "empty".
 //
+// Last, the differential check against sysdig: for every capture with a fixture in
+// test/fixtures/sysdig-truth/ (scripts/sysdig-truth.mjs), the bytes per (process, fd) of
+// `scap-lens conversations --json` on its dump and on its -A, -x, -X and -j variants must equal
+// sysdig's own counts. `--truth` runs only this part.
+//
 //   npm run corpus          (= node scripts/build.mjs && node scripts/corpus-check.mjs)
 //   SCAP_LENS_SHARED=/path/to/shared node scripts/corpus-check.mjs
 //
@@ -82,6 +87,100 @@ function check(file) {
   });
 }
 
+const truthOnly = process.argv.includes('--truth');
+if (truthOnly) {
+  process.exit(await truthCheck() ? 0 : 1);
+}
+
+/** Runs `conversations --json` on one file: the parsed report, or undefined with why. */
+function conversationsOf(file) {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [cli, 'conversations', '--json', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    child.on('close', (status) => {
+      if (status !== 0 && status !== 1) done({ error: `exit ${status}: ${stderr.trim().split('\n')[0]}` });
+      else done({ report: JSON.parse(stdout.trim().split('\n')[0]) });
+    });
+  });
+}
+
+/**
+ * The differential check: sysdig's bytes per (process, fd) against the conversations of each
+ * dump and variant. Prints one line per file and the total; true when every endpoint agrees.
+ */
+async function truthCheck() {
+  const truthDir = join(repo, 'test', 'fixtures', 'sysdig-truth');
+  const bundle = join(tmpdir(), `scap-lens-truth-${process.pid}.cjs`);
+  await build({
+    entryPoints: [join(repo, 'test', 'helpers', 'sysdigTruth.ts')],
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, logLevel: 'warning',
+  });
+  const { compareWithTruth } = createRequire(import.meta.url)(bundle);
+  rmSync(bundle, { force: true });
+  const sums = new Map();
+  let allAgree = true;
+  for (const name of readdirSync(truthDir).sort()) {
+    const truth = JSON.parse(readFileSync(join(truthDir, name), 'utf8'));
+    const base = name.replace(/\.json$/, '');
+    const dumps = [['dump', join(shared, truth.dump)]];
+    for (const variant of ['A', 'x', 'X', 'j']) {
+      for (const tag of ['', 'net.']) {
+        const path = join(variantsDir, `${base}.${tag}${variant}.txt`);
+        if (existsSync(path)) dumps.push([`-${variant}`, path]);
+      }
+    }
+    let dumpConversations;
+    for (const [kind, path] of dumps) {
+      if (!existsSync(path)) continue;
+      let result;
+      if (statSync(path).size === 0) result = compareWithTruth(truth, { conversations: [] });
+      else {
+        const run = await conversationsOf(path);
+        if (run.error) {
+          console.log(`${relative(sysdigDir, path)}: FAILED ${run.error}`);
+          allAgree = false;
+          continue;
+        }
+        result = compareWithTruth(truth, run.report);
+        // Every rendering of a capture gives the same conversations, not only the same sums.
+        // Pids are left out: the unfiltered dump tells more of them (clone and execve exits).
+        const gist = JSON.stringify(run.report.conversations.map((c) => {
+          const ends = new Map();
+          for (const e of c.endpoints) {
+            const sum = ends.get(`${e.process}|${e.fd}`) ?? [0, 0];
+            ends.set(`${e.process}|${e.fd}`, [sum[0] + e.bytesWritten, sum[1] + e.bytesRead]);
+          }
+          return [c.kind, c.addresses, [...ends].filter(([, [w, r]]) => w + r > 0).sort()];
+        }));
+        if (kind === 'dump') dumpConversations = gist;
+        else if (dumpConversations !== undefined && gist !== dumpConversations) {
+          result.differences.push(`its conversations differ from those of the default dump`);
+          if (result.agree === result.total) result.total++;
+        }
+      }
+      const sum = sums.get(kind) ?? { agree: 0, total: 0, truthBytes: 0, matchedBytes: 0, files: 0 };
+      sum.agree += result.agree;
+      sum.total += result.total;
+      sum.truthBytes += result.truthBytes;
+      sum.matchedBytes += result.matchedBytes;
+      sum.files++;
+      sums.set(kind, sum);
+      if (result.total === 0) continue;
+      console.log(`${relative(sysdigDir, path)}: ${result.agree} of ${result.total} endpoints agree with sysdig`);
+      for (const d of result.differences) console.log(`    ${d}`);
+      if (result.agree !== result.total) allAgree = false;
+    }
+  }
+  for (const [kind, s] of sums) {
+    const share = s.truthBytes === 0 ? 100 : (100 * s.matchedBytes) / s.truthBytes;
+    console.log(`sysdig truth, ${kind === 'dump' ? 'default dumps' : `${kind} variants`} (${s.files} files): ${s.agree} of ${s.total} endpoints agree, ${share.toFixed(2)} % of bytes`);
+  }
+  return allAgree;
+}
+
 const started = Date.now();
 const rows = new Array(files.length);
 let next = 0;
@@ -141,9 +240,10 @@ for (const line of disagree) console.log(`  DISAGREE ${line}`);
 
 const bad = rows.filter((r) => r.kind === 'unparsed' || r.kind === 'failed');
 const counts = (kind) => rows.filter((r) => r.kind === kind).length;
+const truthAgrees = await truthCheck();
 console.log(`\n${rows.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts('ok')} fully parsed, ${counts('empty')} empty, `
   + `${counts('unparsed')} with unparsed lines, ${counts('failed')} rejected; ${skipped.length} renderings skipped (-p fields, stderr)`);
-if (bad.length > 0 || disagree.length > 0) {
-  console.log(`FAIL: ${[...bad.map((r) => name(r.file)), ...disagree.map((d) => d.split(':')[0])].join(', ')}`);
+if (bad.length > 0 || disagree.length > 0 || !truthAgrees) {
+  console.log(`FAIL: ${[...bad.map((r) => name(r.file)), ...disagree.map((d) => d.split(':')[0]), ...(truthAgrees ? [] : ['sysdig truth'])].join(', ')}`);
   process.exit(1);
 }

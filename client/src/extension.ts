@@ -3,6 +3,9 @@
 import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { Commands } from '../../server/src/lsp_ext';
+import { registerFollowStream } from './followStream';
+import { registerDiagramPanel } from './diagramPanel';
 import { registerLanguageDetection, startWithFirstTrace } from './languageDetection';
 
 let client: LanguageClient | undefined;
@@ -17,10 +20,14 @@ export async function activate(context: ExtensionContext): Promise<void> {
   client = new LanguageClient('scapLens', 'Scap Lens', serverOptions, {
     documentSelector: [{ language: 'scap' }, { language: 'strace' }],
     traceOutputChannel: traceChannel(context),
+    // Hovers link to these two commands, and to nothing else.
+    markdown: { isTrusted: { enabledCommands: [Commands.followStream, Commands.showSequenceDiagram] } },
   });
   context.subscriptions.push(
     commands.registerCommand('scapLens.restartServer', () => client?.restart()),
   );
+  registerFollowStream(context, () => client);
+  registerDiagramPanel(context, () => client);
   await startWithFirstTrace(context, () => client!.start());
 }
 

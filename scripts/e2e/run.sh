@@ -25,7 +25,7 @@ fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
 update_screenshots() {
   [ "${SCAP_LENS_UPDATE_SCREENSHOTS:-}" = 1 ] && [ "$FAILED" -eq 0 ] || return 0
   mkdir -p docs/screenshots
-  for n in hover problems peek strace; do cp "$E2E_ARTIFACTS/readme-$n.png" "docs/screenshots/$n.png" && echo "updated docs/screenshots/$n.png"; done
+  for n in hover problems peek strace follow-stream diagram; do cp "$E2E_ARTIFACTS/readme-$n.png" "docs/screenshots/$n.png" && echo "updated docs/screenshots/$n.png"; done
 }
 finish() { update_screenshots; echo "=== total $((SECONDS - T0))s; artifacts in $E2E_ARTIFACTS"; echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; exit $?; }
 fatal() { fail "$*"; finish; }

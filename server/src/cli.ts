@@ -4,7 +4,10 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
-import { analyzeFile, analyzeStream, type Analysis, type Finding } from './analysis';
+import { analyzeFile, analyzeStream, type Analysis, type AnalyzerOptions, type Finding } from './analysis';
+import { conversations } from './cli/conversations';
+import { follow } from './cli/follow';
+import { diagramCommand } from './cli/diagram';
 import { githubAnnotations, OUTPUT_FORMATS, type OutputFormat, sarifLog, sarifText, toolInfo } from './cli/formats';
 import { terminalText } from './terminal';
 
@@ -23,11 +26,13 @@ Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
   --format github     GitHub Actions annotations: ::error file=F,line=L,col=C::message
   --no-unread-write   leave out unread-write warnings and unread-at-end notes
 Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage, or
-no error found but the memory budget was reached (some connections were not followed).`;
+no error found but the memory budget was reached (some connections were not followed).
 
-const EXIT_OK = 0;
-const EXIT_FINDINGS = 1;
-const EXIT_BAD_INPUT = 2;
+Also: scap-lens conversations [--json] FILE...   every connection, both ends, bytes each way (--help).`;
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_BAD_INPUT = 2;
 
 /**
  * Past this share of V8's heap limit the analysis follows no new connection (AnalyzerOptions.
@@ -125,50 +130,78 @@ function binaryKind(file: string): string | undefined {
   return undefined;
 }
 
+/** What the analysis of one input gave: the name it is reported under and the analysis. */
+export interface AnalyzedInput {
+  file: string;
+  analysis: Analysis;
+}
+
+/**
+ * Analyses one command-line input (a path, or `-` for standard input) as every subcommand
+ * does, within the memory budget. When it cannot be read or holds no event, says why on
+ * stderr and returns undefined: the caller's exit status is then EXIT_BAD_INPUT.
+ */
+export async function analyzeInput(name: string, options: AnalyzerOptions): Promise<AnalyzedInput | undefined> {
+  // `-` is standard input, named `<stdin>` in the output as gcc does.
+  const stdin = name === '-';
+  const file = stdin ? '<stdin>' : name;
+  const problem = stdin ? undefined : unreadable(file);
+  if (problem) {
+    process.stderr.write(`scap-lens: ${problem}\n`);
+    return undefined;
+  }
+  let analysis: Analysis;
+  try {
+    analysis = stdin ? await analyzeStream(process.stdin, { ...options, overBudget }) : await analyzeFile(file, { ...options, overBudget });
+  } catch (error) {
+    process.stderr.write(`scap-lens: ${file} could not be read: ${(error as Error).message}\n`);
+    return undefined;
+  }
+  if (analysis.stats.events === 0) {
+    const sample = analysis.stats.unparsedSamples[0];
+    const kind = stdin ? undefined : binaryKind(file);
+    if (kind) process.stderr.write(`scap-lens: ${kind}\n`);
+    else if (analysis.stats.lines === 0) process.stderr.write(`scap-lens: ${stdin ? 'standard input' : file} is empty: there is nothing to analyse\n`);
+    else {
+      process.stderr.write(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
+        + (sample ? ` (line ${sample.line + 1}: ${sample.reason})` : '') + '\n');
+    }
+    return undefined;
+  }
+  return { file, analysis };
+}
+
+/**
+ * The exit status after one analysed input, from the status so far: 1 once an error finding
+ * is found; 2 when the memory budget left connections unfollowed and no error was found (the
+ * run is incomplete), with a sentence on stderr saying so.
+ */
+export function statusAfter(status: number, file: string, analysis: Analysis): number {
+  const hasError = analysis.findings.some((f) => f.severity === 'error');
+  if (status === EXIT_OK && hasError) status = EXIT_FINDINGS;
+  const skipped = analysis.stats.overBudgetSocketCalls;
+  if (skipped > 0) {
+    const heapMb = Math.round(getHeapStatistics().heap_size_limit / 1e6);
+    process.stderr.write(`scap-lens: ${terminalText(file)}: too many connections open at once for the memory budget (${Math.round(HEAP_BUDGET * 100)} % of a ${heapMb} MB heap): `
+      + `${skipped} socket calls on connections opened after it was reached were not followed; the findings cover the ${analysis.stats.connections} connections followed. `
+      + `A larger heap (NODE_OPTIONS=--max-old-space-size=MB) follows more.\n`);
+    // An error found is reported as such (1); otherwise the run says it is incomplete (2).
+    if (status === EXIT_OK && !hasError) status = EXIT_BAD_INPUT;
+  }
+  return status;
+}
+
 async function check(files: string[], format: OutputFormat, unreadWrite: boolean): Promise<number> {
   let status = EXIT_OK;
   const sarifReports: FileReport[] = [];
   for (const name of files) {
-    // `-` is standard input, named `<stdin>` in the output as gcc does.
-    const stdin = name === '-';
-    const file = stdin ? '<stdin>' : name;
-    const problem = stdin ? undefined : unreadable(file);
-    if (problem) {
-      process.stderr.write(`scap-lens: ${problem}\n`);
+    const input = await analyzeInput(name, { unreadWrite });
+    if (!input) {
       status = EXIT_BAD_INPUT;
       continue;
     }
-    let analysis: Analysis;
-    try {
-      analysis = stdin ? await analyzeStream(process.stdin, { unreadWrite, overBudget }) : await analyzeFile(file, { unreadWrite, overBudget });
-    } catch (error) {
-      process.stderr.write(`scap-lens: ${file} could not be read: ${(error as Error).message}\n`);
-      status = EXIT_BAD_INPUT;
-      continue;
-    }
-    if (analysis.stats.events === 0) {
-      const sample = analysis.stats.unparsedSamples[0];
-      const kind = stdin ? undefined : binaryKind(file);
-      if (kind) process.stderr.write(`scap-lens: ${kind}\n`);
-      else if (analysis.stats.lines === 0) process.stderr.write(`scap-lens: ${stdin ? 'standard input' : file} is empty: there is nothing to analyse\n`);
-      else {
-        process.stderr.write(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
-          + (sample ? ` (line ${sample.line + 1}: ${sample.reason})` : '') + '\n');
-      }
-      status = EXIT_BAD_INPUT;
-      continue;
-    }
-    const hasError = analysis.findings.some((f) => f.severity === 'error');
-    if (status === EXIT_OK && hasError) status = EXIT_FINDINGS;
-    const skipped = analysis.stats.overBudgetSocketCalls;
-    if (skipped > 0) {
-      const heapMb = Math.round(getHeapStatistics().heap_size_limit / 1e6);
-      process.stderr.write(`scap-lens: ${terminalText(file)}: too many connections open at once for the memory budget (${Math.round(HEAP_BUDGET * 100)} % of a ${heapMb} MB heap): `
-        + `${skipped} socket calls on connections opened after it was reached were not followed; the findings cover the ${analysis.stats.connections} connections followed. `
-        + `A larger heap (NODE_OPTIONS=--max-old-space-size=MB) follows more.\n`);
-      // An error found is reported as such (1); otherwise the run says it is incomplete (2).
-      if (status === EXIT_OK && !hasError) status = EXIT_BAD_INPUT;
-    }
+    const { file, analysis } = input;
+    status = statusAfter(status, file, analysis);
     const report = toReport(file, analysis);
     if (format === 'json') {
       process.stdout.write(JSON.stringify(report) + '\n');
@@ -208,6 +241,9 @@ async function check(files: string[], format: OutputFormat, unreadWrite: boolean
  * the arguments after its name. One line here per subcommand keeps this file the dispatcher.
  */
 const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  conversations,
+  diagram: diagramCommand,
+  follow,
 };
 
 async function main(argv: string[]): Promise<number> {

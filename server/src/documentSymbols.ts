@@ -56,7 +56,8 @@ function connectionSymbol(index: DumpIndex, connection: Connection, ends: Endpoi
   ].join(' · ');
   return {
     // Where it starts tells apart connections of the same two ends (a pool reusing fd 26).
-    name: `${endLabel(a)} ⟷ ${b ? endLabel(b) : 'peer not in capture'} · ${callRef(first, true)}`,
+    name: `${ends.length === 1 || connection.unknownPeer !== undefined ? ends.map(endLabel).join(', ') : `${endLabel(a)} ⟷ ${b ? endLabel(b) : ''}`}`
+      + `${connection.unknownPeer !== undefined ? ' ⟷ peer unknown' : ends.length === 1 ? ' ⟷ peer not in capture' : ''} · ${callRef(first, true)}`,
     detail,
     kind: SymbolKind.Interface,
     range: Range.create(start.start, end.end),

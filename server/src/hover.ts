@@ -5,12 +5,13 @@
 import { type Hover, MarkupKind, type Position } from 'vscode-languageserver';
 import {
   type Connection, type Endpoint, type Syscall,
-  callRef, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, processLabel, streamsAligned, threadLabel,
+  callRef, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, processLabel, streamsAligned, threadLabel, unknownPeerReason,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
 import { eventSpans, parseSysdigLine } from './analysis/sysdigParser';
 import { lineLink, tokenRange } from './convert';
 import type { DumpIndex } from './dumpStore';
+import { streamSection } from './followStream';
 import { markdownCode, markdownText } from './markdown';
 
 const MAX_LISTED = 5;
@@ -47,7 +48,16 @@ function who(endpoint: Endpoint): string {
 
 function describeConnection(connection: Connection): string {
   const kind = connection.kind === 'unix' ? 'unix socket' : connection.datagram ? `${connection.kind.toUpperCase()} socket` : `${connection.kind.replace(/\d$/, '').toUpperCase()} connection`;
+  // A socket whose fd names no pair has no tuple: at most a path (`<u>/var/run/docker.sock`).
+  if (connection.tuple.length === 0) return `${kind}${connection.path ? ` ${markdownCode(connection.path)}` : ''}, addresses not printed`;
   return `${kind} ${markdownCode(connection.tuple)}${connection.path ? ` ${markdownCode(connection.path)}` : ''}`;
+}
+
+/** The other end as the hover's first line names it, when there is no one peer. */
+function absentPeer(connection: Connection): string {
+  if (connection.unknownPeer !== undefined) return '*peer unknown*';
+  if (connection.endpoints.length > 2) return `*${connection.endpoints.length} holders of one socket*`;
+  return '*peer not in the capture*';
 }
 
 function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | undefined): string {
@@ -86,7 +96,7 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   const connection = endpoint.connection;
   const peer = peerOf(endpoint);
   const lines: string[] = [];
-  lines.push(`${endLabel(endpoint)} ⟷ ${peer ? endLabel(peer) : '*peer not in the capture*'}`);
+  lines.push(`${endLabel(endpoint)} ⟷ ${peer ? endLabel(peer) : absentPeer(connection)}`);
   lines.push('');
   lines.push(describeConnection(connection));
   lines.push('');
@@ -97,10 +107,15 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   items.push(`closed: ${closed.length > 0 ? closed.join(' · ') : 'not in the capture'}`);
   items.push(directionLine(index, endpoint, peer));
   if (peer) items.push(directionLine(index, peer, endpoint));
+  else items.push(`peer → ${markdownText(endpoint.process)}: ${endpoint.bytesRead} bytes read`);
   const here = thisCallLine(index, call);
   if (here) items.push(here);
   if (peer && !streamsAligned(endpoint, peer)) items.push('byte offsets count from the first byte seen: the capture started after this connection opened, so reads are not matched to writes');
-  if (!peer) items.push('only this end is in the capture: nothing is claimed about what the peer read');
+  if (connection.unknownPeer !== undefined) items.push(`${unknownPeerReason(connection, markdownCode)}; nothing is claimed about what the peer read or wrote`);
+  else if (connection.endpoints.length > 2) {
+    const others = connection.endpoints.filter((e) => e !== endpoint).map((e) => `${endLabel(e)} (${e.bytesWritten} bytes written, ${e.bytesRead} read)`);
+    items.push(`the socket is held by ${connection.endpoints.length} processes or fds (a forked child, a dup): also ${others.join(', ')}; which holder's bytes the other end moved is unknown, so nothing is matched`);
+  } else if (!peer) items.push('only this end is in the capture: nothing is claimed about what the peer read');
   return lines.join('\n') + items.map((item) => `- ${item}`).join('\n');
 }
 
@@ -177,7 +192,7 @@ export function provideHover(index: DumpIndex, position: Position): Hover | unde
     const reuse = reuseSection(index, address, call?.endpoint?.connection);
     if (reuse) sections.push(reuse);
   }
-  if (call?.endpoint) sections.push(socketSummary(index, call));
+  if (call?.endpoint) sections.push(socketSummary(index, call), streamSection(index, call, position.line));
   else if (call?.errno !== undefined && sections.length === 0) sections.push(errnoSection(index, call));
   else if (!call) {
     // Lines the model does not keep (files, pipes, failed opens) still deserve an errno

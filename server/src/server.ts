@@ -3,16 +3,20 @@
 // Run: `node server/out/server.js --stdio` (any LSP client) or through the VS Code client (IPC).
 
 import {
-  type ClientCapabilities, createConnection, DidChangeConfigurationNotification, ProposedFeatures,
+  type ClientCapabilities, CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures,
   TextDocuments, TextDocumentSyncKind, type CancellationToken,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { provideCodeActions } from './codeActions';
 import { provideDefinition } from './definition';
+import { provideSequenceDiagram } from './diagram';
 import { provideDiagnostics } from './diagnostics';
 import { provideDocumentSymbols } from './documentSymbols';
 import { type DumpIndex, DumpStore, type Settings, defaultSettings } from './dumpStore';
 import { provideHover } from './hover';
+import { provideFollowStream } from './followStream';
 import { provideInlayHints } from './inlayHints';
+import { type DumpPosition, type FollowStreamParams, Requests, type SequenceDiagramResult } from './lsp_ext';
 import { provideDocumentHighlights, provideReferences } from './references';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -39,6 +43,7 @@ connection.onInitialize((params) => {
       documentHighlightProvider: true,
       documentSymbolProvider: { label: 'Scap Lens' },
       inlayHintProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
     serverInfo: { name: 'scap-lens', version: '0.1.0' },
   };
@@ -100,7 +105,11 @@ connection.onDefinition((params, token) => withIndex(params.textDocument.uri, to
 connection.onReferences((params, token) => withIndex(params.textDocument.uri, token, [], (index) => provideReferences(index, params.position, params.context.includeDeclaration)));
 connection.onDocumentHighlight((params, token) => withIndex(params.textDocument.uri, token, [], (index) => provideDocumentHighlights(index, params.position)));
 connection.onDocumentSymbol((params, token) => withIndex(params.textDocument.uri, token, [], (index) => provideDocumentSymbols(index)));
+connection.onCodeAction((params, token) => withIndex(params.textDocument.uri, token, [], (index) => provideCodeActions(index, params)));
+connection.onRequest(Requests.followStream, (params: FollowStreamParams, token) => withIndex(params.uri, token, null, (index) => provideFollowStream(index, params)));
 connection.languages.inlayHint.on((params, token) => withIndex(params.textDocument.uri, token, [], (index) => settings.inlayHints ? provideInlayHints(index, params.range) : []));
+connection.onRequest(Requests.sequenceDiagram, (params: DumpPosition, token: CancellationToken) =>
+  withIndex<SequenceDiagramResult>(params.uri, token, { message: 'The dump is not open in the Scap Lens server.' }, (index) => provideSequenceDiagram(index, params.line)));
 
 documents.listen(connection);
 connection.listen();

@@ -117,6 +117,31 @@ describe('language server over stdio', () => {
     assert.match(text, /`ffff91bbfc5e6000->ffff91bbfc5e7000` tar \(1847\) ⟷ dbus-daemon \(344\)/);
   });
 
+  it('a socket whose fd names no pair: hover says why the peer is unknown; references and Outline list it; no peer', async () => {
+    const file = fixture('instruqt-tar-dbus.scap.txt');
+    const lines = readFileSync(file, 'latin1').split('\n');
+    const { uri } = await session.open(file);
+    // `dbus-daemon (344) > sendmsg fd=10(<u>/var/run/dbus/system_bus_socket) size=213 tuple=NULL`: opened before the capture.
+    const line = lines.findIndex((l) => / dbus-daemon \(344\) > sendmsg fd=10\(<u>\/var\/run\/dbus\/system_bus_socket\)/.test(l));
+    assert.ok(line >= 0);
+    const position = { line, character: lines[line].indexOf('fd=10') + 3 };
+    const hover = await session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    const text = (hover!.contents as MarkupContent).value;
+    assert.match(text, /\*\*dbus-daemon \(344\)\*\* fd 10 ⟷ \*peer unknown\*/);
+    assert.match(text, /unix socket `\/var\/run\/dbus\/system_bus_socket`, addresses not printed/);
+    assert.match(text, /dbus-daemon → peer: 426 bytes written/);
+    assert.match(text, /peer → dbus-daemon: 292 bytes read/);
+    assert.match(text, /sysdig printed no address pair for this socket \(`fd=10\(<u>\/var\/run\/dbus\/system_bus_socket\)`\)/);
+    const definition = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position }) as Location[] | null;
+    assert.deepEqual(definition ?? [], []);
+    const references = await session.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri }, position, context: { includeDeclaration: true } }) as Location[];
+    assert.ok(references.length >= 2);
+    for (const r of references) assert.match(lines[r.range.start.line], / dbus-daemon \(344\) /);
+    const symbols = await session.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }) as DocumentSymbol[];
+    const dbus = symbols.find((s) => s.name === 'dbus-daemon');
+    assert.ok(dbus?.children?.some((c) => c.name === 'fd 10 ⟷ peer unknown'), JSON.stringify(dbus?.children?.map((c) => c.name)));
+  });
+
   it('go to peer: the 699-byte writev lands on the 699-byte read, and back', async () => {
     for (const from of ['89021 ', '89030 ']) {
       const targets = await session.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri: seedUri }, position: { line: lineOf(from), character: 5 } }) as Location[];

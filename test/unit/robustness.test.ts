@@ -14,11 +14,14 @@ import { ByteLineReader } from '../../server/src/analysis/byteScanner';
 import { eventSpans, parseSysdigLine } from '../../server/src/analysis/sysdigParser';
 import { DumpIndex } from '../../server/src/dumpStore';
 import { provideDefinition } from '../../server/src/definition';
+import { provideSequenceDiagram } from '../../server/src/diagram';
+import { renderSequenceSvg } from '../../server/src/analysis/sequenceSvg';
 import { provideDiagnostics } from '../../server/src/diagnostics';
 import { provideDocumentSymbols } from '../../server/src/documentSymbols';
 import { provideHover } from '../../server/src/hover';
 import { provideInlayHints } from '../../server/src/inlayHints';
 import { provideDocumentHighlights, provideReferences } from '../../server/src/references';
+import { provideFollowStream } from '../../server/src/followStream';
 import { readFixture, repoRoot } from '../helpers/repo';
 import { analyzeLines, gist } from '../helpers/sameAnalysis';
 
@@ -40,6 +43,33 @@ function random(seed: number): () => number {
 // Fragments that look like parts of a sysdig line, so that mutated lines get deep into the parser.
 const FRAGMENTS = ['(', ')', ' ', '=', '<', '>', '->', '\r', '\x1b[0m', '\x00', '-', '9', 'fd=', 'res=-32(EPIPE)',
   'tuple=', ' (1) < ', ' (1) > ', '(<u>', '(<4t>', 'ffff->ffff', ':', '.', 'é', '\ud83d', '{', '"'];
+
+/**
+ * Events that have no exit, as sysdig prints them (k8strouble's `switch`, an emacs
+ * `signaldeliver`, cat's `procexit`), moved onto the thread of `enter`, to land between a
+ * call's enter and its exit as they do in real captures.
+ */
+function enterOnlyEvents(enter: string): string[] {
+  const m = /^(\d+) (\S+) (\d+) (.+?) \((\d+)\) > /.exec(enter);
+  if (!m) return [];
+  const [, num, time, cpu, name, tid] = m;
+  const head = `${num} ${time} ${cpu} ${name} (${tid}) >`;
+  return [
+    `${head} switch next=3840(containerd-shim) pgft_maj=0 pgft_min=0 vm_size=0 vm_rss=0 vm_swap=0 `,
+    `${head} signaldeliver spid=0 dpid=${tid}(${name}) sig=29(SIGIO) `,
+    `${head} procexit status=0 `,
+  ];
+}
+
+/** The dump with the enter-only events after every enter line (a pick of them when `next` is given). */
+function withEnterOnlyEvents(lines: string[], next?: () => number): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    out.push(line);
+    for (const event of enterOnlyEvents(line)) if (!next || next() < 0.3) out.push(event);
+  }
+  return out;
+}
 
 function mutate(line: string, next: () => number): string {
   const int = (n: number) => Math.floor(next() * n);
@@ -68,7 +98,9 @@ test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP 
   for (let k = 0; k < CASES; k++) {
     const fixture = fixtures[int(fixtures.length)];
     const start = int(fixture.lines.length);
-    const window = fixture.lines.slice(start, start + 50 + int(300)).map((l) => (next() < 0.2 ? mutate(l, next) : l));
+    let window = fixture.lines.slice(start, start + 50 + int(300)).map((l) => (next() < 0.2 ? mutate(l, next) : l));
+    // A third of the cases get switch, signaldeliver and procexit events between enters and exits.
+    if (next() < 0.3) window = withEnterOnlyEvents(window, next);
     for (let swaps = int(4); swaps > 0; swaps--) {
       const i = int(window.length);
       const j = int(window.length);
@@ -111,6 +143,14 @@ test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP 
       for (const target of provideDefinition(index, position)) assert.ok(inside(target.range.start.line), `${what}: definition target`);
       for (const target of provideReferences(index, position, true)) assert.ok(inside(target.range.start.line), `${what}: reference`);
       provideDocumentHighlights(index, position);
+      const stream = provideFollowStream(index, { uri: index.uri, line, view: q % 2 === 0 ? 'text' : 'hex' });
+      for (const link of stream?.links ?? []) assert.ok(inside(link.target.line), `${what}: stream link to line ${link.target.line}`);
+      const diagram = provideSequenceDiagram(index, line);
+      assert.ok(diagram.sequence || diagram.message, `${what}: the diagram answers something`);
+      if (diagram.sequence) {
+        for (const row of diagram.sequence.rows) assert.ok(inside(row.line), `${what}: diagram row on line ${row.line}`);
+        renderSequenceSvg(diagram.sequence);
+      }
     }
   }
   // The windows are real traffic: some of them must still carry findings, or the damage hid everything.
@@ -194,4 +234,34 @@ test(`${CASES / 2} damaged windows of the strace fixtures: the analysis and ever
     }
   }
   assert.ok(findings > 0, 'no finding in any strace window');
+});
+
+test('every sysdig fixture with switch, signaldeliver and procexit after every enter: the same bytes and findings, through both parsers', () => {
+  const names = readdirSync(join(repoRoot(), 'test/fixtures')).filter((f) => /\.txt$/.test(f));
+  let injected = 0;
+  for (const name of names) {
+    const lines = readFixture(name).split('\n');
+    const busyLines = withEnterOnlyEvents(lines);
+    if (busyLines.length === lines.length) continue;
+    injected++;
+    const summary = (text: string) => {
+      const a = analyzeText(text);
+      return {
+        findings: a.findings.map((f) => `${f.code} ${f.message}`).sort(),
+        ends: a.connections.flatMap((c) => c.endpoints.map((e) => `${c.tuple} ${e.process} ${e.fd} ${e.role} ${e.bytesWritten} ${e.bytesRead}`)),
+        orphanExits: a.stats.orphanExits,
+      };
+    };
+    const plain = lines.join('\n');
+    const busy = busyLines.join('\n');
+    assert.deepEqual(summary(busy), summary(plain), `${name}: the JavaScript parser`);
+    const cli = new DumpAnalyzer({ retainCalls: false, keepConnections: true });
+    const reader = new ByteLineReader(cli);
+    reader.push(Buffer.from(busy, 'latin1'));
+    reader.end();
+    const scanned = cli.finish();
+    assert.deepEqual(scanned.connections.flatMap((c) => c.endpoints.map((e) => `${c.tuple} ${e.process} ${e.fd} ${e.role} ${e.bytesWritten} ${e.bytesRead}`)),
+      summary(plain).ends, `${name}: the CLI's scanner`);
+  }
+  assert.ok(injected >= 8, `only ${injected} fixtures took the events`);
 });

@@ -23,6 +23,26 @@ const ROLE_BY_TYPE = new Map<string, CallRole>(Object.entries({
 
 const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
 
+/**
+ * Events that have an enter and never an exit: the scheduler, signals, process exit, page
+ * faults, the capture's own notes (`switch`, `procexit`, `signaldeliver`, `page_fault`,
+ * `notification`, `container`, ...) and the syscalls that do not return (`exit_group`,
+ * `sigreturn`). They land between another call's enter and exit on the same thread, e.g.
+ *   `1263 ... httpd (15174) > writev fd=10(<4t>...) size=1619000`
+ *   `1264 ... httpd (15174) > switch next=0 pgft_maj=0 pgft_min=0 vm_size=...`
+ *   `1301 ... httpd (15174) < writev res=1619000 data=...`
+ * and must leave that call pending.
+ */
+const NO_EXIT_TYPES = [
+  'switch', 'procexit', 'signaldeliver', 'sigreturn', 'exit', 'exit_group', 'page_fault',
+  'notification', 'container', 'infra', 'cpu_hotplug', 'k8s', 'mesos', 'procinfo', 'sysdigevent',
+  'useradded', 'userdeleted', 'groupadded', 'groupdeleted', 'pluginevent', 'asyncevent',
+];
+
+/** The analyzer's role of an event: a syscall's CallRole, or `event` for one without an exit. */
+type EventRole = CallRole | 'event';
+const EVENT_ROLE_BY_TYPE = new Map<string, EventRole>([...ROLE_BY_TYPE, ...NO_EXIT_TYPES.map((t): [string, EventRole] => [t, 'event'])]);
+
 /** A line longer than this is not an event sysdig prints; it is skipped and counted. */
 export const MAX_LINE_LENGTH = 1 << 20;
 const MAX_SAMPLES = 20;
@@ -43,6 +63,8 @@ export interface SocketAddress {
   key: string;
   tuple: string;
   path?: string;
+  /** For a socket whose fd names no address pair: why its peer is unknown (Connection.unknownPeer). */
+  unknownPeer?: string;
 }
 
 /**
@@ -84,6 +106,33 @@ function addressOfTuple(tag: string | undefined, tuple: string | undefined): Soc
   return /^[0-9a-f]+->[0-9a-f]+ /.test(tuple) ? parseSocketAddress('u', tuple) : parseSocketAddress(tuple.includes('.') ? '4t' : '6t', tuple);
 }
 
+/** The `<T>` tags sysdig gives socket fds (FORMAT.md §3.1): `<u>`, `<4t>`, `<6u>`, `<4>`, ... */
+const SOCKET_TAGS = new Set(['u', '4', '6', '4t', '6t', '4u', '6u']);
+
+/**
+ * The peer of one datagram, from the `tuple=` of a send or receive on a socket that is not
+ * connected, e.g. `> sendto fd=3(<4>0.0.0.0:0) size=95 tuple=0.0.0.0:55658->100.64.0.10:53` or
+ * `< recvfrom res=114 data=... tuple=100.64.0.10:53->0.0.0.0:55658`. Message boundaries hold,
+ * so the conversation is a datagram one whatever the fd's tag says.
+ */
+function datagramAddress(tag: string, tuple: string | undefined): SocketAddress | undefined {
+  if (tuple === undefined || tuple === 'NULL' || tag === 'u') return undefined;
+  return parseSocketAddress(tag.charCodeAt(0) === 54 /* 6 */ ? '6u' : '4u', tuple);
+}
+
+/** The kind of a socket from its fd's tag alone. */
+function kindOfTag(tag: string): SocketKind {
+  switch (tag) {
+    case 'u': return 'unix';
+    case '4t': return 'tcp4';
+    case '6t': return 'tcp6';
+    case '4u': return 'udp4';
+    case '6u': return 'udp6';
+    case '6': return 'ip6';
+    default: return 'ip4';
+  }
+}
+
 function emptyStats(): DumpStats {
   return {
     lines: 0, events: 0, continuationLines: 0, blankLines: 0, unparsedLines: 0, unparsedSamples: [],
@@ -98,6 +147,11 @@ export interface AnalyzerOptions extends FindingOptions {
    * known, so a streamed dump costs memory for its open connections only (the CLI).
    */
   retainCalls?: boolean;
+  /**
+   * Without retainCalls: keep a connection in Analysis.connections once both ends have
+   * closed, with its endpoints' counts but without its calls (`scap-lens conversations`).
+   */
+  keepConnections?: boolean;
   /**
    * Asked every 4 096 new connections in lean mode: true when memory is running out (the CLI
    * compares V8's heap with its limit). From then on no new connection is followed, their calls
@@ -138,6 +192,10 @@ export class DumpAnalyzer {
   private readonly pending = new Map<number, Syscall | string | undefined>();
   private readonly pendingTag = new Map<number, string>();
   private readonly pendingLocal = new Map<number, string>();
+  /** Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit names no peer. */
+  private readonly pendingUnpaired = new Map<number, SocketAddress>();
+  /** unpairedAddress's answers, by process, fd and the fd's printed name: a socket's calls repeat them. */
+  private readonly unpairedCache = new Map<string, SocketAddress>();
   private readonly live = new Map<string, Connection>();
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
@@ -145,10 +203,12 @@ export class DumpAnalyzer {
   /** True while the event being added holds strings of its own, not slices of a line or chunk. */
   private stringsOwned = false;
   /** Each syscall name's role, keyed by the very string objects the parsers hand over (see roleOf). */
-  private readonly roles = new Map<string, CallRole>();
+  private readonly roles = new Map<string, EventRole>();
   private callCount = 0;
   /** True while the last event's value runs on over the next lines (`-A`, `-x`, JSON with newlines). */
   private recordOpen = false;
+  /** A receive whose exit record runs on over the next lines, with the tuple found there so far. */
+  private awaitingTuple: { call: Syscall; unpaired: SocketAddress; tuple: string | undefined } | undefined;
   /**
    * While an open record's `-A` payload can still go on: how many of its characters may be left.
    * A payload line can look like an event (`1 1.1 0 x (1) < write res=-32(EPIPE) ...`), so a
@@ -221,6 +281,7 @@ export class DumpAnalyzer {
     if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
     const length = stop - start;
     if (this.payloadLeft > 0 && length <= MAX_LINE_LENGTH) {
+      if (this.awaitingTuple !== undefined) this.continuationTuple(text, start, stop);
       this.payloadLine(length, length > 0 && text.charCodeAt(stop - 1) === SPACE);
       return;
     }
@@ -246,6 +307,7 @@ export class DumpAnalyzer {
     }
     if (this.recordOpen) {
       this.stats.continuationLines++;
+      if (this.awaitingTuple !== undefined) this.continuationTuple(text, start, stop);
       return;
     }
     text = text.slice(start, stop);
@@ -333,6 +395,7 @@ export class DumpAnalyzer {
   }
 
   addEvent(event: TraceEvent): void {
+    if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     if (event.pid !== undefined) this.pidOfTid.set(event.tid, event.pid);
     if (event.exit) this.addExit(event);
     else this.addEnter(event);
@@ -340,18 +403,53 @@ export class DumpAnalyzer {
 
   // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
   private addEnter(event: TraceEvent): void {
-    // A new enter replaces whatever this thread left pending (its exit was lost).
+    const role = this.roleOf(event.type);
+    // An event without an exit (a `switch` while the call blocks) leaves the pending call be.
+    if (role === 'event') return;
+    // The enter of a call that has an exit replaces whatever this thread left pending: that
+    // call's exit was lost.
     if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
-    const role = this.roleOf(event.type);
-    const address = this.socketAddress(event.fdTag, event.fdName);
+    if (this.pendingUnpaired.size > 0) this.pendingUnpaired.delete(event.tid);
+    let address = this.socketAddress(event.fdTag, event.fdName);
+    // A read that learns its peer at its exit: see the exit, which attaches it.
+    let unpaired: SocketAddress | undefined;
+    const tag = event.fdTag;
+    if (tag !== undefined && event.local === undefined && (role === 'write' || role === 'read')) {
+      // On a datagram socket (or one sysdig has not typed, `<4>`), a send's `tuple=` names the
+      // peer of that message, whatever the fd's name says: sysdig names an unconnected socket
+      // after its last datagram, e.g. `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`.
+      const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
+      if ((address === undefined || messages) && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
+        if (role === 'write') {
+          if (messages) address = this.ownAddress(datagramAddress(tag, event.tuple)) ?? address;
+          // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
+          address ??= this.unpairedAddress(event);
+        } else if (address === undefined || event.type === 'recvfrom' || event.type === 'recvmsg') {
+          // A receive's sender is on its exit; the fd's name (or its unpaired conversation) is the fallback.
+          unpaired = address ?? this.unpairedAddress(event);
+          address = undefined;
+        }
+      }
+    } else if (tag !== undefined && event.local === undefined && (role === 'close' || role === 'shutdown')
+      && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
+      if (address === undefined) {
+        // A close ends an unpaired socket's conversation, if it had one; alone it is not one.
+        const known = this.unpairedAddress(event);
+        if (this.live.has(known.key)) address = known;
+      } else if ((tag === '4u' || tag === '6u') && !this.live.has(address.key)) {
+        // An unconnected datagram socket is named after its last datagram, even
+        // `<4u>100.64.0.10:53->100.64.0.10:53`: a close on a name no message used opens nothing.
+        address = undefined;
+      }
+    }
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
     const isSocketConnect = role === 'connect' && (event.fdTag === undefined || /^[46u]/.test(event.fdTag));
     // An accept names the listening socket, which is not one end of the new connection.
     const waits = !address && event.local !== undefined && role !== 'accept';
     // The lean analysis needs no fcntl or getsockopt: findings come from I/O, opens and closes.
     const needed = this.retainCalls || role !== 'other';
-    if (!needed || (!address && !isSocketConnect && role !== 'accept' && !waits)) {
+    if (!needed || (!address && !unpaired && !isSocketConnect && role !== 'accept' && !waits)) {
       this.pending.set(event.tid, event.type);
       return;
     }
@@ -382,6 +480,34 @@ export class DumpAnalyzer {
     this.pending.set(event.tid, call);
     if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, event.fdTag);
     if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
+    if (unpaired) this.pendingUnpaired.set(event.tid, unpaired);
+  }
+
+  /**
+   * The conversation of a socket whose fd names no address pair, e.g.
+   *   `1522 22:31:12.092363193 0 docker (25689) > write fd=5(<u>) size=3`
+   *   `1533 22:31:12.092451355 3 dockerd (29622) > read fd=20(<u>/var/run/docker.sock) size=32768`
+   * sysdig prints that for sockets it learnt of from /proc when the capture started. Such a
+   * socket is one process's fd with an unknown peer. The key is the process name and the fd,
+   * not the pid: a clone exit may tell the pid of one thread and not of the next. Two
+   * processes of one name that the pids tell apart are two endpoints, neither the other's peer.
+   */
+  private unpairedAddress(event: TraceEvent): SocketAddress {
+    const name = event.fdName ?? '';
+    const key = `?|${event.process}|${event.fd}|${event.fdTag}|${name}`;
+    const known = this.unpairedCache.get(key);
+    if (known !== undefined) return known;
+    if (this.unpairedCache.size >= LEAN_ADDRESS_CACHE_LIMIT) this.unpairedCache.clear();
+    const printed = `fd=${event.fd}(<${event.fdTag}>${name})`;
+    const address: SocketAddress = {
+      kind: kindOfTag(event.fdTag!),
+      key: this.own(`?|${event.process}|${event.fd}`),
+      tuple: '',
+      path: event.fdTag === 'u' && name.length > 0 ? this.own(name) : undefined,
+      unknownPeer: this.own(printed),
+    };
+    this.unpairedCache.set(this.own(key), address);
+    return address;
   }
 
   /**
@@ -389,10 +515,10 @@ export class DumpAnalyzer {
    * a Map finds its own key by identity; ROLE_BY_TYPE's keys are other objects, so each lookup
    * there compares the characters. A dump has a few hundred names: the map stays small.
    */
-  private roleOf(type: string): CallRole {
+  private roleOf(type: string): EventRole {
     let role = this.roles.get(type);
     if (role === undefined) {
-      role = ROLE_BY_TYPE.get(type) ?? 'other';
+      role = EVENT_ROLE_BY_TYPE.get(type) ?? 'other';
       if (this.roles.size < 4096) this.roles.set(type, role);
     }
     return role;
@@ -422,6 +548,7 @@ export class DumpAnalyzer {
     let call: Syscall | undefined;
     let fdTag: string | undefined;
     let local: string | undefined;
+    let unpaired: SocketAddress | undefined;
     if (typeof pending === 'string' && pending === event.type) {
       this.pending.set(event.tid, undefined);
       return;
@@ -437,6 +564,10 @@ export class DumpAnalyzer {
         local = this.pendingLocal.get(event.tid);
         this.pendingLocal.delete(event.tid);
       }
+      if (this.pendingUnpaired.size > 0) {
+        unpaired = this.pendingUnpaired.get(event.tid);
+        this.pendingUnpaired.delete(event.tid);
+      }
     } else {
       // A new thread's first line is the exit of the clone that made it: not an orphan.
       if (PID_TYPES.has(event.type)) return;
@@ -446,7 +577,8 @@ export class DumpAnalyzer {
       if (pending !== undefined) this.pending.set(event.tid, undefined);
       const address = this.socketAddress(event.fdTag, event.fdName);
       if (!address) return;
-      call = this.newCall(event, this.roleOf(event.type));
+      const role = this.roleOf(event.type);
+      call = this.newCall(event, role === 'event' ? 'other' : role);
     }
     call.exitNum = event.num;
     call.exitLine = event.line;
@@ -483,7 +615,15 @@ export class DumpAnalyzer {
       }
       return;
     }
-    if (!call.endpoint) {
+    if (!call.endpoint && unpaired) {
+      // With -A, -x or -X the payload is on the lines below, and the tuple after it: wait for them.
+      if (event.tuple === undefined && this.recordOpen) {
+        this.awaitingTuple = { call, unpaired, tuple: undefined };
+        return;
+      }
+      this.receiveFrom(call, unpaired, event.tuple);
+      return;
+    } else if (!call.endpoint) {
       const address = this.socketAddress(event.fdTag, event.fdName);
       // A call waiting for its pair is counted when it joins its connection.
       if (!address) return;
@@ -492,6 +632,44 @@ export class DumpAnalyzer {
       if (!call.endpoint) return;
     }
     this.account(call);
+  }
+
+  /**
+   * A receive on a socket whose fd names no pair (or a datagram socket): the `tuple=` of its
+   * exit names the sender of that message; without one, the bytes (or the end of file) go to
+   * the socket's own conversation.
+   */
+  private receiveFrom(call: Syscall, unpaired: SocketAddress, tuple: string | undefined): void {
+    const family = unpaired.kind === 'unix' ? 'u' : unpaired.kind === 'udp6' || unpaired.kind === 'ip6' || unpaired.kind === 'tcp6' ? '6' : '4';
+    const address = this.ownAddress(datagramAddress(family, tuple))
+      ?? ((call.res !== undefined && call.res > 0) || this.live.has(unpaired.key) || unpaired.unknownPeer === undefined ? unpaired : undefined);
+    if (!address) return;
+    this.attach(call, address, undefined);
+    if (call.endpoint) this.account(call);
+  }
+
+  /**
+   * The last line of a receive's multi-line record (-A, -x, -X) ends with its tuple:
+   *   `	0x0040: 0001 0000 003c 002a 026e 7303 646e 73c0`
+   *   ` tuple=100.64.0.10:53->0.0.0.0:34854 `
+   */
+  private continuationTuple(text: string, start: number, stop: number): void {
+    let end = stop;
+    if (end > start && text.charCodeAt(end - 1) === SPACE) end--;
+    // The value has no space, so the search stops at the line's last space. A loop, not
+    // lastIndexOf: that would search on before the line, through the whole document.
+    for (let at = end - 1; at >= start; at--) {
+      if (text.charCodeAt(at) !== SPACE) continue;
+      if (at + 7 < end && text.startsWith(' tuple=', at)) this.awaitingTuple!.tuple = this.own(text.slice(at + 7, end));
+      return;
+    }
+  }
+
+  /** The record of a receive that waited for its tuple has ended: place its bytes. */
+  private settleAwaitingTuple(): void {
+    const { call, unpaired, tuple } = this.awaitingTuple!;
+    this.awaitingTuple = undefined;
+    this.receiveFrom(call, unpaired, tuple);
   }
 
   /** Moves a finished read or write's bytes into its direction of the stream. */
@@ -645,16 +823,15 @@ export class DumpAnalyzer {
         calls: [],
         released: false,
       };
+      if (address.unknownPeer !== undefined) connection.unknownPeer = address.unknownPeer;
       this.connections.push(connection);
       this.stats.connections++;
       this.live.set(connection.key, connection);
     }
     if (!endpoint) {
-      if (connection.endpoints.length >= 2) {
-        // A third holder of the same socket (a forked child, a dup) is not a peer: leave it out.
-        this.stats.unattributedSocketCalls++;
-        return;
-      }
+      // A third holder of the same socket (a forked child, a dup) is an endpoint too: sysdig
+      // counts its bytes per process and fd. Which end it shares is not known, so a
+      // connection with more than two ends claims no peer (peerOf).
       endpoint = {
         id: this.endpointCount++,
         connection,
@@ -781,8 +958,10 @@ export class DumpAnalyzer {
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
-    const index = this.connections.lastIndexOf(connection);
-    if (index >= 0) this.connections.splice(index, 1);
+    if (!this.options.keepConnections) {
+      const index = this.connections.lastIndexOf(connection);
+      if (index >= 0) this.connections.splice(index, 1);
+    }
     connection.calls = [];
     for (const e of connection.endpoints) {
       if (e.local !== undefined) this.forgetLocal(e);
@@ -810,6 +989,7 @@ export class DumpAnalyzer {
   }
 
   finish(): Analysis {
+    if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {

@@ -148,6 +148,12 @@ export interface Connection {
    * its 1-based line, and messages say "line N", not "event N".
    */
   lineNumbered: boolean;
+  /**
+   * Set when the fd names no address pair: the fd as sysdig printed it (`fd=14(<u>)`,
+   * `fd=74(<u>/var/run/docker.sock)`). Such a connection is one process's fd, with no peer
+   * claimed; unknownPeerReason says why in a sentence.
+   */
+  unknownPeer?: string;
   endpoints: Endpoint[];
   /** Every syscall of the connection in dump order. */
   calls: Syscall[];
@@ -254,8 +260,16 @@ export function callRef(call: Syscall, atEnter: boolean): string {
   return `${call.endpoint?.connection.lineNumbered ? 'line' : 'event'} ${num}`;
 }
 
+/** Why a connection's peer is unknown, in a sentence, with the fd as sysdig printed it (`quote` formats it). */
+export function unknownPeerReason(connection: Connection, quote: (printed: string) => string = (printed) => printed): string | undefined {
+  if (connection.unknownPeer === undefined) return undefined;
+  return `sysdig printed no address pair for this socket (${quote(connection.unknownPeer)}), as for a socket opened before the capture started, so its peer is unknown`;
+}
+
 export function peerOf(endpoint: Endpoint): Endpoint | undefined {
   const ends = endpoint.connection.endpoints;
-  if (ends.length !== 2) return undefined;
+  // A socket whose fd names no pair has no known peer, whatever else shares its key; with a
+  // third holder of the socket (a forked child, a dup), which of them moved what is unknown.
+  if (ends.length !== 2 || endpoint.connection.unknownPeer !== undefined) return undefined;
   return ends[0] === endpoint ? ends[1] : ends[0];
 }

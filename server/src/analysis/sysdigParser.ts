@@ -406,6 +406,7 @@ function readParams(text: string, start: number, event: TraceEvent): void {
     const name = paramName(text, pos, eq);
     if (name === PARAM_DATA) {
       event.dataCol = eq + 1;
+      if (event.exit && (event.type === 'recvfrom' || event.type === 'recvmsg')) readTupleAfterData(text, eq + 1, event);
       return;
     }
     const valueStart = eq + 1;
@@ -431,6 +432,24 @@ function readParams(text: string, start: number, event: TraceEvent): void {
       }
     }
     pos = valueEnd + 1;
+  }
+}
+
+/**
+ * A receive's exit prints the sender after its payload:
+ *   `610 11:34:15.250902568 1 curl (28784) < recvfrom res=188 data=.......tickets.ticket-generator.svc.clu tuple=100.64.0.10:53->0.0.0.0:55658 `
+ * The tuple is the last parameter, so it is looked for from the line's end back to the
+ * payload's start; with -A or -x the payload and the tuple are on the lines below, not read.
+ */
+function readTupleAfterData(text: string, dataStart: number, event: TraceEvent): void {
+  let end = lineEnd;
+  if (codeAt(text, end - 1) === SPACE) end--;
+  // A loop, not lastIndexOf: that would search on before the line, through the whole document.
+  for (let at = end - 7; at >= dataStart; at--) {
+    if (text.charCodeAt(at) === SPACE && text.charCodeAt(at + 6) === 61 /* = */ && text.startsWith(' tuple=', at)) {
+      event.tuple = text.slice(at + 7, end);
+      return;
+    }
   }
 }
 

@@ -135,6 +135,42 @@ test('document symbols: the httpd ⟷ uwsgi connection, named by both ends', asy
   assert.ok(names.some((n) => n.includes('httpd (22014) fd 26') && n.includes('uwsgi (20882) fd 10')), `top-level symbols: ${JSON.stringify(names)}`);
 });
 
+/** The open sequence diagram tabs (the webview panel of scapLens.showSequenceDiagram). */
+function diagramTabs() {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('scapLens.sequenceDiagram'));
+}
+
+/** Resolves once a diagram tab with this label is open (event-driven, bounded). @param {RegExp} label */
+function diagramTabOpen(label) {
+  const found = () => diagramTabs().find((t) => label.test(t.label));
+  if (found()) return Promise.resolve(found());
+  /** @type {vscode.Disposable | undefined} */
+  let sub;
+  const opened = new Promise((resolve) => {
+    sub = vscode.window.tabGroups.onDidChangeTabs(() => { if (found()) resolve(found()); });
+  });
+  return within(opened, `a sequence diagram tab named ${label}`).finally(() => sub?.dispose());
+}
+
+test('scapLens.showSequenceDiagram with a DumpPosition argument opens the diagram of that connection', async () => {
+  await vscode.window.tabGroups.close(diagramTabs());
+  const line = lineOf(doc, /res=-32\(EPIPE\)/);
+  await vscode.commands.executeCommand('scapLens.showSequenceDiagram', { uri: uri.toString(), line });
+  const tab = await diagramTabOpen(/httpd ⟷ uwsgi/);
+  assert.equal(diagramTabs().length, 1, 'one panel');
+  await vscode.window.tabGroups.close(tab);
+});
+
+test('scapLens.showSequenceDiagram without an argument uses the cursor of the active dump', async () => {
+  const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+  const line = lineOf(doc, /uwsgi .*< read res=699/);
+  editor.selection = new vscode.Selection(line, 0, line, 0);
+  await vscode.commands.executeCommand('scapLens.showSequenceDiagram');
+  const tab = await diagramTabOpen(/httpd ⟷ uwsgi/);
+  await vscode.window.tabGroups.close(tab);
+});
+
 exports.run = async function run() {
   let passed = 0;
   let failed = 0;

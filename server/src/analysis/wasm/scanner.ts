@@ -71,6 +71,8 @@ export function entryLength(id: i32): i32 { return load<i32>(entryBase + <usize>
 function entryFull(id: i32): bool { return (load<i32>(entryBase + <usize>id * 12 + 8) & 1) != 0; }
 /** The entry is close or shutdown, whose enter time the model keeps (its flags' bit 1). */
 function entryCloses(id: i32): bool { return (load<i32>(entryBase + <usize>id * 12 + 8) & 2) != 0; }
+/** The entry is recvfrom or recvmsg, whose exit prints a tuple after its payload (its flags' bit 2). */
+function entryTupleAfterData(id: i32): bool { return (load<i32>(entryBase + <usize>id * 12 + 8) & 4) != 0; }
 
 // ---- Record fields, read by byteScanner.ts ----
 // A record is 120 bytes: seven f64 fields (numbers that can be large or NaN, computed with
@@ -240,6 +242,13 @@ function isCloseType(start: usize, length: i32): bool {
   return false;
 }
 
+/** `recvfrom` or `recvmsg`: the syscalls whose exit prints the sender's tuple after the payload. */
+function isReceiveFromType(start: usize, length: i32): bool {
+  if (length == 8) return load<u64>(start) == 0x6d6f726676636572; // "recvfrom"
+  if (length == 7) return load<u32>(start) == 0x76636572 && load<u16>(start + 4) == 0x736d && load<u8>(start + 6) == 0x67; // "recv" "ms" "g"
+  return false;
+}
+
 /** The id of the bytes [start, end), adding them to the table the first time; -1 if it is full. */
 function intern(start: usize, end: usize): i32 {
   const length = <i32>(end - start);
@@ -268,7 +277,7 @@ function intern(start: usize, end: usize): i32 {
   const entry = entryBase + <usize>id * 12;
   store<i32>(entry, arenaUsed);
   store<i32>(entry + 4, length);
-  store<i32>(entry + 8, (isFullType(start, length) ? 1 : 0) | (isCloseType(start, length) ? 2 : 0));
+  store<i32>(entry + 8, (isFullType(start, length) ? 1 : 0) | (isCloseType(start, length) ? 2 : 0) | (isReceiveFromType(start, length) ? 4 : 0));
   arenaUsed += length;
   store<i32>(slotBase + (<usize>slot << 2), id);
   return id;
@@ -370,7 +379,7 @@ function readRes(start: usize, end: usize, lineStart: usize): void {
 
 // `fd=10(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) tuple=ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s queuepct=0`:
 // the parameters of an event the model reads, up to `data=`.
-function readParams(start: usize, lineStart: usize): void {
+function readParams(start: usize, lineStart: usize, tupleAfterData: bool): void {
   let pos = start;
   while (pos < lineEnd) {
     const eq = find(61, pos);
@@ -378,6 +387,7 @@ function readParams(start: usize, lineStart: usize): void {
     const name = paramName(pos, <usize>eq);
     if (name == PARAM_DATA) {
       putInt(I_DATA_COL, <i32>(<usize>eq + 1 - lineStart));
+      if (tupleAfterData) readTupleAfterData(<usize>eq + 1, lineStart);
       return;
     }
     const valueStart = <usize>eq + 1;
@@ -395,6 +405,22 @@ function readParams(start: usize, lineStart: usize): void {
       if (scanInt(valueStart) > 0) putDouble(D_PID, scannedInt);
     }
     pos = valueEnd + 1;
+  }
+}
+
+// `< recvfrom res=188 data=.......tickets.ticket-generator.svc.clu tuple=100.64.0.10:53->0.0.0.0:55658 `:
+// the sender's tuple after the payload, looked for from the line's end (sysdigParser.ts readTupleAfterData).
+function readTupleAfterData(dataStart: usize, lineStart: usize): void {
+  let end = lineEnd;
+  if (codeAt(end - 1) == SPACE) end--;
+  if (end < dataStart + 7) return;
+  for (let at = end - 7; at >= dataStart; at--) {
+    // " tuple=" as the bytes 20 74 75 70 6c 65 3d.
+    if (load<u32>(at) == 0x70757420 && load<u16>(at + 4) == 0x656c && load<u8>(at + 6) == 61) {
+      putInt(I_TUPLE_START, <i32>(at + 7 - lineStart));
+      putInt(I_TUPLE_END, <i32>(end - lineStart));
+      return;
+    }
   }
 }
 
@@ -504,7 +530,7 @@ function parseLine(base: usize): bool {
   putInt(I_DATA_COL, -1);
   const infoStart = <usize>typeEnd + 1;
   if (infoStart < lineEnd) {
-    if (entryFull(type)) readParams(infoStart, base);
+    if (entryFull(type)) readParams(infoStart, base, exit && entryTupleAfterData(type));
     else if (codeAt(infoStart) == 102 && codeAt(infoStart + 1) == 100 && codeAt(infoStart + 2) == 61) {
       readFd(infoStart + 3, nextParamStart(infoStart + 3), base);
     }

@@ -1,0 +1,84 @@
+// `scap-lens diagram FILE:LINE [-o race.svg]`: the sequence diagram of the connection of the
+// event on LINE (1-based), as the standalone SVG that the editor's "Save as SVG" writes.
+
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { analyzeText, type Syscall } from '../analysis';
+import { sequenceOfCall } from '../analysis/sequence';
+import { renderSequenceSvg } from '../analysis/sequenceSvg';
+import { terminalText } from '../terminal';
+
+const USAGE = `Usage: scap-lens diagram FILE:LINE [-o OUT.svg]
+
+Draws the connection of the socket call on LINE (1-based) of the dump FILE as a sequence
+diagram: both ends as lifelines, an arrow from each write to the reads that consumed its
+bytes, bytes never read, failed writes (EPIPE, ECONNRESET) and the race window.
+  -o, --output OUT.svg   write the SVG there (default: standard output)`;
+
+const EXIT_OK = 0;
+const EXIT_BAD_INPUT = 2;
+
+function fail(message: string): number {
+  process.stderr.write(`scap-lens diagram: ${message}\n`);
+  return EXIT_BAD_INPUT;
+}
+
+/** The syscall whose enter or exit record is on the 0-based line. */
+function callOnLine(calls: Syscall[], line: number): Syscall | undefined {
+  return calls.find((c) => c.enterLine === line || c.exitLine === line);
+}
+
+export async function diagramCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv, allowPositionals: true,
+      options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h', default: false } },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT_OK;
+  }
+  if (parsed.positionals.length !== 1) return fail(`give one FILE:LINE\n${USAGE}`);
+  const target = parsed.positionals[0];
+  const match = /^(.+):(\d+)$/.exec(target);
+  if (!match || Number(match[2]) < 1) return fail(`${target} is not FILE:LINE with a 1-based line number\n${USAGE}`);
+  const file = match[1];
+  const line = Number(match[2]) - 1;
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) return fail(`${file} is a directory, not a sysdig dump`);
+    // latin1: one character per byte, as the check command reads dumps.
+    text = readFileSync(file, 'latin1');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read (${code ?? String(error)})`);
+  }
+  const lines = text.split('\n');
+  if (line >= lines.length || (line === lines.length - 1 && lines[line] === '')) {
+    return fail(`${file} has ${lines.length - (lines[lines.length - 1] === '' ? 1 : 0)} lines; there is no line ${line + 1}`);
+  }
+  const analysis = analyzeText(text);
+  const call = callOnLine(analysis.calls, line);
+  const sequence = sequenceOfCall(call, (l) => (lines[l] ?? '').replace(/\r$/, ''));
+  if (!sequence) {
+    return fail(`line ${line + 1} of ${file} is not a call on a socket that the capture follows: give the line of a read, write, connect, accept or close of a socket`);
+  }
+  const svg = renderSequenceSvg(sequence);
+  const output = parsed.values.output;
+  if (output === undefined || output === '-') {
+    process.stdout.write(svg);
+    return EXIT_OK;
+  }
+  try {
+    writeFileSync(output, svg);
+  } catch (error) {
+    return fail(`cannot write ${output}: ${(error as Error).message}`);
+  }
+  // Process names are dump text: shown escaped, as the check command does.
+  process.stderr.write(`${output}: ${terminalText(sequence.lifelines.map((l) => l.label).join(' ⟷ '))}, ${sequence.rows.length} calls, ${sequence.arrows.length} arrows\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,121 @@
+// `scap-lens follow [--json] [--hex] FILE:LINE`: the conversation of the connection of the
+// event on LINE (1-based), as the Follow Stream document shows it; `--json` for scripts.
+
+import { readFileSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Analysis, analyzeText, buildLineIndex, primaryLine, primaryNum, firstLine, firstNum } from '../analysis';
+import { TextLines } from '../analysis/payload';
+import { type ConnectionStream, assembleStream } from '../analysis/stream';
+import { renderStream } from '../followStream';
+
+const USAGE = `Usage: scap-lens follow [--json] [--hex] FILE:LINE
+
+Prints the whole conversation of the connection whose event is on LINE (1-based) of FILE:
+both ends, the bytes each way, every write, read, failure and close in order with its
+payload as the dump shows it, and the FastCGI or HTTP records decoded from exact bytes.
+  --json   one JSON object instead of text
+  --hex    payloads as hex rows instead of text
+Exit status: 0 shown, 2 bad usage, unreadable file, or no socket event on LINE.`;
+
+const EXIT_OK = 0;
+const EXIT_BAD_INPUT = 2;
+
+/** `{"file","connection":{...},"directions":[...],"chunks":[...]}` as issue 10 specifies it. */
+export function streamJson(file: string, stream: ConnectionStream): unknown {
+  const { connection } = stream;
+  const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+  return {
+    file,
+    connection: {
+      kind: connection.kind,
+      addresses: connection.tuple,
+      ...(connection.path !== undefined ? { path: connection.path } : {}),
+      endpoints: connection.endpoints.map((e) => ({
+        process: e.process, ...(e.pid !== undefined ? { pid: e.pid } : {}), fd: e.fd, role: e.role,
+      })),
+    },
+    directions: stream.directions.map((d) => ({
+      from: d.from ?? null,
+      to: d.to ?? null,
+      bytes: d.bytes,
+      unread: d.unread.map((u) => ({ start: u.start, end: u.end })),
+      records: d.records.map((r) => ({
+        protocol: r.protocol, type: r.type, start: r.start, end: r.end, ...r.fields,
+        ...(r.complete ? {} : { complete: false }), ...(r.problem ? { problem: r.problem } : {}),
+      })),
+    })),
+    chunks: stream.chunks.map((c) => {
+      const atEnter = c.kind === 'close' || c.kind === 'shutdown';
+      const p = c.payload;
+      const exact = p !== undefined && p.known === undefined && p.text === undefined;
+      // The issue's keys first, in its order; then what tells a read from a write or a close.
+      return {
+        line: (atEnter ? firstLine(c.call) : primaryLine(c.call)) + 1,
+        event: atEnter ? firstNum(c.call) : primaryNum(c.call),
+        endpoint: c.endpoint,
+        call: c.call.type,
+        ...(c.range ? { start: c.range.start, end: c.range.end } : {}),
+        ...(exact ? { bytes: hex(p.bytes) } : {}),
+        ...(c.call.errno !== undefined && c.kind === 'failed' ? { error: c.call.errno } : {}),
+        kind: c.kind,
+        ...(c.direction !== undefined ? { direction: c.direction } : {}),
+        ...(p && p.form === 'printable' ? { printable: String.fromCharCode(...p.bytes) } : {}),
+        ...(p && p.bytes.length < p.length ? { captured: p.bytes.length } : {}),
+      };
+    }),
+  };
+}
+
+export async function follow(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        hex: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`scap-lens follow: ${(error as Error).message}\n${USAGE}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT_OK;
+  }
+  const target = parsed.positionals[0];
+  const match = target === undefined ? null : /^(.+):(\d+)$/.exec(target);
+  if (!match || parsed.positionals.length !== 1) {
+    process.stderr.write(`scap-lens follow: give one FILE:LINE\n${USAGE}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const file = match[1];
+  const lineNumber = Number(match[2]);
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw new Error('it is a directory');
+    // latin1: one character per byte, as the check command reads dumps.
+    text = readFileSync(file, 'latin1');
+  } catch (error) {
+    process.stderr.write(`scap-lens follow: ${file} cannot be read: ${(error as Error).message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const analysis: Analysis = analyzeText(text);
+  const lines = new TextLines(text);
+  const index = buildLineIndex(analysis, lines.lineCount);
+  const line = lineNumber - 1;
+  const id = line >= 0 && line < index.length ? index[line] : -1;
+  const connection = id >= 0 ? analysis.calls[id].endpoint?.connection : undefined;
+  if (!connection) {
+    process.stderr.write(`scap-lens follow: ${file}:${lineNumber} is not an event of a socket connection`
+      + (lineNumber > lines.lineCount ? ` (the file has ${lines.lineCount} lines)` : '') + '\n');
+    return EXIT_BAD_INPUT;
+  }
+  const stream = assembleStream(lines, connection);
+  if (parsed.values.json) process.stdout.write(JSON.stringify(streamJson(file, stream)) + '\n');
+  else process.stdout.write(renderStream(stream, parsed.values.hex ? 'hex' : 'text').text);
+  return EXIT_OK;
+}
