@@ -799,7 +799,8 @@ export class DumpAnalyzer {
       // strace says which end a call is on: the end a closed one names as its peer is the
       // other end of the same connection, not a reuse of the addresses (a client that wrote
       // and closed before the server's accept; a trace that starts with one end's last writes).
-      if (allClosed && !reopened && endpoint === undefined && local !== undefined && isPeerSide(connection, local)) allClosed = false;
+      // A connect after the other end closed is a new connection on reused addresses.
+      if (allClosed && !reopened && endpoint === undefined && opening !== 'connect' && local !== undefined && isPeerSide(connection, local)) allClosed = false;
       if (allClosed || reopened) {
         connection = undefined;
         endpoint = undefined;
