@@ -87,7 +87,7 @@ test('the converted race capture: distinct names, each symbol spans its own conn
 });
 
 test('strace: names from pids and lines, no two alike, no empty name', () => {
-  for (const name of ['revert-httpd-POST-single.strace', 'python-unix-pair.Y.strace']) {
+  for (const name of ['revert-httpd-POST-single.strace', 'strace-cases/python-unix-pair.Y.strace']) {
     const symbols = provideDocumentSymbols(indexOf(name));
     assert.ok(symbols.length > 0);
     assert.equal(new Set(symbols.map((s) => s.name)).size, symbols.length, name);

@@ -166,8 +166,8 @@ const STRACE_FRAGMENTS = [' <unfinished ...>', '<... read resumed>', '<... conne
 test(`${CASES / 2} damaged windows of the strace fixtures: the analysis and every LSP feature answer, within the document`, () => {
   const next = random(SEED + 1);
   const int = (n: number) => Math.floor(next() * n);
-  const names = readdirSync(join(repoRoot(), 'test/fixtures')).filter((f) => f.endsWith('.strace'));
-  assert.ok(names.length >= 4, names.join(', '));
+  const names = ['', 'strace-cases/', 'strace-flags/'].flatMap((dir) => readdirSync(join(repoRoot(), 'test/fixtures', dir)).filter((f) => f.endsWith('.strace')).map((f) => dir + f));
+  assert.ok(names.length >= 10, names.join(', '));
   const fixtures = names.map((name) => ({ name, lines: readFixture(name).split('\n') }));
   let findings = 0;
   for (let k = 0; k < CASES / 2; k++) {

@@ -143,8 +143,8 @@ function streams(analysis: Analysis) {
   return { connections, findings, unattributed: analysis.stats.unattributedSocketCalls };
 }
 
-const SPLIT_FIXTURES = ['revert-httpd-POST-single.strace', 'revert-httpd-POST-frontonly.httpd.strace', 'debian-httpd-POST.1501-1760.strace',
-  'python-unix-pair.Y.strace', 'python-tcp-pair.strace'];
+const SPLIT_FIXTURES = ['revert-httpd-POST-single.strace', 'revert-httpd-POST-frontonly.httpd.strace', 'strace-cases/debian-httpd-POST.1501-1760.strace',
+  'strace-cases/python-unix-pair.Y.strace', 'strace-cases/python-tcp-pair.strace'];
 
 test('every kind of split call lands where the unsplit call would (real traces, one kind at a time and all at once)', () => {
   const tested = new Set<string>();
@@ -171,7 +171,7 @@ test('a connect that resumes after the peer\'s accept4 names the pair still open
   // 23738 12:13:52.063928 connect(21<UNIX-STREAM:[1525187]>, {sa_family=AF_UNIX, sun_path="/tmp/helloFastCGI.s"}, 21 <unfinished ...>
   // 23897 12:13:52.064111 accept4(3<UNIX-STREAM:[1525024,"/tmp/helloFastCGI.s"]>, ...) = 5<UNIX-STREAM:[1525188->1525187,"/tmp/helloFastCGI.s"]>
   // 23738 12:13:52.064158 <... connect resumed>) = 0
-  const analysis = analyzeText(readFixture('debian-httpd-POST.1501-1760.strace'));
+  const analysis = analyzeText(readFixture('strace-cases/debian-httpd-POST.1501-1760.strace'));
   const connection = analysis.connections.find((c) => c.tuple === '1525188->1525187')!;
   assert.ok(connection);
   const [connector, acceptor] = ['connect', 'accept'].map((role) => connection.endpoints.find((e) => e.role === role)!);
@@ -231,7 +231,7 @@ test('-Y names every line: `10288<python3> …`, and a clone returns `10289<pyth
 });
 
 test('without -Y, execve names its thread and clone passes the name on; nothing named stays unnamed (python-unix-pair.strace)', () => {
-  const lines = readFixture('python-unix-pair.strace').split('\n').filter((l) => l.length > 0);
+  const lines = readFixture('strace-cases/python-unix-pair.strace').split('\n').filter((l) => l.length > 0);
   const events = named(lines);
   const child = events.find((e) => e.tid === 10294)!;
   assert.deepEqual([child.process, child.type], ['python3', 'socket']);
@@ -243,7 +243,7 @@ test('without -Y, execve names its thread and clone passes the name on; nothing 
 });
 
 test('a traced unix socket pair: names from the trace, lines for events, the listener is no connection (python-unix-pair*.strace)', () => {
-  for (const [name, server, client, close] of [['python-unix-pair.strace', 10293, 10294, 55], ['python-unix-pair.Y.strace', 10288, 10289, 54]] as const) {
+  for (const [name, server, client, close] of [['strace-cases/python-unix-pair.strace', 10293, 10294, 55], ['strace-cases/python-unix-pair.Y.strace', 10288, 10289, 54]] as const) {
     const analysis = analyzeText(readFixture(name));
     assert.equal(analysis.stats.unparsedLines, 0, name);
     // bind, listen and the listener's close name its inode alone: they make no connection.
@@ -262,7 +262,7 @@ test('a traced unix socket pair: names from the trace, lines for events, the lis
 test('a TCP client: its connect names only the socket inode, the next call on its fd names the pair (python-tcp-pair.strace:47,49)', () => {
   //  7331  05:57:41.550887 connect(4<TCP:[160734]>, {sa_family=AF_INET, sin_port=htons(35551), sin_addr=inet_addr("127.0.0.1")}, 16) = 0
   //  7331  05:57:41.553097 sendto(4<TCP:[127.0.0.1:60080->127.0.0.1:35551]>, "GET / HTTP/1.0\r\n\r\n", 18, 0, NULL, 0) = 18
-  const analysis = analyzeText(readFixture('python-tcp-pair.strace'));
+  const analysis = analyzeText(readFixture('strace-cases/python-tcp-pair.strace'));
   // The listening socket (bind, listen, its close) is no connection.
   assert.equal(analysis.connections.length, 1);
   const [connection] = analysis.connections;
@@ -304,9 +304,9 @@ function analysisPatterns(analysis: Analysis): Map<string, number> {
 
 test('every FastCGI connection of the whole traces, call by call, as their summaries count them', () => {
   for (const [trace, summary] of [
-    ['revert-httpd-POST-single.strace', 'revert-httpd-POST-single.summary.txt'],
-    ['revert-httpd-POST-frontonly.httpd.strace', 'revert-httpd-POST-frontonly.summary.txt'],
-    ['revert-nginx-POST.merged.strace', 'revert-nginx-POST.summary.txt'],
+    ['revert-httpd-POST-single.strace', 'strace-cases/revert-httpd-POST-single.summary.txt'],
+    ['revert-httpd-POST-frontonly.httpd.strace', 'strace-cases/revert-httpd-POST-frontonly.summary.txt'],
+    ['revert-nginx-POST.merged.strace', 'strace-cases/revert-nginx-POST.summary.txt'],
   ]) {
     const truth = summaryPatterns(readFixture(summary));
     assert.equal([...truth.values()].reduce((a, n) => a + n, 0), 200, summary);
@@ -325,10 +325,10 @@ test('every FastCGI connection of the whole traces, call by call, as their summa
 test('a client that wrote and closed before the server\'s accept4 is still the other end (python-tcp-late-accept.strace:48,50)', async () => {
   //  25241 06:24:58.961919 close(4<TCP:[127.0.0.1:60256->127.0.0.1:45617]>) = 0
   //  25240 06:24:59.155828 accept4(3<TCP:[127.0.0.1:45617]>, {...}, [16], SOCK_CLOEXEC) = 4<TCP:[127.0.0.1:45617->127.0.0.1:60256]>
-  for (const analysis of [analyzeText(readFixture('python-tcp-late-accept.strace')), await analyzeFile(fixturePath('python-tcp-late-accept.strace'))]) {
+  for (const analysis of [analyzeText(readFixture('strace-cases/python-tcp-late-accept.strace')), await analyzeFile(fixturePath('strace-cases/python-tcp-late-accept.strace'))]) {
     assert.equal(analysis.stats.connections, 1);
   }
-  const [connection] = analyzeText(readFixture('python-tcp-late-accept.strace')).connections;
+  const [connection] = analyzeText(readFixture('strace-cases/python-tcp-late-accept.strace')).connections;
   assert.deepEqual(connection.endpoints.map((e) => `${e.role} ${e.tids} ${e.bytesWritten}/${e.bytesRead}`), ['connect 25241 18/0', 'accept 25240 0/18']);
   // Both ends opened in the trace: the server's read goes to the client's write.
   const read = connection.endpoints[1].reads[0];
@@ -337,8 +337,8 @@ test('a client that wrote and closed before the server\'s accept4 is still the o
 
 test('the CLI (lean analysis) and the language server agree on every strace fixture', async () => {
   const names = readdirSync(join(repoRoot(), 'test/fixtures')).filter((f) => f.endsWith('.strace'));
-  const subdir = readdirSync(join(repoRoot(), 'test/fixtures/strace-flags')).filter((f) => f.endsWith('.strace')).map((f) => `strace-flags/${f}`);
-  for (const name of [...names, ...subdir]) {
+  const subdirs = ['strace-flags', 'strace-cases'].flatMap((dir) => readdirSync(join(repoRoot(), 'test/fixtures', dir)).filter((f) => f.endsWith('.strace')).map((f) => `${dir}/${f}`));
+  for (const name of [...names, ...subdirs]) {
     const retained = analyzeText(readFixture(name));
     const lean = await analyzeFile(fixturePath(name));
     assert.equal(lean.stats.connections, retained.stats.connections, name);
