@@ -92,6 +92,8 @@ class Writer {
 
 function eventRef(call: Syscall, atEnter = false): [string, number] {
   const line = atEnter ? firstLine(call) : primaryLine(call);
+  // strace numbers no events: its "event number" is the line (see callRef).
+  if (call.endpoint?.connection.lineNumbered) return [`line ${line + 1}`, line];
   const num = atEnter ? firstNum(call) : primaryNum(call);
   return [`event ${num} (line ${line + 1})`, line];
 }

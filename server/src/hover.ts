@@ -5,7 +5,7 @@
 import { type Hover, MarkupKind, type Position } from 'vscode-languageserver';
 import {
   type Connection, type Endpoint, type Syscall,
-  alignmentOf, elapsedBetween, firstLine, firstNum, peerOf, peersOf, primaryLine, primaryNum, threadLabel, unknownPeerReason, unreadBytes,
+  alignmentOf, callRef, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, primaryNum, processLabel, threadLabel, unknownPeerReason, unreadBytes,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
 import { eventSpans, parseSysdigLine } from './analysis/sysdigParser';
@@ -16,10 +16,10 @@ import { markdownCode, markdownText } from './markdown';
 
 const MAX_LISTED = 5;
 
+/** `[event 89314](…#L35)`, or `[line 54](…)` in a trace that numbers no events (strace). */
 function eventLink(index: DumpIndex, call: Syscall, atEnter = false): string {
   const line = atEnter ? firstLine(call) : primaryLine(call);
-  const num = atEnter ? firstNum(call) : primaryNum(call);
-  return lineLink(index, line, `event ${num}`);
+  return lineLink(index, line, callRef(call, atEnter));
 }
 
 /** `uwsgi (20882)` as markdown text: process names come from the dump (see markdown.ts). */
@@ -37,6 +37,15 @@ function endLabel(endpoint: Endpoint): string {
   return `**${thread(endpoint)}** fd ${endpoint.fd}`;
 }
 
+/**
+ * An end as the hover names it: its process (`httpd`), or its thread too when both ends run
+ * the same program (`python3 (10289) → python3 (10288)`, a forked client and its server).
+ */
+function who(endpoint: Endpoint): string {
+  const peer = peerOf(endpoint);
+  return markdownText(peer && processLabel(peer) === processLabel(endpoint) ? threadLabel(endpoint) : processLabel(endpoint));
+}
+
 function describeConnection(connection: Connection): string {
   const kind = connection.kind === 'unix' ? 'unix socket' : connection.datagram ? `${connection.kind.toUpperCase()} socket` : `${connection.kind.replace(/\d$/, '').toUpperCase()} connection`;
   // A socket whose fd names no pair has no tuple: at most a path (`<u>/var/run/docker.sock`).
@@ -52,7 +61,7 @@ function absentPeer(connection: Connection): string {
 }
 
 function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | undefined): string {
-  const head = `${markdownText(writer.process)} → ${reader ? markdownText(reader.process) : 'peer'}: ${writer.bytesWritten} bytes written`;
+  const head = `${who(writer)} → ${reader ? who(reader) : 'peer'}: ${writer.bytesWritten} bytes written`;
   if (!reader) return head;
   let text = `${head}, ${reader.bytesRead} read`;
   const unread = unreadBytes(writer);
@@ -64,7 +73,8 @@ function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | un
     // Alignment in hover text: "aligned by payload at events 1263/1278".
     const shown = [alignment.write, alignment.read].filter((c): c is Syscall => c !== undefined);
     const events = shown.map((c) => lineLink(index, primaryLine(c), String(primaryNum(c)))).join('/');
-    text += `; aligned by ${alignment.by === 'eof' ? 'end of file' : alignment.by === 'size' ? 'read sizes' : 'payload'} at event${shown.length > 1 ? 's' : ''} ${events}`;
+    const unit = writer.connection.lineNumbered ? 'line' : 'event';
+    text += `; aligned by ${alignment.by === 'eof' ? 'end of file' : alignment.by === 'size' ? 'read sizes' : 'payload'} at ${unit}${shown.length > 1 ? 's' : ''} ${events}`;
   }
   return text;
 }
@@ -80,7 +90,7 @@ function thisCallLine(index: DumpIndex, call: Syscall): string | undefined {
   const peers = peersOf(call);
   if (call.range) {
     const direction = call.role === 'write'
-      ? `${markdownText(endpoint.process)} → ${markdownText(peer?.process ?? 'peer')}` : `${markdownText(peer?.process ?? 'peer')} → ${markdownText(endpoint.process)}`;
+      ? `${who(endpoint)} → ${peer ? who(peer) : 'peer'}` : `${peer ? who(peer) : 'peer'} → ${who(endpoint)}`;
     let text = `this ${markdownText(call.type)}: bytes ${call.range.start}–${call.range.end} of ${direction}`;
     if (peers.length > 0) text += call.role === 'write' ? `, read by ${peer ? thread(peer) : 'the peer'} at ${listCalls(index, peers)}` : `, written at ${listCalls(index, peers)}`;
     else if (call.role === 'write' && peer?.closed && alignmentOf(endpoint) !== undefined) text += ', **never read**';
@@ -99,8 +109,8 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   lines.push('');
   lines.push(describeConnection(connection));
   lines.push('');
-  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${markdownText(e.process)} at ${eventLink(index, e.opened!)}`);
-  const closed = connection.endpoints.filter((e) => e.closed).sort((x, y) => x.closed!.id - y.closed!.id).map((e) => `${markdownText(e.process)} at ${eventLink(index, e.closed!, true)}`);
+  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${who(e)} at ${eventLink(index, e.opened!)}`);
+  const closed = connection.endpoints.filter((e) => e.closed).sort((x, y) => x.closed!.id - y.closed!.id).map((e) => `${who(e)} at ${eventLink(index, e.closed!, true)}`);
   const items: string[] = [];
   items.push(`opened: ${opened.length > 0 ? opened.join(' · ') : 'before the capture started'}`);
   items.push(`closed: ${closed.length > 0 ? closed.join(' · ') : 'not in the capture'}`);
@@ -157,7 +167,7 @@ function payloadSection(index: DumpIndex, call: Syscall, text: string, position:
       + (moved ? ` This ${markdownText(call.type)} moved ${moved}${where}, as its \`res=\` says.` : '');
   }
   if (inside('size') && call.size !== undefined) {
-    const exit = call.exitLine >= 0 ? ` (${lineLink(index, call.exitLine, `event ${call.exitNum}`)})` : '';
+    const exit = call.exitLine >= 0 ? ` (${lineLink(index, call.exitLine, callRef(call, false))})` : '';
     return `\`size=${call.size}\` is the buffer size asked for.` + (moved ? ` The call returned ${moved}${exit}${where}.` : '');
   }
   return undefined;

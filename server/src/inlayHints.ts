@@ -16,7 +16,9 @@ export function provideInlayHints(index: DumpIndex, range: Range): InlayHint[] {
     if (!call?.range || call.exitLine !== line) continue;
     const peers = peersOf(call);
     const arrow = call.role === 'write' ? '→' : '←';
-    const target = peers.length === 0 ? '' : ` ${arrow} #${primaryNum(peers[0])}${peers.length > 1 ? ` +${peers.length - 1}` : ''}`;
+    // `#89045` is an event number; a trace without them (strace) points at a line.
+    const where = call.endpoint?.connection.lineNumbered ? `line ${primaryNum(peers[0] ?? call)}` : `#${primaryNum(peers[0] ?? call)}`;
+    const target = peers.length === 0 ? '' : ` ${arrow} ${where}${peers.length > 1 ? ` +${peers.length - 1}` : ''}`;
     const text = index.lineText(line);
     // After `res=N`, before `data=`: the byte count and its place in the stream read together.
     let character = call.resCol;

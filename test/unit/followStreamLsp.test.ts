@@ -41,10 +41,10 @@ describe('Follow Stream over the language server', () => {
     for (const link of result.links) {
       assert.equal(link.target.uri, uri);
       const label = text[link.line].slice(link.start, link.end);
-      // `event 27 (line 27)`: strace numbers events by line, so the label names the target line.
-      const match = /^event (\d+) \(line (\d+)\)$/.exec(label);
+      // `line 27`: strace numbers no events, so the label is the target line.
+      const match = /^line (\d+)$/.exec(label);
       assert.ok(match, label);
-      assert.equal(Number(match[2]), link.target.line + 1);
+      assert.equal(Number(match[1]), link.target.line + 1);
       assert.ok(lines[link.target.line].length > 0);
     }
     const hex = await session.connection.sendRequest(Requests.followStream, { uri, line: 26, view: 'hex' }) as FollowStreamResult;

@@ -157,6 +157,85 @@ test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP 
   assert.ok(findings > 0, 'no finding in any window');
 });
 
+// strace input: the same, on windows of the strace fixtures only, with strace's own shapes of
+// damage: a call's `<unfinished ...>` half or its `<... NAME resumed>` half lost, the halves
+// swapped, a resumed half on another thread, and fragments of strace's syntax.
+const STRACE_FRAGMENTS = [' <unfinished ...>', '<... read resumed>', '<... connect resumed>', ') = ', ') = -1 EPIPE (Broken pipe)', ' = 5<UNIX-STREAM:[1->2]>',
+  '<UNIX-STREAM:[', '<TCP:[', '->', ']>', '[pid ', '<sh>', '--- SIGPIPE ', '+++ exited with 0 +++', '"', '\\', '\r'];
+
+test(`${CASES / 2} damaged windows of the strace fixtures: the analysis and every LSP feature answer, within the document`, () => {
+  const next = random(SEED + 1);
+  const int = (n: number) => Math.floor(next() * n);
+  const names = ['', 'strace-cases/', 'strace-flags/'].flatMap((dir) => readdirSync(join(repoRoot(), 'test/fixtures', dir)).filter((f) => f.endsWith('.strace')).map((f) => dir + f));
+  assert.ok(names.length >= 10, names.join(', '));
+  const fixtures = names.map((name) => ({ name, lines: readFixture(name).split('\n') }));
+  let findings = 0;
+  for (let k = 0; k < CASES / 2; k++) {
+    const fixture = fixtures[int(fixtures.length)];
+    const start = int(fixture.lines.length);
+    const window: string[] = [];
+    for (const line of fixture.lines.slice(start, start + 50 + int(300))) {
+      const roll = next();
+      const split = line.endsWith(' <unfinished ...>') || line.includes(' resumed>');
+      if (split && roll < 0.1) continue;
+      if (split && roll < 0.15) window.push(line.replace(/^\d+/, String(int(100000))));
+      else if (roll < 0.25) {
+        const at = int(line.length + 1);
+        window.push(line.slice(0, at) + STRACE_FRAGMENTS[int(STRACE_FRAGMENTS.length)] + line.slice(at + int(3)));
+      } else if (roll < 0.3) window.push(mutate(line, next));
+      else window.push(line);
+    }
+    for (let swaps = int(6); swaps > 0; swaps--) {
+      const i = int(window.length);
+      const j = Math.min(window.length - 1, i + int(4));
+      [window[i], window[j]] = [window[j], window[i]];
+    }
+    const text = window.join(next() < 0.1 ? '\r\n' : '\n');
+    const what = `strace case ${k} (seed ${SEED + 1}): ${fixture.name} from line ${start + 1}`;
+    const analysis = analyzeText(text);
+    const bytes = Buffer.from(text, 'latin1');
+    const cli = new DumpAnalyzer({ retainCalls: false });
+    const reader = new ByteLineReader(cli);
+    for (let at = 0; at < bytes.length; at += 997) reader.push(bytes.subarray(at, at + 997));
+    reader.end();
+    assert.deepEqual(gist(cli.finish()), gist(analyzeLines(bytes.toString('latin1'))), `${what}: the CLI's scanner agrees`);
+    // A lone CR ends a line too, in every reader.
+    const lineCount = text.length === 0 ? 0 : text.split(/\r\n|\r|\n/).length - (/(\r\n|\r|\n)$/.test(text) ? 1 : 0);
+    assert.equal(analysis.stats.lines, lineCount, `${what}: every line is counted once`);
+    for (const finding of analysis.findings) {
+      assert.ok(finding.line >= 0 && finding.line < lineCount, `${what}: finding on line ${finding.line}`);
+      // strace numbers no events: a message names lines, and processes by name or pid.
+      assert.doesNotMatch(finding.message, /event \d|tid \d| {2}/, `${what}: ${finding.message}`);
+      for (const related of finding.related) assert.ok(related.line >= 0 && related.line < lineCount, `${what}: related on line ${related.line}`);
+    }
+    findings += analysis.findings.length;
+    for (const connection of analysis.connections) {
+      for (const endpoint of connection.endpoints) {
+        assert.ok(endpoint.bytesWritten >= 0 && endpoint.bytesRead >= 0, what);
+        if (endpoint.opened) assert.equal(endpoint.opened.endpoint, endpoint, `${what}: an end is opened by its own call`);
+      }
+    }
+    const index = new DumpIndex(TextDocument.create('file:///damaged.strace', 'strace', 1, text), analysis);
+    const inside = (line: number) => line >= 0 && line < index.lineCount;
+    for (const d of provideDiagnostics(index)) assert.ok(inside(d.range.start.line), `${what}: diagnostic on line ${d.range.start.line}`);
+    for (const symbol of provideDocumentSymbols(index)) {
+      assert.ok(symbol.name.length > 0, `${what}: a symbol has a name`);
+      assert.ok(inside(symbol.range.start.line) && inside(symbol.range.end.line), `${what}: symbol ${symbol.name}`);
+    }
+    provideInlayHints(index, { start: { line: 0, character: 0 }, end: { line: index.lineCount, character: 0 } });
+    for (let q = 0; q < 20; q++) {
+      const line = int(index.lineCount + 2) - 1;
+      const position = { line, character: int(index.lineText(line).length + 3) };
+      const hover = provideHover(index, position);
+      if (hover) assert.doesNotMatch(JSON.stringify(hover.contents), /event \d|tid \d|by {2}at/, `${what}: hover`);
+      for (const target of provideDefinition(index, position)) assert.ok(inside(target.range.start.line), `${what}: definition target`);
+      for (const target of provideReferences(index, position, true)) assert.ok(inside(target.range.start.line), `${what}: reference`);
+      provideDocumentHighlights(index, position);
+    }
+  }
+  assert.ok(findings > 0, 'no finding in any strace window');
+});
+
 test('every sysdig fixture with switch, signaldeliver and procexit after every enter: the same bytes and findings, through both parsers', () => {
   const names = readdirSync(join(repoRoot(), 'test/fixtures')).filter((f) => /\.txt$/.test(f));
   let injected = 0;

@@ -7,7 +7,7 @@ import {
   type SocketKind, type Syscall, type TraceEvent, peerOf,
 } from './model';
 import { newParseCache, newTraceEvent, parseJsonLine, parseLiddsLine, parseSysdigSpan } from './sysdigParser';
-import { parseStraceLine } from './straceParser';
+import { StraceNames, parseStraceLine, threadFdKey } from './straceParser';
 import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 import { ALIGNMENT_CALLS, type PayloadSource, alignConnection, payloadsOfText, positional } from './alignment';
@@ -176,6 +176,8 @@ const MAX_CACHED_NAME = 1024;
  * A streamed dump needs them only while the connection lives, so its cache stays small.
  */
 const ADDRESS_CACHE_LIMIT = 50000;
+/** How many closed one-ended strace connections the lean analysis keeps for a late other end. */
+const CLOSED_ALONE_LIMIT = 1024;
 const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
 export class DumpAnalyzer {
@@ -236,7 +238,10 @@ export class DumpAnalyzer {
   /** Lean mode: released connections still in `connections`, dropped in batches (dropReleased). */
   private releasedInList = 0;
   private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
+  private readonly straceNames = new StraceNames();
   private readonly addStraceEvent = (event: TraceEvent) => {
+    // Set before the first event is added: connections made by it say "line N", not "event N".
+    this.format = 'strace';
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
     if (event.local !== undefined) event.local = this.own(event.local);
     this.addEvent(event);
@@ -245,8 +250,18 @@ export class DumpAnalyzer {
    * strace -yy names a client socket by its own inode alone (`17<UNIX-STREAM:[1550460]>`) until
    * it learns the peer, often several calls after the connect. Those calls wait here, by local
    * end, until a line names the pair (this end's or the peer's), and then join that connection.
+   * An IP socket without its pair (`3<TCP:[15931]>` before its connect) has nothing in its
+   * name that a later one repeats: it waits under its thread and fd (`4t#23755:14`, see
+   * threadFdKey), which the next call on that fd naming its pair joins.
    */
   private readonly waitingByLocal = new Map<string, Syscall[]>();
+  /**
+   * strace, unix: each connection by the end its one end names as peer (`u:1525945` for an end
+   * `1525185->1525945`), for that end's calls when its own name has lost the peer.
+   */
+  private readonly peerOfSide = new Map<string, Connection>();
+  /** Lean mode, strace: connections of one end that closed, not released yet (releaseIfDone). */
+  private readonly closedAlone: Connection[] = [];
   /** The latest endpoint of each local end (strace), for calls that name only that end. */
   private readonly endpointByLocal = new Map<string, Endpoint>();
 
@@ -324,7 +339,7 @@ export class DumpAnalyzer {
     // Other formats: strace -f -tt -yy, LID-DS's custom sysdig -p, and sysdig -j. A dump is
     // in one format; its first event decides which.
     if (this.format === undefined || this.format === 'strace') {
-      if (parseStraceLine(text, line, this.addStraceEvent)) {
+      if (parseStraceLine(text, line, this.addStraceEvent, this.straceNames)) {
         this.format = 'strace';
         this.stats.events++;
         return;
@@ -490,8 +505,15 @@ export class DumpAnalyzer {
       if (datagram && call.endpoint !== undefined) this.rememberDatagram(event.process, call.fd, call.endpoint);
     }
     else if (known && known.closed === undefined) {
-      // This end is already in a connection: strace dropped the peer from the name (it closed).
+      // This end is already in a connection: strace dropped the peer from the name (the peer
+      // closed: `14<UNIX-STREAM:[1550442]>`; a TCP socket past its FIN: `14<TCP:[1542938]>`).
       const connection = known.connection;
+      this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, known.local);
+    } else if (waits && this.peerOfSide.has(event.local!) && this.peerOfSide.get(event.local!)!.endpoints.length === 1) {
+      // This end's peer named it (`1525185->1525945`) and closed before this end's first call
+      // of the trace, which now names only its own inode:
+      //   23739 12:13:52.063845 read(19<UNIX-STREAM:[1525945]>,  <unfinished ...>
+      const connection = this.peerOfSide.get(event.local!)!;
       this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, event.local);
     } else if (waits) {
       this.wait(event.local!, call);
@@ -633,6 +655,15 @@ export class DumpAnalyzer {
       if (call.res === undefined || (call.res < 0 && call.errno !== 'EINPROGRESS')) return;
       const address = this.ownAddress(addressOfTuple(fdTag === 'u' ? 'u' : fdTag, event.tuple));
       if (address && !call.endpoint) this.attach(call, address, 'connect', local);
+      else if (call.endpoint && call.endpoint.opened === undefined) {
+        // strace: the peer's accept named this socket while the connect was in flight
+        //   23738 12:13:52.063928 connect(21<UNIX-STREAM:[1525187]>, {...}, 21 <unfinished ...>
+        //   23897 12:13:52.064111 accept4(3<...>, ...) = 5<UNIX-STREAM:[1525188->1525187,"/tmp/helloFastCGI.s"]>
+        //   23738 12:13:52.064158 <... connect resumed>) = 0
+        // so the connect joined as an end of unknown role; its success opens that end.
+        call.endpoint.opened = call;
+        call.endpoint.role = 'connect';
+      }
       return;
     }
     if (!call.endpoint && unpaired) {
@@ -850,7 +881,9 @@ export class DumpAnalyzer {
    * second connect/accept arrives for an end that was already opened.
    */
   private attach(call: Syscall, address: SocketAddress, opening: 'connect' | 'accept' | undefined, local?: string): void {
-    if (local !== undefined && this.waitingByLocal.size > 0) this.joinWaiting(address, local);
+    // strace: an IP end is also known by its thread and fd (see threadFdKey).
+    const fdKey = local !== undefined && address.kind !== 'unix' ? threadFdKey(local.slice(0, local.indexOf(':')), call.tid, call.fd) : undefined;
+    if (local !== undefined && this.waitingByLocal.size > 0) this.joinWaiting(address, local, fdKey);
     const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
     let connection = this.live.get(address.key);
     // Both ends' names (and a connect's tuple) give the same key in different string objects.
@@ -870,6 +903,11 @@ export class DumpAnalyzer {
           if (e.opened !== undefined && (e === endpoint || e.role === opening)) reopened = true;
         }
       }
+      // strace says which end a call is on: the end a closed one names as its peer is the
+      // other end of the same connection, not a reuse of the addresses (a client that wrote
+      // and closed before the server's accept; a trace that starts with one end's last writes).
+      // A connect after the other end closed is a new connection on reused addresses.
+      if (allClosed && !reopened && endpoint === undefined && opening !== 'connect' && local !== undefined && isPeerSide(connection, local)) allClosed = false;
       if (allClosed || reopened) {
         connection = undefined;
         endpoint = undefined;
@@ -888,6 +926,7 @@ export class DumpAnalyzer {
         key: address.key,
         tuple: address.tuple,
         path: address.path,
+        lineNumbered: this.format === 'strace' || this.format === 'lidds',
         endpoints: [],
         calls: [],
         released: false,
@@ -937,6 +976,11 @@ export class DumpAnalyzer {
       endpoint.role = opening;
     }
     if (endpoint.pid === undefined && pid !== undefined) endpoint.pid = pid;
+    if (fdKey !== undefined) this.endpointByLocal.set(fdKey, endpoint);
+    if (local !== undefined && address.kind === 'unix' && connection.endpoints.length === 1 && endpoint.local === local) {
+      const side = peerSideOf(connection.tuple, local);
+      if (side !== undefined) this.peerOfSide.set(`u:${side}`, connection);
+    }
     call.endpoint = endpoint;
     // Lean mode keeps no per-call lists: the failures findings need are kept at their exit.
     endpoint.firstCall ??= call;
@@ -949,16 +993,19 @@ export class DumpAnalyzer {
    * A line names the pair `A->B` for the end `local` (= A): calls that waited under A or
    * under B, with nothing but their own inode to go by, join this connection now, in order.
    */
-  private joinWaiting(address: SocketAddress, local: string): void {
+  private joinWaiting(address: SocketAddress, local: string, fdKey?: string): void {
     const colon = local.indexOf(':');
     const arrow = address.tuple.indexOf('->');
     const ends = [local, `${local.slice(0, colon)}:${address.tuple.slice(arrow + 2)}`];
+    if (fdKey !== undefined) ends.push(fdKey);
     for (const end of ends) {
       const waiting = this.waitingByLocal.get(end);
       if (!waiting) continue;
       this.waitingByLocal.delete(end);
       for (const call of waiting) {
-        this.attach(call, address, call.role === 'connect' && call.res !== undefined ? 'connect' : undefined, end);
+        const connected = call.role === 'connect' && call.res !== undefined && (call.res >= 0 || call.errno === 'EINPROGRESS');
+        // Calls that waited under their thread and fd take the local end this line names.
+        this.attach(call, address, connected ? 'connect' : undefined, end === fdKey ? local : end);
         if (!call.endpoint) continue;
         this.markClose(call);
         if (call.exitLine >= 0 && call.role !== 'connect' && call.role !== 'accept') this.account(call);
@@ -968,12 +1015,25 @@ export class DumpAnalyzer {
 
   /**
    * Calls whose socket never showed its peer become a connection of one end, so that what
-   * is known (its bytes, an EPIPE) is still reported, with the peer said to be absent.
+   * is known (its bytes, an EPIPE) is still reported, with the peer said to be absent. A
+   * socket that only listened or was set up (`bind`, `listen`, `fcntl`, a refused `connect`,
+   * its `close`) was never one end of a connection: its calls are dropped.
+   *   10288<python3> 05:49:46.452298 close(3<UNIX-STREAM:[72955,"/tmp/i9s/demo.s"]>) = 0
    */
   private joinAlone(local: string): void {
+    const waiting = this.waitingByLocal.get(local);
+    if (!waiting) return;
+    const used = (c: Syscall) => c.role === 'read' || c.role === 'write' || c.role === 'shutdown'
+      || (c.role === 'connect' && (c.res === undefined || c.res >= 0 || c.errno === 'EINPROGRESS'));
+    if (!waiting.some(used)) {
+      this.waitingByLocal.delete(local);
+      return;
+    }
+    // `u:1550460`, or an IP socket's thread and fd `4t#23755:14` (threadFdKey).
+    const hash = local.indexOf('#');
     const colon = local.indexOf(':');
-    const tag = local.slice(0, colon);
-    const side = local.slice(colon + 1);
+    const tag = local.slice(0, hash >= 0 ? hash : colon);
+    const side = hash >= 0 ? local : local.slice(colon + 1);
     const address = parseSocketAddress(tag, tag === 'u' ? `${side}->0` : `${side}->0.0.0.0:0`);
     if (address) this.joinWaiting(address, local);
   }
@@ -993,9 +1053,17 @@ export class DumpAnalyzer {
   }
 
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
-  private releaseIfDone(connection: Connection): void {
+  private releaseIfDone(connection: Connection, now = false): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
     if (connection.released) return;
+    if (!now && connection.endpoints.length === 1 && connection.endpoints[0].local !== undefined) {
+      // strace: the other end may still come (a server's late accept4 after the client wrote
+      // and closed, see isPeerSide). The language server would join them, so the CLI waits as
+      // well, for the next CLOSED_ALONE_LIMIT such connections at most.
+      if (this.closedAlone.length === 0 || this.closedAlone[this.closedAlone.length - 1] !== connection) this.closedAlone.push(connection);
+      if (this.closedAlone.length > CLOSED_ALONE_LIMIT) this.releaseIfDone(this.closedAlone.shift()!, true);
+      return;
+    }
     connection.released = true;
     alignConnection(connection, sampledPayload, true);
     this.findings.push(...connectionFindings(connection, this.options));
@@ -1013,11 +1081,28 @@ export class DumpAnalyzer {
     }
     connection.calls = [];
     for (const e of connection.endpoints) {
+      if (e.local !== undefined) this.forgetLocal(e);
       e.firstCall = undefined;
       e.lastCall = undefined;
       e.writes = [];
       e.reads = [];
       e.sample = undefined;
+    }
+  }
+
+  /** strace: a released end is nobody's local end any more (endpointByLocal would pin it). */
+  private forgetLocal(endpoint: Endpoint): void {
+    const local = endpoint.local!;
+    if (this.endpointByLocal.get(local) === endpoint) this.endpointByLocal.delete(local);
+    if (endpoint.connection.kind === 'unix') {
+      const side = peerSideOf(endpoint.connection.tuple, local);
+      if (side !== undefined && this.peerOfSide.get(`u:${side}`) === endpoint.connection) this.peerOfSide.delete(`u:${side}`);
+      return;
+    }
+    const tag = local.slice(0, local.indexOf(':'));
+    for (const tid of endpoint.tids) {
+      const key = threadFdKey(tag, tid, endpoint.fd);
+      if (this.endpointByLocal.get(key) === endpoint) this.endpointByLocal.delete(key);
     }
   }
 
@@ -1054,6 +1139,27 @@ export class DumpAnalyzer {
     }
     return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings) };
   }
+}
+
+/**
+ * strace: whether `local` (`4t:127.0.0.1:45617`, `u:1525158`) is the side of the connection's
+ * address pair that its one end (local `4t:127.0.0.1:60256`) names as its peer, e.g. after
+ *   25241 06:24:58.961919 close(4<TCP:[127.0.0.1:60256->127.0.0.1:45617]>) = 0
+ * the server's late accept4 `= 4<TCP:[127.0.0.1:45617->127.0.0.1:60256]>`.
+ */
+function isPeerSide(connection: Connection, local: string): boolean {
+  if (connection.endpoints.length !== 1) return false;
+  const known = connection.endpoints[0].local;
+  return known !== undefined && peerSideOf(connection.tuple, known) === local.slice(local.indexOf(':') + 1);
+}
+
+/** The side of an address pair `a->b` across from the end `local` (`u:a` gives `b`); undefined when it is neither. */
+function peerSideOf(tuple: string, local: string): string | undefined {
+  const arrow = tuple.indexOf('->');
+  const side = local.slice(local.indexOf(':') + 1);
+  if (tuple.slice(0, arrow) === side) return tuple.slice(arrow + 2);
+  if (tuple.slice(arrow + 2) === side) return tuple.slice(0, arrow);
+  return undefined;
 }
 
 /** A dump of one line, `text` at `line`: what readPayload needs to read one exit line. */

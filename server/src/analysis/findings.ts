@@ -11,7 +11,7 @@
 import { alignmentOf, readUpTo } from './alignment';
 import {
   type Connection, type Endpoint, type Finding, type RelatedEvent, type Syscall,
-  firstLine, firstNum, peerOf, primaryLine, threadLabel,
+  callRef, firstLine, peerOf, primaryLine, threadLabel,
 } from './model';
 
 export interface FindingOptions {
@@ -74,7 +74,7 @@ function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undef
   const scope = unreadWrites.length === 1
     ? (firstUnread === first.range!.end - first.range!.start ? 'written here' : `of the ${first.range!.end - first.range!.start} written here`)
     : `written here and in ${unreadWrites.length - 1} later write${unreadWrites.length > 2 ? 's' : ''}`;
-  const message = `${unread} bytes ${scope} were never read: ${threadLabel(reader)} closed fd ${reader.fd} at event ${firstNum(close)}`
+  const message = `${unread} bytes ${scope} were never read: ${threadLabel(reader)} closed fd ${reader.fd} at ${callRef(close, true)}`
     + (readUpTo > 0 ? ` after reading ${readUpTo} of ${writer.bytesWritten} bytes` : ' without reading any of them');
   const related: RelatedEvent[] = [
     relatedEvent(close, `${threadLabel(reader)} closed fd ${reader.fd} with bytes ${readUpTo}–${writer.bytesWritten} of this stream unread`),
@@ -119,7 +119,7 @@ function epipeFinding(call: Syscall): Finding {
   const cause = peer ? causeOf(peer, call) : undefined;
   if (peer && cause) {
     const when = elapsedBetween(cause, call);
-    message = `${what}: ${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} fd ${peer.fd} at event ${firstNum(cause)}${when ? `, ${when} earlier` : ''}`;
+    message = `${what}: ${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} fd ${peer.fd} at ${callRef(cause, true)}${when ? `, ${when} earlier` : ''}`;
     related.push(relatedEvent(cause, `${threadLabel(peer)} ${cause.role === 'shutdown' ? 'shut down' : 'closed'} its end (fd ${peer.fd})${when ? ` ${when} before the failed ${call.type}` : ''}`));
     addUnreadRelated(endpoint, peer, related);
   } else if (peer) {
@@ -145,7 +145,7 @@ function econnresetFinding(call: Syscall): Finding {
   if (peer && cause) {
     const upTo = alignedReadUpTo(endpoint, peer);
     const unread = upTo === undefined ? 0 : endpoint.bytesWritten - upTo;
-    message = `${what}: ${threadLabel(peer)} closed fd ${peer.fd} at event ${firstNum(cause)}`
+    message = `${what}: ${threadLabel(peer)} closed fd ${peer.fd} at ${callRef(cause, true)}`
       + (unread > 0 ? ` with ${unread} bytes of this stream unread` : '');
     related.push(relatedEvent(cause, `${threadLabel(peer)} closed its end (fd ${peer.fd})`));
     addUnreadRelated(endpoint, peer, related);

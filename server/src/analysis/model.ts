@@ -178,6 +178,11 @@ export interface Connection {
   /** Unix socket path as first printed (ends can print different ones: /run vs /var/run). */
   path?: string;
   /**
+   * The dump numbers no events (strace, LID-DS's -p format): a call's `enterNum`/`exitNum` is
+   * its 1-based line, and messages say "line N", not "event N".
+   */
+  lineNumbered: boolean;
+  /**
    * Set when the fd names no address pair: the fd as sysdig printed it (`fd=14(<u>)`,
    * `fd=74(<u>/var/run/docker.sock)`). Such a connection is one process's fd, with no peer
    * claimed; unknownPeerReason says why in a sentence.
@@ -269,14 +274,26 @@ export function firstNum(call: Syscall): number {
   return call.enterNum >= 0 ? call.enterNum : call.exitNum;
 }
 
-/** `uwsgi (20882)`: how people name a thread in sysdig output. */
+/**
+ * `uwsgi (20882)`: how people name a thread in sysdig output. A trace that names no process
+ * (strace without `-Y` or an `execve` of it) gives `pid 25075`, as strace itself prints it.
+ */
 export function threadLabel(endpoint: Endpoint): string {
-  return endpoint.process ? `${endpoint.process} (${endpoint.tids[0]})` : `tid ${endpoint.tids[0]}`;
+  return endpoint.process ? `${endpoint.process} (${endpoint.tids[0]})` : `pid ${endpoint.tids[0]}`;
 }
 
-/** The process name, or the thread when the format has no names (strace). */
+/** The process name, or `pid N` when the trace names none (see threadLabel). */
 export function processLabel(endpoint: Endpoint): string {
-  return endpoint.process || `tid ${endpoint.tids[0]}`;
+  return endpoint.process || `pid ${endpoint.pid ?? endpoint.tids[0]}`;
+}
+
+/**
+ * Where a call is, as a message says it: `event 89314`, or `line 54` in a dump that numbers no
+ * events (strace, LID-DS). At its enter (where a close takes effect) or at its exit.
+ */
+export function callRef(call: Syscall, atEnter: boolean): string {
+  const num = atEnter ? firstNum(call) : primaryNum(call);
+  return `${call.endpoint?.connection.lineNumbered ? 'line' : 'event'} ${num}`;
 }
 
 /** Why a connection's peer is unknown, in a sentence, with the fd as sysdig printed it (`quote` formats it). */

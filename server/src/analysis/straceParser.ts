@@ -4,6 +4,8 @@
 //   23745 12:14:44.321173 writev(14<UNIX-STREAM:[1550442->1550446]>, [...], 2) = 16
 // is an enter and an exit event on one line; `<unfinished ...>` / `<... writev resumed>`
 // split them over two lines, as sysdig's `>` and `<` do.
+// strace numbers no events and prints no process names unless asked (`-Y` prints
+// `13481<sh>`); StraceNames keeps what the trace tells about names as it goes.
 
 import type { TraceEvent } from './model';
 import { newTraceEvent } from './sysdigParser';
@@ -20,8 +22,8 @@ const ERRNO_NUMBER: Record<string, number> = {
 // `13<TCP:[127.0.0.1:28080->127.0.0.1:53334]>`, `3<TCP:[127.0.0.1:28080]>`, `5<pipe:[1521387]>`.
 const FD_PATTERN = /^(\d+)<([A-Za-z0-9-]+):\[(.*?)\]>/;
 // The pid as `-o FILE` writes it (`23745 `), as strace's stderr does (`[pid 23745] `), either
-// with -Y's `<comm>`; the time of -t, -tt or -ttt (epoch seconds).
-const LINE_PATTERN = /^(?:\[pid +(\d+)(?:<[^>]*>)?\] |(\d+)(?:<[^>]*>)? +)?(\d\d:\d\d:\d\d(?:\.\d+)?|\d{9,}\.\d+) (.*)$/;
+// with -Y's `<comm>` (`13481<sh> `); the time of -t, -tt or -ttt (epoch seconds).
+const LINE_PATTERN = /^(?:\[pid +(\d+)(?:<([^>]*)>)?\] |(\d+)(?:<([^>]*)>)? +)?(\d\d:\d\d:\d\d(?:\.\d+)?|\d{9,}\.\d+) (.*)$/;
 
 /** sysdig's `<T>` tag for a strace socket type; undefined for anything that is not a socket. */
 function tagOf(kind: string): string | undefined {
@@ -44,11 +46,23 @@ function timeOfDay(time: string): number {
 }
 
 /**
+ * The name under which an IP socket whose fd shows no address pair waits: its thread and fd.
+ * `14<TCP:[1542938]>` (the inode: not connected yet, or past the peer's FIN) repeats nothing
+ * that the pair's name (`14<TCP:[127.0.0.1:28081->127.0.0.1:46834]>`) holds, so the thread's
+ * fd is what ties them. Unix sockets need none of this: their inode is in both names.
+ */
+export function threadFdKey(tag: string, tid: number, fd: number): string {
+  return `${tag}#${tid}:${fd}`;
+}
+
+/**
  * Reads an fd as strace -yy prints it into the event: the sysdig-style tag and name (a unix
  * socket as `A->B /path`, TCP as `a:p->b:q`), and the local end, which is what tells the two
- * ends apart here (strace has no process names to go by). From
+ * ends apart here (a trace without -Y or execve lines has no process names to go by). From
  *   `25075 12:14:44.322055 read(5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>, "\1\4\0\1...", 4096) = 664`
  * it reads fd 5, tag `u`, name `1550446->1550442 /tmp/helloFastCGI.s` and local end `u:1550446`.
+ * An IP socket without a pair (`14<TCP:[1542938]>`, `3<TCP:[127.0.0.1:28080]>` listening) gets
+ * its thread and fd as local end (threadFdKey).
  */
 function readFd(text: string, at: number, event: TraceEvent): void {
   const match = FD_PATTERN.exec(text.slice(at, at + 400));
@@ -74,7 +88,8 @@ function readFd(text: string, at: number, event: TraceEvent): void {
   event.fdTag = tag;
   event.fdName = path !== undefined ? `${inner} ${path}` : inner;
   const arrow = inner.indexOf('->');
-  event.local = `${tag}:${arrow >= 0 ? inner.slice(0, arrow) : inner}`;
+  if (arrow < 0 && tag !== 'u') event.local = threadFdKey(tag, event.tid, event.fd);
+  else event.local = `${tag}:${arrow >= 0 ? inner.slice(0, arrow) : inner}`;
 }
 
 /**
@@ -125,13 +140,55 @@ function readResult(text: string, event: TraceEvent): void {
   if (number) event.res = Number(number[0]);
 }
 
-function baseEvent(line: number, tid: number, time: number, type: string, typeCol: number, exit: boolean): TraceEvent {
+/**
+ * What a trace says about process names, per thread, as it goes: `-Y` prints the name with
+ * every pid (`13481<sh> 05:42:34.689449 read(...)`); otherwise an `execve("/usr/bin/cat", ...) = 0`
+ * names its thread (the kernel's comm: the file name, at most 15 characters), and a
+ * `clone(...) = 13489` gives the child its parent's name. A thread nothing names stays
+ * unnamed (labels then say `pid 13489`, as strace does).
+ */
+export class StraceNames {
+  private readonly byTid = new Map<number, string>();
+  /** execve enters waiting for their result (`<unfinished ...>`), by thread. */
+  private readonly execs = new Map<number, string>();
+
+  nameOf(tid: number): string {
+    return this.byTid.get(tid) ?? '';
+  }
+
+  /** `13481<sh>`: -Y names every line. */
+  named(tid: number, name: string): void {
+    if (this.byTid.get(tid) !== name) this.byTid.set(tid, name);
+  }
+
+  // `13490 05:42:34.696542 execve("/usr/bin/cat", ["cat"], 0x556c07558e78 /* 39 vars */) = 0`
+  execStarted(tid: number, body: string): void {
+    const path = /^execve\("((?:[^"\\]|\\.)*)"/.exec(body);
+    if (path) this.execs.set(tid, path[1].slice(path[1].lastIndexOf('/') + 1).slice(0, 15));
+  }
+
+  execEnded(tid: number, res: number | undefined): void {
+    const name = this.execs.get(tid);
+    this.execs.delete(tid);
+    if (name !== undefined && res === 0) this.byTid.set(tid, name);
+  }
+
+  // `13488 05:42:34.695754 clone(child_stack=NULL, flags=...|SIGCHLD, child_tidptr=0x7f311c557a10) = 13489`
+  forked(parent: number, child: number | undefined): void {
+    const name = this.byTid.get(parent);
+    if (child !== undefined && child > 0 && name !== undefined && !this.byTid.has(child)) this.byTid.set(child, name);
+  }
+}
+
+const FORK_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork']);
+
+function baseEvent(line: number, tid: number, time: number, type: string, typeCol: number, exit: boolean, process: string): TraceEvent {
   const event = newTraceEvent();
   event.line = line;
   // strace numbers no events: the 1-based line number stands in for evt.num.
   event.num = line + 1;
   event.time = time;
-  event.process = '';
+  event.process = process;
   event.tid = tid;
   event.exit = exit;
   event.type = type;
@@ -144,32 +201,49 @@ function baseEvent(line: number, tid: number, time: number, type: string, typeCo
  * the line is not strace output. Signal and exit notices (`--- SIGPIPE {...} ---`,
  * `+++ exited with 0 +++`) are recognised and produce no event.
  */
-export function parseStraceLine(text: string, line: number, emit: (event: TraceEvent) => void): boolean {
+export function parseStraceLine(text: string, line: number, emit: (event: TraceEvent) => void, names?: StraceNames): boolean {
   const match = LINE_PATTERN.exec(text);
   if (!match) return false;
   // strace's stderr prints no pid on the first process's lines: 0 stands for it.
-  const pid = match[1] ?? match[2];
+  const pid = match[1] ?? match[3];
   const tid = pid !== undefined ? Number(pid) : 0;
-  const time = timeOfDay(match[3]);
-  const body = match[4];
+  const comm = match[2] ?? match[4];
+  if (names && comm !== undefined) names.named(tid, comm);
+  const process = names ? names.nameOf(tid) : (comm ?? '');
+  const time = timeOfDay(match[5]);
+  const body = match[6];
   const bodyCol = text.length - body.length;
   if (body.startsWith('--- ') || body.startsWith('+++ ')) return true;
   const resumed = /^<\.\.\. ([a-z_0-9]+) resumed>/.exec(body);
   if (resumed) {
-    const exit = baseEvent(line, tid, time, resumed[1], bodyCol + 5, true);
+    const exit = baseEvent(line, tid, time, resumed[1], bodyCol + 5, true, process);
     readResult(text, exit);
+    if (names) learnNames(names, exit);
     emit(exit);
     return true;
   }
   const call = /^([a-z_0-9]+)\(/.exec(body);
   if (!call) return false;
   const type = call[1];
-  const enter = baseEvent(line, tid, time, type, bodyCol, false);
+  const enter = baseEvent(line, tid, time, type, bodyCol, false, process);
   readFd(text, bodyCol + type.length + 1, enter);
+  if (names && type === 'execve') names.execStarted(tid, body);
   emit(enter);
   if (body.endsWith('<unfinished ...>')) return true;
-  const exit = baseEvent(line, tid, time, type, bodyCol, true);
+  const exit = baseEvent(line, tid, time, type, bodyCol, true, process);
   readResult(text, exit);
+  if (names) learnNames(names, exit);
   emit(exit);
   return true;
+}
+
+/** An exit that names a thread: a successful execve, or a fork-like call returning the child. */
+function learnNames(names: StraceNames, exit: TraceEvent): void {
+  if (exit.type === 'execve') {
+    names.execEnded(exit.tid, exit.res);
+    // The exit belongs to the program that now runs.
+    exit.process = names.nameOf(exit.tid);
+  } else if (FORK_TYPES.has(exit.type)) {
+    names.forked(exit.tid, exit.res);
+  }
 }
