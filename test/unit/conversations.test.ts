@@ -119,3 +119,13 @@ test('same input handling and exit statuses as check: missing file, empty file, 
   assert.equal(reports(stdin.stdout)[0].file, '<stdin>');
   assert.equal(reports(stdin.stdout)[0].conversations.length, 1);
 });
+
+test('follow on a socket whose fd names no pair says why its peer is unknown', () => {
+  const lines = fixtureLines('instruqt-tar-dbus.scap.txt');
+  const line = lines.findIndex((l) => / dbus-daemon \(344\) > sendmsg fd=10\(<u>\/var\/run\/dbus\/system_bus_socket\)/.test(l)) + 1;
+  const r = runCli(['follow', `${TAR_DBUS}:${line}`]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = r.stdout.split('\n');
+  assert.equal(out[0], 'Follow Stream: unix socket /var/run/dbus/system_bus_socket');
+  assert.match(r.stdout, /\?  sysdig printed no address pair for this socket \(fd=10\(<u>\/var\/run\/dbus\/system_bus_socket\)\).*: nothing is claimed/);
+});
