@@ -53,6 +53,8 @@ const SNAPLEN = 80;
  * (200 000 threads on one socket made that search quadratic: 14 s).
  */
 const MAX_ENDPOINT_TIDS = 64;
+/** How far from the end of the lean connection list a closed connection is looked for. */
+const RECENT_CONNECTIONS = 64;
 const SPACE = 32;
 // eslint-disable-next-line no-control-regex
 const ANSI_ONLY = /\x1b\[[0-9;]*m|\s/g;
@@ -215,6 +217,11 @@ export class DumpAnalyzer {
    * line that starts inside the payload is payload, whatever it looks like.
    */
   private payloadLeft = 0;
+  /** Lean mode: connections created (counted for the overBudget check), and whether it said yes. */
+  private newConnections = 0;
+  private overBudget = false;
+  /** Lean mode: released connections still in `connections`, dropped in batches (dropReleased). */
+  private releasedInList = 0;
   private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
   private readonly addStraceEvent = (event: TraceEvent) => {
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
@@ -691,7 +698,10 @@ export class DumpAnalyzer {
     if (call.role === 'write' && res > 0) {
       call.range = { start: endpoint.bytesWritten, end: endpoint.bytesWritten + res };
       endpoint.bytesWritten += res;
-      endpoint.writes.push(call);
+      // A first element as a literal: grown by push, a list of one has room for 17 (128 bytes
+      // more for each of millions of connections left open, issue 12).
+      if (endpoint.writes.length === 0) endpoint.writes = [call];
+      else endpoint.writes.push(call);
     } else if (call.role === 'read') {
       if (res > 0) {
         call.range = { start: endpoint.bytesRead, end: endpoint.bytesRead + res };
@@ -857,7 +867,8 @@ export class DumpAnalyzer {
         bytesWritten: 0,
         bytesRead: 0,
       };
-      connection.endpoints.push(endpoint);
+      if (connection.endpoints.length === 0) connection.endpoints = [endpoint];
+      else connection.endpoints.push(endpoint);
       if (local !== undefined) this.endpointByLocal.set(local, endpoint);
     } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
@@ -922,9 +933,6 @@ export class DumpAnalyzer {
     return true;
   }
 
-  private newConnections = 0;
-  private overBudget = false;
-
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
@@ -934,8 +942,14 @@ export class DumpAnalyzer {
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
     if (!this.options.keepConnections) {
-      const index = this.connections.lastIndexOf(connection);
-      if (index >= 0) this.connections.splice(index, 1);
+      // Most connections close soon after they open, near the list's end: spliced out there.
+      // Older ones are dropped in batches: finding and splicing each would cost the list's
+      // length, quadratic when connections close in the order they opened (issue 12).
+      const list = this.connections;
+      let at = list.length - 1;
+      while (at >= 0 && at >= list.length - RECENT_CONNECTIONS && list[at] !== connection) at--;
+      if (at >= 0 && list[at] === connection) list.splice(at, 1);
+      else if (++this.releasedInList >= 1024 && this.releasedInList * 2 >= list.length) this.dropReleased();
     }
     connection.calls = [];
     for (const e of connection.endpoints) {
@@ -946,9 +960,18 @@ export class DumpAnalyzer {
     }
   }
 
+  /** Lean mode: removes the released connections from the list, keeping the order of the others. */
+  private dropReleased(): void {
+    let kept = 0;
+    for (const connection of this.connections) if (!connection.released) this.connections[kept++] = connection;
+    this.connections.length = kept;
+    this.releasedInList = 0;
+  }
+
   finish(): Analysis {
     if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
+    if (this.releasedInList > 0) this.dropReleased();
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
       if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
