@@ -5,7 +5,7 @@
 
 import {
   type ByteRange, type Connection, type Endpoint, type Syscall,
-  firstLine, firstNum, primaryLine, primaryNum, threadLabel,
+  firstLine, firstNum, primaryLine, primaryNum, threadLabel, unknownPeerReason,
 } from './analysis';
 import {
   type ConnectionStream, type Payload, type StreamChunk, type StreamDirection,
@@ -111,7 +111,9 @@ export function renderStream(stream: ConnectionStream, view: StreamView): Render
   const ends = connection.endpoints;
   const w = new Writer();
   const title = `${endName(ends[0])} ⟷ ${ends.length > 1 ? endName(ends[1]) : 'peer'}`;
-  w.line(`Follow Stream${view === 'hex' ? ' (hex)' : ''}: ${describeKind(connection)} ${connection.tuple}${connection.path ? ` ${connection.path}` : ''}`);
+  // A socket whose fd names no pair has no tuple (unknownPeer): at most its path.
+  const addresses = [connection.tuple, connection.path].filter((part) => part !== undefined && part.length > 0).join(' ');
+  w.line(`Follow Stream${view === 'hex' ? ' (hex)' : ''}: ${describeKind(connection)}${addresses ? ` ${addresses}` : ', addresses not printed'}`);
   w.line('');
   ends.forEach((end, i) => {
     const parts: (string | [string, number])[] = [`  ${letter(i)}  ${endName(end)}${end.pid !== undefined && end.pid !== end.tids[0] ? ` (pid ${end.pid})` : ''}: `];
@@ -122,7 +124,9 @@ export function renderStream(stream: ConnectionStream, view: StreamView): Render
     else parts.push(', not closed in the capture');
     w.line(...parts);
   });
-  if (ends.length === 1) w.line('  ?  the other end is not in the capture: nothing is claimed about what it read or wrote');
+  const unknown = unknownPeerReason(connection);
+  if (unknown !== undefined) w.line(`  ?  ${unknown}: nothing is claimed about what it read or wrote`);
+  else if (ends.length === 1) w.line('  ?  the other end is not in the capture: nothing is claimed about what it read or wrote');
   w.line('');
   directions.forEach((d) => w.line(`  ${directionLabel(d)}  ${directionSummary(stream, d)}`));
   w.line('');

@@ -2,7 +2,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -118,4 +118,25 @@ test('same input handling and exit statuses as check: missing file, empty file, 
   assert.equal(stdin.status, 1, stdin.stderr);
   assert.equal(reports(stdin.stdout)[0].file, '<stdin>');
   assert.equal(reports(stdin.stdout)[0].conversations.length, 1);
+});
+
+test('follow on a socket whose fd names no pair says why its peer is unknown', () => {
+  const lines = fixtureLines('instruqt-tar-dbus.scap.txt');
+  const line = lines.findIndex((l) => / dbus-daemon \(344\) > sendmsg fd=10\(<u>\/var\/run\/dbus\/system_bus_socket\)/.test(l)) + 1;
+  const r = runCli(['follow', `${TAR_DBUS}:${line}`]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = r.stdout.split('\n');
+  assert.equal(out[0], 'Follow Stream: unix socket /var/run/dbus/system_bus_socket');
+  assert.match(r.stdout, /\?  sysdig printed no address pair for this socket \(fd=10\(<u>\/var\/run\/dbus\/system_bus_socket\)\).*: nothing is claimed/);
+});
+
+test('the sequence diagram of a socket whose fd names no pair: its path as title, and why nothing is matched', () => {
+  const lines = fixtureLines('instruqt-tar-dbus.scap.txt');
+  const line = lines.findIndex((l) => / dbus-daemon \(344\) > sendmsg fd=10\(<u>/.test(l)) + 1;
+  const svg = join(tmp, 'unknown-peer.svg');
+  const r = runCli(['diagram', `${TAR_DBUS}:${line}`, '-o', svg]);
+  assert.equal(r.status, 0, r.stderr);
+  const text = readFileSync(svg, 'utf8');
+  assert.match(text, /<text class="title"[^>]*>unix socket \/var\/run\/dbus\/system_bus_socket<\/text>/);
+  assert.match(text.replace(/<\/text>\s*<text class="note"[^>]*>/g, ' '), /Sysdig printed no address pair for this socket/);
 });

@@ -265,3 +265,23 @@ test('every sysdig fixture with switch, signaldeliver and procexit after every e
   }
   assert.ok(injected >= 8, `only ${injected} fixtures took the events`);
 });
+
+test('CRLF line ends and a payload cut short: the scanner measures a line as the JavaScript path does (without its \\r)', () => {
+  // The seed with `\r\n` line ends and uWSGI's `< read res=16 data=................` cut by one
+  // character: the record stays open for one more payload character, so the next line is payload
+  // to both paths, or an event to both (case 217 of the windows above found them apart).
+  const lines = readFixture('seed-epipe.scap.txt').split('\n').filter((l) => l.length > 0);
+  const read = lines.findIndex((l) => / uwsgi \(20882\) < read res=16 data=/.test(l));
+  assert.ok(read > 0);
+  lines[read] = lines[read].trimEnd().slice(0, -1);
+  const text = lines.join('\r\n') + '\r\n';
+  const bytes = Buffer.from(text, 'latin1');
+  const cli = new DumpAnalyzer({ retainCalls: false });
+  const reader = new ByteLineReader(cli);
+  reader.push(bytes);
+  reader.end();
+  const scanned = cli.finish();
+  const parsed = analyzeLines(text);
+  assert.deepEqual(gist(scanned), gist(parsed));
+  assert.equal(scanned.stats.continuationLines, 1);
+});

@@ -39,6 +39,7 @@ const CASES: [string, string, string][] = [
   ['libs__test_ipv6_client.scap.txt', 'libs__test_ipv6_client', 'unconnected UDP: `sendto fd=3(<6>) tuple=:::0->::1:2345`'],
   ['libs__single_ipv6_conn.scap.txt', 'libs__single_ipv6_conn', 'one TCP6 connection'],
   ['wstrouble__example0_nginx_v2.scap.txt', 'wstrouble__example0_nginx_v2', 'one TCP connection'],
+  ['instruqt__ticket-generator-http-error-b841f454.scap.txt', 'instruqt__ticket-generator-http-error-b841f454', 'switches inside HTTP writes and reads'],
 ];
 
 for (const [fixture, capture, what] of CASES) {

@@ -143,7 +143,7 @@ function kindOfTag(tag: string): SocketKind {
 function emptyStats(): DumpStats {
   return {
     lines: 0, events: 0, continuationLines: 0, blankLines: 0, unparsedLines: 0, unparsedSamples: [],
-    orphanExits: 0, unattributedSocketCalls: 0, overBudgetSocketCalls: 0, connections: 0,
+    orphanExits: 0, overBudgetSocketCalls: 0, connections: 0,
   };
 }
 

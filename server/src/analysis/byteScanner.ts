@@ -248,7 +248,10 @@ export class ByteLineReader {
       event.time = doubles[d + D_TIME];
       this.lineStart = ints[i + I_START];
       this.lineEnd = ints[i + I_END];
-      analyzer.addSysdigEvent(event, ints[i + I_OPEN] === 1, ints[i + I_END] - ints[i + I_START]);
+      // The line's length as addLineAt measures it: without the `\r` of a CRLF line end.
+      const end = ints[i + I_END];
+      const length = end - ints[i + I_START] - (end > 0 && this.memory[this.inputBase + end - 1] === 13 ? 1 : 0);
+      analyzer.addSysdigEvent(event, ints[i + I_OPEN] === 1, length);
     }
   }
 }

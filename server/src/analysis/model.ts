@@ -235,8 +235,6 @@ export interface DumpStats {
   unparsedSamples: UnparsedSample[];
   /** Exit lines whose enter is not in the dump (normal at the start of a thread). */
   orphanExits: number;
-  /** Socket I/O that could not be tied to a connection (e.g. an fd inherited before the capture). */
-  unattributedSocketCalls: number;
   /**
    * Socket calls left out because the analysis had reached its memory budget
    * (AnalyzerOptions.overBudget): connections opened after that are not followed. 0 normally.

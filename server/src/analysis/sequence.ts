@@ -8,7 +8,7 @@
 import { formatDuration, streamsAligned } from './findings';
 import {
   type ByteRange, type Connection, type Endpoint, type SocketKind, type Syscall,
-  firstLine, firstNum, peerOf, primaryLine, primaryNum, threadLabel,
+  firstLine, firstNum, peerOf, primaryLine, primaryNum, threadLabel, unknownPeerReason,
 } from './model';
 import { peersOf } from './peers';
 import { parseStraceLine } from './straceParser';
@@ -242,7 +242,9 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
   const rowTime = (call: Syscall | undefined) => (call && rowOf.has(call) ? rows[rowOf.get(call)!].time : NaN);
   const namer = options.records;
 
-  if (endpoints.length === 1) notes.push('The other end of this connection is not in the capture: nothing can be matched.');
+  const unknown = unknownPeerReason(connection);
+  if (unknown !== undefined) notes.push(`${unknown.charAt(0).toUpperCase()}${unknown.slice(1)}: nothing can be matched.`);
+  else if (endpoints.length === 1) notes.push('The other end of this connection is not in the capture: nothing can be matched.');
   if (endpoints.length > 2) notes.push(`${endpoints.length} ends share this address pair: arrows are drawn only between exactly two.`);
   const pair = endpoints.length === 2 && streamsAligned(endpoints[0], endpoints[1]) && streamsAligned(endpoints[1], endpoints[0]);
   if (endpoints.length === 2 && !pair) {

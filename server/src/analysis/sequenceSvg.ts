@@ -310,7 +310,9 @@ function drawUnread(sequence: Sequence, layout: SequenceLayout, left: UnreadByte
 export function renderHeader(sequence: Sequence, layout: SequenceLayout): string {
   const c = sequence.connection;
   const kind = c.kind === 'unix' ? 'unix socket' : c.datagram ? `${c.kind.toUpperCase()} socket` : `${c.kind.replace(/\d$/, '').toUpperCase()} connection`;
-  const out: string[] = [`<text class="title" x="8" y="18">${xmlEscape(`${kind} ${c.tuple}${c.path ? ` ${c.path}` : ''}`)}</text>`];
+  // A socket whose fd names no pair has no tuple: at most its path.
+  const addresses = [c.tuple, c.path].filter((part) => part !== undefined && part.length > 0).join(' ');
+  const out: string[] = [`<text class="title" x="8" y="18">${xmlEscape(`${kind}${addresses ? ` ${addresses}` : ', addresses not printed'}`)}</text>`];
   sequence.lifelines.forEach((lifeline, lane) => {
     const x = layout.laneX[lane];
     const role = lifeline.role === 'unknown' ? 'open before capture' : lifeline.role === 'connect' ? 'connected' : 'accepted';

@@ -10,8 +10,9 @@ import { terminalText } from '../terminal';
 
 const USAGE = `Usage: scap-lens conversations [--json] FILE...   (FILE - reads standard input)
 
-Lists every connection of each sysdig text dump: both ends (process, fd, how it was opened
-and closed) and the bytes each end wrote and read, like Wireshark's Statistics → Conversations.
+Lists every connection of each sysdig text dump (or binary capture, read as check reads it):
+both ends (process, fd, how it was opened and closed) and the bytes each end wrote and read,
+like Wireshark's Statistics → Conversations.
   --json   one JSON object per file:
            {"file","conversations":[{"id","kind","addresses","path"?,"aligned","peer"?,"endpoints":[
              {"process","pid"?,"tids","fd","role","opened"?,"closed"?,"bytesWritten","bytesRead","unreadBytes"?}]}]}
