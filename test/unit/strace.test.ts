@@ -140,7 +140,7 @@ function streams(analysis: Analysis) {
     + `${e.bytesWritten} written ${e.bytesRead} read ${e.callCount} calls${e.opened ? ` opened by ${e.opened.type}` : ''}${e.closed ? ' closed' : ''}${e.eof ? ' eof' : ''}`).sort().join(' | ')}`).sort();
   // Lines move when two lines become one; what a finding says apart from them must not.
   const findings = analysis.findings.map((f) => `${f.code} ${f.call.type} ${f.call.endpoint?.connection.key}: ${f.message.replace(/(line|event) \d+/g, '$1 N')}`);
-  return { connections, findings, unattributed: analysis.stats.unattributedSocketCalls };
+  return { connections, findings };
 }
 
 const SPLIT_FIXTURES = ['revert-httpd-POST-single.strace', 'revert-httpd-POST-frontonly.httpd.strace', 'strace-cases/debian-httpd-POST.1501-1760.strace',
