@@ -47,6 +47,15 @@ test('the record layout both compilers read (wasm/shared.ts) gives every field i
   assert.equal(layout.RECORD_BYTES % 8, 0, 'records stay f64-aligned');
 });
 
+test('the shared syscall lists are space-framed, and the short ones part of the full one (the scanner looks in them only then)', () => {
+  const names = (list: string) => {
+    assert.match(list, /^ ([a-z_0-9]+ )+$/);
+    return list.trim().split(' ');
+  };
+  const full = new Set(names(layout.FULL_PARAM_TYPES));
+  for (const name of [...names(layout.ENTER_TIME_TYPES), ...names(layout.TUPLE_AFTER_DATA_TYPES)]) assert.ok(full.has(name), name);
+});
+
 test('every fixture gives the same analysis through the scanner as through the JavaScript parser', async () => {
   let findings = 0;
   let events = 0;

@@ -238,8 +238,10 @@ function intern(start: usize, end: usize): i32 {
   const entry = entryBase + <usize>id * 12;
   store<i32>(entry, arenaUsed);
   store<i32>(entry + 4, length);
-  store<i32>(entry + 8, (inList(FULL_PARAM_TYPES, start, length) ? 1 : 0) | (inList(ENTER_TIME_TYPES, start, length) ? 2 : 0)
-    | (inList(TUPLE_AFTER_DATA_TYPES, start, length) ? 4 : 0));
+  // Most new entries are socket and process names: one look in the full list rules them out
+  // (the two short lists are part of it, see shared.ts).
+  store<i32>(entry + 8, !inList(FULL_PARAM_TYPES, start, length) ? 0
+    : 1 | (inList(ENTER_TIME_TYPES, start, length) ? 2 : 0) | (inList(TUPLE_AFTER_DATA_TYPES, start, length) ? 4 : 0));
   arenaUsed += length;
   store<i32>(slotBase + (<usize>slot << 2), id);
   return id;

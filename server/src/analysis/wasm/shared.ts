@@ -46,6 +46,7 @@ export const I_DATA_COL = 29;
  * read, which is enough to attach fcntl/getsockopt/... on a socket to its connection.
  */
 export const FULL_PARAM_TYPES = ' connect accept accept4 close shutdown sendfile read readv pread preadv recv recvfrom recvmsg recvmmsg write writev pwrite pwritev send sendto sendmsg sendmmsg clone clone3 fork vfork execve getsockopt setsockopt ';
+// The two lists below are part of this one: the scanner looks in them only for its names.
 /** Syscalls whose enter time the model keeps (when a close or shutdown started). */
 export const ENTER_TIME_TYPES = ' close shutdown ';
 /** Syscalls whose exit prints the sender's `tuple=` after the payload (`data=`). */
