@@ -4,9 +4,12 @@ import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { Commands } from '../../server/src/lsp_ext';
+import { registerCaptures } from './captures';
+import { registerConnectionDumps } from './connectionDumps';
 import { registerFollowStream } from './followStream';
 import { registerDiagramPanel } from './diagramPanel';
 import { registerLanguageDetection, startWithFirstTrace } from './languageDetection';
+import { LargeDumps } from './largeDumps';
 
 let client: LanguageClient | undefined;
 
@@ -28,7 +31,15 @@ export async function activate(context: ExtensionContext): Promise<void> {
   );
   registerFollowStream(context, () => client);
   registerDiagramPanel(context, () => client);
-  await startWithFirstTrace(context, () => client!.start());
+  // Binary captures (*.scap): a read-only editor that converts them with sysdig.
+  context.subscriptions.push(...registerCaptures(context));
+  // The server starts once, with the first trace document or the first dump over 50 MB.
+  let started: Promise<void> | undefined;
+  const start = () => (started ??= client!.start());
+  // Dumps over 50 MB get no document: the server analyses them from disk.
+  const largeDumps = new LargeDumps(client, start);
+  context.subscriptions.push(largeDumps, ...registerConnectionDumps(client, () => largeDumps.dumps()));
+  await startWithFirstTrace(context, start);
 }
 
 export async function deactivate(): Promise<void> {

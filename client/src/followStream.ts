@@ -88,6 +88,12 @@ export function registerFollowStream(context: ExtensionContext, client: () => La
         void window.showInformationMessage('Scap Lens: put the cursor on a socket event of a sysdig dump or strace trace to follow its stream.');
         return;
       }
+      // Ask first, so that a line without a connection gets a message, not an empty document.
+      const found = await client()?.sendRequest<FollowStreamResult | null>(Requests.followStream, position).catch(() => null);
+      if (!found) {
+        void window.showInformationMessage(`Scap Lens: line ${position.line + 1} is not an event of a socket connection.`);
+        return;
+      }
       await openStream({ ...position, view: 'text' });
     }),
     commands.registerCommand(TOGGLE_VIEW, async () => {

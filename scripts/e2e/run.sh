@@ -54,6 +54,14 @@ cs_prepare "$REPO/.e2e/run"
 WS="$RUN_DIR/workspace"
 mkdir -p "$WS"
 cp test/fixtures/seed-epipe.scap.txt "$WS/"
+# A binary capture for sysdig. A dump over 50 MB, which VS Code gives to no extension, in a
+# workspace of its own (the UI test opens it in a fresh window): the seed's race, then real
+# lines of another fixture (38 × 1.4 MB); made here, not committed.
+cp test/fixtures/libs-single-ipv6-conn.scap "$WS/"
+BIG_WS="$RUN_DIR/workspace-large"
+mkdir -p "$BIG_WS"
+{ cat test/fixtures/seed-epipe.scap.txt; for _ in $(seq 38); do cat test/fixtures/revert-httpd-POST-single.scap.txt; done; } > "$BIG_WS/big-seed.scap.txt"
+cp test/fixtures/libs-single-ipv6-conn.scap "$BIG_WS/"
 say "install scap-lens.vsix into a fresh extensions folder"
 if cs_install_vsix "$VSIX" && cs_list_extensions | grep -qx "scap-lens.scap-lens@$VERSION"; then
   ok "the .vsix installs (scap-lens.scap-lens@$VERSION)"
@@ -74,7 +82,7 @@ case "$UNAUTH" in
   302*login*) ok "an unauthenticated request to the workbench is refused ($UNAUTH)" ;;
   *) fail "an unauthenticated request to the workbench got: $UNAUTH" ;;
 esac
-export CS_URL CS_PASSWORD WS_DIR="$WS"
+export CS_URL CS_PASSWORD WS_DIR="$WS" BIG_WS_DIR="$BIG_WS"
 
 say "UI test (test/e2e/ui.js)"
 timeout -k 5 300 node test/e2e/ui.js 2>&1 | tee "$E2E_ARTIFACTS/ui.log"

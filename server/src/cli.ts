@@ -1,19 +1,22 @@
 // `scap-lens check FILE...`: the analysis on the command line, for CI and for dumps too large
 // for an editor. Argument parsing uses node:util's parseArgs (part of Node, so no dependency).
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
-import { analyzeFile, analyzeStream, type Analysis, type AnalyzerOptions, type Finding } from './analysis';
+import { type Analysis, type AnalyzerOptions, type Finding } from './analysis';
 import { conversations } from './cli/conversations';
-import { follow } from './cli/follow';
 import { diagramCommand } from './cli/diagram';
+import { follow } from './cli/follow';
 import { githubAnnotations, OUTPUT_FORMATS, type OutputFormat, sarifLog, sarifText, toolInfo } from './cli/formats';
+import { analyzeNamedInput, InputError } from './cli/input';
+import { inputKind } from './sysdigCapture';
 import { terminalText } from './terminal';
 
-const USAGE = `Usage: scap-lens check [--format text|json|sarif|github] [--no-unread-write] FILE...   (FILE - reads standard input)
+const USAGE = `Usage: scap-lens check [--format text|json|sarif|github] [--no-unread-write] [--progress] FILE...   (FILE - reads standard input)
 
-Analyses sysdig text dumps (sysdig -r trace.scap > trace.scap.txt): pairs the two ends of
+Analyses sysdig text dumps (sysdig -r trace.scap > trace.scap.txt), or a binary capture
+through the sysdig on PATH (plain or gzip, as the dump it prints): pairs the two ends of
 every socket, follows the bytes each way, and reports
   error    epipe         a write failed with EPIPE (with the peer's close that caused it)
   error    econnreset    a read or write failed with ECONNRESET
@@ -25,6 +28,7 @@ Output: FILE:LINE:COL: severity: message [code], then one summary line per file.
   --format sarif      one SARIF 2.1.0 log for all files (GitHub code scanning, other dashboards)
   --format github     GitHub Actions annotations: ::error file=F,line=L,col=C::message
   --no-unread-write   leave out unread-write warnings and unread-at-end notes
+  --progress          write \`progress: N%\` lines on stderr while reading
 Exit status: 0 no errors, 1 some error-severity finding, 2 unreadable input or bad usage, or
 no error found but the memory budget was reached (some connections were not followed).
 
@@ -102,31 +106,11 @@ function unreadable(file: string): string | undefined {
 }
 
 /**
- * What a file that holds no event is instead, when its first bytes say so: the two mistakes
- * worth a sentence of their own are a binary capture given for its text dump, and a
- * compressed file (the corpus's own captures are gzip files).
+ * What a file that holds no event is instead, when its first bytes say so. A capture gets here
+ * only when sysdig read it and printed nothing (cli/input.ts converts it, or says how to).
  */
 function binaryKind(file: string): string | undefined {
-  const head = Buffer.alloc(4);
-  try {
-    // A pipe was read to its end already, and opening a named one again could block.
-    if (!statSync(file).isFile()) return undefined;
-    const fd = openSync(file, 'r');
-    try {
-      readSync(fd, head, 0, 4, 0);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-  // A .scap file is pcapng: its section header block starts with 0A 0D 0D 0A.
-  if (head.equals(Buffer.from([0x0a, 0x0d, 0x0d, 0x0a]))) {
-    return `${file} is a binary sysdig capture, not its text dump: make one with \`sysdig -r ${file} > ${file}.txt\``;
-  }
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    return `${file} is gzip-compressed: a compressed capture is turned into a text dump with \`sysdig -r ${file} > dump.scap.txt\`, a compressed dump with \`gunzip\``;
-  }
+  if (inputKind(file) === 'capture') return `${file} is a binary sysdig capture with no events: \`sysdig -r ${file}\` prints nothing`;
   return undefined;
 }
 
@@ -141,7 +125,7 @@ export interface AnalyzedInput {
  * does, within the memory budget. When it cannot be read or holds no event, says why on
  * stderr and returns undefined: the caller's exit status is then EXIT_BAD_INPUT.
  */
-export async function analyzeInput(name: string, options: AnalyzerOptions): Promise<AnalyzedInput | undefined> {
+export async function analyzeInput(name: string, options: AnalyzerOptions & { progress?: boolean }): Promise<AnalyzedInput | undefined> {
   // `-` is standard input, named `<stdin>` in the output as gcc does.
   const stdin = name === '-';
   const file = stdin ? '<stdin>' : name;
@@ -152,9 +136,10 @@ export async function analyzeInput(name: string, options: AnalyzerOptions): Prom
   }
   let analysis: Analysis;
   try {
-    analysis = stdin ? await analyzeStream(process.stdin, { ...options, overBudget }) : await analyzeFile(file, { ...options, overBudget });
+    // A text dump, standard input, a gzip-compressed dump, or a capture through sysdig (cli/input.ts).
+    analysis = await analyzeNamedInput(name, { ...options, overBudget });
   } catch (error) {
-    process.stderr.write(`scap-lens: ${file} could not be read: ${(error as Error).message}\n`);
+    process.stderr.write(`scap-lens: ${error instanceof InputError ? error.message : `${file} could not be read: ${(error as Error).message}`}\n`);
     return undefined;
   }
   if (analysis.stats.events === 0) {
@@ -191,11 +176,11 @@ export function statusAfter(status: number, file: string, analysis: Analysis): n
   return status;
 }
 
-async function check(files: string[], format: OutputFormat, unreadWrite: boolean): Promise<number> {
+async function check(files: string[], format: OutputFormat, unreadWrite: boolean, progress = false): Promise<number> {
   let status = EXIT_OK;
   const sarifReports: FileReport[] = [];
   for (const name of files) {
-    const input = await analyzeInput(name, { unreadWrite });
+    const input = await analyzeInput(name, { unreadWrite, progress });
     if (!input) {
       status = EXIT_BAD_INPUT;
       continue;
@@ -258,6 +243,7 @@ async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         format: { type: 'string' },
         'no-unread-write': { type: 'boolean', default: false },
+        progress: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -279,7 +265,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`scap-lens: --format takes one of ${OUTPUT_FORMATS.join(', ')}${parsed.values.json === true ? ', and --json is --format json' : ''}\n${USAGE}\n`);
     return EXIT_BAD_INPUT;
   }
-  return check(files, format, parsed.values['no-unread-write'] !== true);
+  return check(files, format, parsed.values['no-unread-write'] !== true, parsed.values.progress === true);
 }
 
 // A reader that stops early (`scap-lens check --json big.scap.txt | head`) closes the pipe,

@@ -50,3 +50,15 @@ export function lineRange(lines: LineSource, line: number): Range {
 export function lineLink(lines: LineSource, line: number, label: string): string {
   return `[${label}](${lines.uri}#L${line + 1})`;
 }
+
+/**
+ * A point at a 1-based line and column of a dump the server does not hold (analysed from disk,
+ * as `scap-lens check --json` reports it). VS Code widens an empty range to the word there.
+ */
+export function reportedRange(line: number, column: number): Range {
+  return Range.create(Math.max(0, line - 1), Math.max(0, column - 1), Math.max(0, line - 1), Math.max(0, column - 1));
+}
+
+export function reportedLocation(uri: string, line: number, column = 1): Location {
+  return Location.create(uri, reportedRange(line, column));
+}

@@ -4,14 +4,15 @@
 // keeps times only for closes and failures, to keep its hot path fast.
 
 import { sequenceOfCall } from './analysis/sequence';
+import { streamRecordNamer } from './analysis/sequenceRecords';
 import type { DumpIndex } from './dumpStore';
 import type { SequenceDiagramResult } from './lsp_ext';
 
 export function provideSequenceDiagram(index: DumpIndex, line: number): SequenceDiagramResult {
   if (!Number.isInteger(line) || line < 0 || line >= index.lineCount) return { message: `The dump has no line ${line + 1}.` };
   const call = index.callAt(line);
-  // Protocol decoders plug in through sequenceOfCall's RecordNamer (names on the arrows).
-  const sequence = sequenceOfCall(call, (l) => index.lineText(l));
+  // The protocol decoders name the records on the arrows, from Follow Stream's assembly.
+  const sequence = sequenceOfCall(call, (l) => index.lineText(l), (connection) => streamRecordNamer(index, connection));
   if (!sequence) {
     return {
       message: call

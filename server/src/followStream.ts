@@ -350,6 +350,8 @@ function renderPayload(w: Writer, payload: Payload | undefined, view: StreamView
     if (line.length > 0 || shown === 0) w.line(`${INDENT}│ ${line}`);
   }
   if (payload.bytes.length > shown) w.line(`${INDENT}… ${payload.bytes.length - shown} more bytes captured, not shown here`);
+  // -A text whose bytes could not be recovered: how many it stands for is not known.
+  if (payload.text !== undefined) return;
   const missing = payload.length - payload.bytes.length;
   if (missing > 0) w.line(`${INDENT}${missing} bytes not captured: ${notCapturedReason(payload)}`);
 }

@@ -25,6 +25,20 @@ export const Requests = {
   followStream: 'scapLens/followStream',
   /** DumpPosition → SequenceDiagramResult: the message sequence of the connection on that line. */
   sequenceDiagram: 'scapLens/sequenceDiagram',
+  /**
+   * Analyses a dump from disk (DiskAnalysisParams → DiskAnalysisResult) and publishes its
+   * diagnostics: for dumps VS Code does not sync (over 50 MB). Cancelling the request stops it.
+   */
+  analyzeFromDisk: 'scapLens/analyzeFromDisk',
+  /** Notification, server → client: how far an analysis from disk is (DiskAnalysisProgress). */
+  diskAnalysisProgress: 'scapLens/diskAnalysisProgress',
+  /** Notification, client → server ({ uri }): the dump's tab closed; stop and clear its diagnostics. */
+  forgetDiskAnalysis: 'scapLens/forgetDiskAnalysis',
+  /**
+   * The lines of a dump on disk that belong to the connections at some of its lines
+   * (ConnectionExcerptParams → ConnectionExcerptResult): "Open this connection as a dump".
+   */
+  connectionExcerpt: 'scapLens/connectionExcerpt',
 } as const;
 
 /** The URI scheme of Follow Stream documents; their query holds a FollowStreamParams as JSON. */
@@ -56,4 +70,48 @@ export interface SequenceDiagramResult {
   sequence?: Sequence;
   /** Set when there is no sequence: a sentence for the user. */
   message?: string;
+}
+
+export interface ConnectionExcerptParams {
+  /** A file: URI. */
+  uri: string;
+  /** 0-based lines: a finding's line and its related events' lines. */
+  lines: number[];
+}
+
+export interface ConnectionExcerptResult {
+  /** Why there is no excerpt, as one sentence. */
+  problem?: string;
+  /** The address pairs followed (`A->B`). */
+  pairs: string[];
+  /** 0-based lines of the file: line i of `text` is line lines[i] of the file. */
+  lines: number[];
+  text: string;
+}
+
+export interface DiskAnalysisParams {
+  /** A file: URI. */
+  uri: string;
+}
+
+export interface DiskAnalysisProgress {
+  uri: string;
+  /** 0 to 100. */
+  percent: number;
+}
+
+/** What an analysis from disk found; its findings themselves are published as diagnostics. */
+export interface DiskAnalysisResult {
+  /** Set when the analysis did not run to its end: cancelled by the client, or replaced by a newer one. */
+  cancelled?: boolean;
+  /** Why the file gave no analysis (not a dump, unreadable), as one sentence. */
+  problem?: string;
+  /** What the analysis left out, as the CLI says it (its memory budget was reached). */
+  incomplete?: string;
+  events: number;
+  connections: number;
+  errors: number;
+  warnings: number;
+  notes: number;
+  unparsedLines: number;
 }

@@ -3,20 +3,24 @@
 // Run: `node server/out/server.js --stdio` (any LSP client) or through the VS Code client (IPC).
 
 import {
-  type ClientCapabilities, CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures,
-  TextDocuments, TextDocumentSyncKind, type CancellationToken,
+  type ClientCapabilities, CodeActionKind, createConnection, DidChangeConfigurationNotification, NotificationType, ProposedFeatures,
+  RequestType, TextDocuments, TextDocumentSyncKind, type CancellationToken,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { provideCodeActions } from './codeActions';
 import { provideDefinition } from './definition';
 import { provideSequenceDiagram } from './diagram';
 import { provideDiagnostics } from './diagnostics';
+import { DiskAnalyses } from './diskAnalysis';
 import { provideDocumentSymbols } from './documentSymbols';
 import { type DumpIndex, DumpStore, type Settings, defaultSettings } from './dumpStore';
 import { provideHover } from './hover';
 import { provideFollowStream } from './followStream';
 import { provideInlayHints } from './inlayHints';
-import { type DumpPosition, type FollowStreamParams, Requests, type SequenceDiagramResult } from './lsp_ext';
+import {
+  type ConnectionExcerptParams, type ConnectionExcerptResult, type DiskAnalysisParams, type DiskAnalysisResult, type DumpPosition,
+  type FollowStreamParams, Requests, type SequenceDiagramResult,
+} from './lsp_ext';
 import { provideDocumentHighlights, provideReferences } from './references';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -110,6 +114,13 @@ connection.onRequest(Requests.followStream, (params: FollowStreamParams, token) 
 connection.languages.inlayHint.on((params, token) => withIndex(params.textDocument.uri, token, [], (index) => settings.inlayHints ? provideInlayHints(index, params.range) : []));
 connection.onRequest(Requests.sequenceDiagram, (params: DumpPosition, token: CancellationToken) =>
   withIndex<SequenceDiagramResult>(params.uri, token, { message: 'The dump is not open in the Scap Lens server.' }, (index) => provideSequenceDiagram(index, params.line)));
+
+// Dumps too large for VS Code to sync (over 50 MB), analysed from disk by the CLI in a child process.
+const diskAnalyses = new DiskAnalyses(connection, () => settings.unreadWrite);
+connection.onRequest(new RequestType<DiskAnalysisParams, DiskAnalysisResult, void>(Requests.analyzeFromDisk), (params, token) => diskAnalyses.analyze(params, token));
+connection.onNotification(new NotificationType<DiskAnalysisParams>(Requests.forgetDiskAnalysis), (params) => diskAnalyses.forget(params.uri));
+connection.onRequest(new RequestType<ConnectionExcerptParams, ConnectionExcerptResult, void>(Requests.connectionExcerpt), (params, token) => diskAnalyses.excerpt(params, token));
+connection.onShutdown(() => diskAnalyses.stopAll());
 
 documents.listen(connection);
 connection.listen();

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { analyzeText, type Analysis, type Syscall } from '../../server/src/analysis';
 import { type Sequence, buildSequence, lineTime, sequenceOfCall } from '../../server/src/analysis/sequence';
 import { layoutSequence, renderBody, renderSequenceSvg } from '../../server/src/analysis/sequenceSvg';
+import { TextLines } from '../../server/src/analysis/payload';
+import { streamRecordNamer } from '../../server/src/analysis/sequenceRecords';
 import { fixturePath, readFixture, runCli } from '../helpers/repo';
 
 const UPDATE = process.env.UPDATE === '1';
@@ -28,11 +30,11 @@ function callOnLine(analysis: Analysis, line: number): Syscall | undefined {
   return analysis.calls.find((c) => c.enterLine === line || c.exitLine === line);
 }
 
-/** The sequence of the connection of the call on a 1-based line of a fixture's text. */
+/** The sequence of the connection of the call on a 1-based line of a fixture's text, records named as the server names them. */
 function sequenceAt(text: string, line1: number): Sequence {
-  const lines = linesOf(text);
+  const lines = new TextLines(text);
   const analysis = analyzeText(text);
-  const sequence = sequenceOfCall(callOnLine(analysis, line1 - 1), (l) => lines[l] ?? '');
+  const sequence = sequenceOfCall(callOnLine(analysis, line1 - 1), (l) => lines.lineText(l), (connection) => streamRecordNamer(lines, connection));
   assert.ok(sequence, `line ${line1} is not a socket call`);
   return sequence;
 }
@@ -54,6 +56,8 @@ const GOLDEN: { name: string; fixture: string; line: number }[] = [
   { name: 'revert-httpd-POST-single', fixture: 'revert-httpd-POST-single.scap.txt', line: 13777 },
   // A real sysdig capture whose client is not in it: one lifeline, nothing matched.
   { name: 'wstrouble-httpd', fixture: 'wstrouble-httpd.scap.txt', line: 10 },
+  // The real strace trace of the race: exact bytes, so the FastCGI records are named.
+  { name: 'revert-httpd-POST-single.strace', fixture: 'revert-httpd-POST-single.strace', line: 27 },
 ];
 
 for (const golden of GOLDEN) {
@@ -120,6 +124,21 @@ test('the RecordNamer hook names the records on data arrows, unread bytes and th
   assert.ok(svg.includes('8 B · FCGI_STDIN'));
   assert.ok(svg.includes('EPIPE · FCGI_STDIN &lt;&amp;&gt;'));
   assert.ok(svg.includes('8 B never read · FCGI_STDIN'));
+});
+
+test('records on the arrows from the decoders: the never-read tail of the strace race is the empty FCGI_STDIN; 502Error\'s malformed response is flagged', () => {
+  const strace = sequenceAt(readFixture('revert-httpd-POST-single.strace'), 27);
+  assert.deepEqual(strace.unread.map((u) => `${u.bytes.end - u.bytes.start} B ${u.records}`), ['8 B FCGI_STDIN (end)']);
+  assert.deepEqual(strace.arrows.filter((a) => a.kind === 'data' && a.fromLane === 0).map((a) => a.records),
+    ['FCGI_BEGIN_REQUEST', 'FCGI_PARAMS…', 'FCGI_PARAMS (end)', 'FCGI_STDIN']);
+  // sysdig's default output keeps 80 printable bytes: the request line is read, its end is not.
+  const text = readFixture('502error-bad-header.scap.txt');
+  const line = linesOf(text).findIndex((l) => / < sendto res=131 /.test(l) || / < recvfrom res=131 /.test(l)) + 1;
+  const http = sequenceAt(text, line);
+  const records = http.arrows.filter((a) => a.kind === 'data').map((a) => a.records);
+  assert.equal(records[0], 'GET /foo…');
+  assert.ok(records.slice(1).every((r) => r === 'HTTP 200 ⚠'), records.join(', '));
+  assert.ok(renderSequenceSvg(http).includes('17 B · HTTP 200 ⚠'));
 });
 
 test('lineTime reads the time of sysdig, strace and -t a lines', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyzeText, buildLineIndex, type Analysis, type Connection, type Syscall } from '../../server/src/analysis';
 import { TextLines, readCString, readPayload } from '../../server/src/analysis/payload';
-import { assembleStream, failedWriteRecords, type ConnectionStream } from '../../server/src/analysis/stream';
+import { assembleStream, failedWriteRecords, gapsOf, type ConnectionStream } from '../../server/src/analysis/stream';
 import { fastcgi } from '../../server/src/analysis/protocols/fastcgi';
 import { http } from '../../server/src/analysis/protocols/http';
 import type { DirectionBytes } from '../../server/src/analysis/protocols';
@@ -107,6 +107,29 @@ test('sysdig -x and -A give the same exact bytes of nginx\'s request, 80 of its 
   assert.equal(hex.bytes.length, 80);
   assert.equal(ascii(hex.bytes), 'GET /foobar.bin HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/7.47.0\r\nAccept:');
   assert.deepEqual([...text.bytes], [...hex.bytes]);
+});
+
+test('sysdig -A that dropped bytes (a DNS answer) keeps its text and claims no byte', () => {
+  // Lines 1311–1315 of ../shared/corpus/sysdig/variants/k8strouble__capture.net.A.txt, verbatim
+  // (kept here, not as a fixture file: the whole-fixture sweeps would take it up too).
+  const text = [
+    '10198 15:41:39.538872487 0 curl (22370) > recvfrom fd=3(<4u>172.17.0.7:46162->10.0.2.15:53) size=2048 ',
+    '10199 15:41:39.538875855 0 curl (22370) < recvfrom res=148 data=',
+    'ubackendcritical-appsvcclusterlocalcritical-appsvcclusterlocalD<1nsdnsD',
+    'hostmasterskydnsLXIupp :< tuple=10.0.2.15:53->172.17.0.7:46162 ',
+    '10202 15:41:39.538889317 0 curl (22370) > ioctl fd=3(<4u>172.17.0.7:46162->10.0.2.15:53) request=541B argument=7F4FA55C9530 ',
+  ].join('\n');
+  const analysis = analyzeText(text);
+  const lines = new TextLines(text);
+  const call = analysis.calls.find((c) => c.type === 'recvfrom')!;
+  assert.equal(call.exitLine, 1);
+  const payload = readPayload(lines, call)!;
+  assert.equal(payload.form, 'ascii');
+  assert.equal(payload.length, 148);
+  assert.equal(payload.bytes.length, 0);
+  assert.equal(payload.text, 'ubackendcritical-appsvcclusterlocalcritical-appsvcclusterlocalD<1nsdnsD\nhostmasterskydnsLXIupp :<');
+  const stream = assembleStream(lines, call.endpoint!.connection);
+  assert.ok(stream.directions.every((d) => d.records.length === 0));
 });
 
 test('sysdig -X: rows with an odd last byte and the ASCII column', () => {
@@ -227,4 +250,17 @@ test('assembly on a connection: chunks in dump order, the close of each end, an 
   assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
   const connection: Connection = stream.connection;
   assert.equal(connection.path, '/tmp/helloFastCGI.s');
+});
+
+test('gapsOf: the ranges a direction does not show for certain (strace -s cut, then nothing unknown)', () => {
+  const stream = load('revert-httpd-POST-single.strace').streamAt(16);
+  // httpd's PARAMS iovec was cut after 128 of its 648 bytes: bytes 16+8+128 to 672 are unknown.
+  assert.deepEqual(gapsOf(stream.directions[0].data), [{ start: 152, end: 672 }]);
+  assert.deepEqual(gapsOf(stream.directions[1].data), []);
+  const seed = load('seed-epipe.scap.txt').streamAt(34);
+  const gaps = gapsOf(seed.directions[0].data);
+  // The 699-byte write at 16 shows 80 characters, ten dots first; the 619 bytes after them
+  // were not captured and the next write (715–723) is all dots: one gap from 96 to the end.
+  assert.deepEqual(gaps[gaps.length - 1], { start: 96, end: 723 });
+  assert.deepEqual(gaps[0], { start: 0, end: 26 }, 'the 16 dots of the first write and the ten that start the second');
 });

@@ -88,13 +88,17 @@ test('datagrams: one DNS exchange of curl is one conversation, its peer taken fr
   for (const fixture of ['instruqt-dns.scap.txt', 'instruqt-dns.x.txt', 'instruqt-dns.A.txt']) {
     const analysis = analyzeText(readFixture(fixture));
     const report = cliReport(fixture) as unknown as {
-      conversations: { kind: string; addresses: [string | null, string | null]; endpoints: { process: string; fd: number; bytesWritten: number; bytesRead: number }[] }[];
+      conversations: { kind: string; addresses: [string | null, string | null]; endpoints: { process: string; fd: number; bytesWritten: number; bytesRead: number; closed?: { event: number } }[] }[];
     };
     for (const list of [report.conversations.map((c) => [c.kind, c.addresses.join('->')]), analysis.connections.map((c) => [c.kind, c.tuple])]) {
       assert.deepEqual(list, [['udp4', '0.0.0.0:55658->100.64.0.10:53']], fixture);
     }
     const [end] = report.conversations[0].endpoints;
     assert.deepEqual([end.process, end.fd, end.bytesWritten, end.bytesRead], ['curl', 3, 95 + 95, 188 + 188], fixture);
+    // `613 ... curl (28784) > close fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`: the fd is named after the
+    // last datagram, yet its close ends the conversation its messages had.
+    assert.equal(end.closed?.event, 613, fixture);
+    assert.equal(analysis.connections[0].endpoints[0].closed?.enterNum, 613, fixture);
     assert.equal(analysis.connections[0].datagram, true);
   }
 });

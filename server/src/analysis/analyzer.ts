@@ -53,6 +53,8 @@ const SNAPLEN = 80;
  * (200 000 threads on one socket made that search quadratic: 14 s).
  */
 const MAX_ENDPOINT_TIDS = 64;
+/** How far from the end of the lean connection list a closed connection is looked for. */
+const RECENT_CONNECTIONS = 64;
 const SPACE = 32;
 // eslint-disable-next-line no-control-regex
 const ANSI_ONLY = /\x1b\[[0-9;]*m|\s/g;
@@ -194,6 +196,8 @@ export class DumpAnalyzer {
   private readonly pendingUnpaired = new Map<number, SocketAddress>();
   /** unpairedAddress's answers, by process, fd and the fd's printed name: a socket's calls repeat them. */
   private readonly unpairedCache = new Map<string, SocketAddress>();
+  /** Per process and fd, the conversations its datagrams' tuples chose (rememberDatagram). */
+  private readonly datagramEnds = new Map<string, Set<Endpoint>>();
   private readonly live = new Map<string, Connection>();
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
@@ -213,6 +217,11 @@ export class DumpAnalyzer {
    * line that starts inside the payload is payload, whatever it looks like.
    */
   private payloadLeft = 0;
+  /** Lean mode: connections created (counted for the overBudget check), and whether it said yes. */
+  private newConnections = 0;
+  private overBudget = false;
+  /** Lean mode: released connections still in `connections`, dropped in batches (dropReleased). */
+  private releasedInList = 0;
   /** The dump's format (formats/index.ts), picked by its first event. */
   private format: TraceFormat | undefined;
   /** Events a format hands over from a line that holds a whole call (strace). */
@@ -405,6 +414,9 @@ export class DumpAnalyzer {
     // A read that learns its peer at its exit: see the exit, which attaches it.
     let unpaired: SocketAddress | undefined;
     const tag = event.fdTag;
+    let closesDatagrams: Set<Endpoint> | undefined;
+    // A send whose peer is its own tuple= (an unconnected datagram socket).
+    let datagram = false;
     if (tag !== undefined && event.local === undefined && (role === 'write' || role === 'read')) {
       // On a datagram socket (or one sysdig has not typed, `<4>`), a send's `tuple=` names the
       // peer of that message, whatever the fd's name says: sysdig names an unconnected socket
@@ -412,7 +424,11 @@ export class DumpAnalyzer {
       const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
       if ((address === undefined || messages) && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
         if (role === 'write') {
-          if (messages) address = this.ownAddress(datagramAddress(tag, event.tuple)) ?? address;
+          const peer = messages ? this.ownAddress(datagramAddress(tag, event.tuple)) : undefined;
+          if (peer !== undefined) {
+            address = peer;
+            datagram = true;
+          }
           // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
           address ??= this.unpairedAddress(event);
         } else if (address === undefined || event.type === 'recvfrom' || event.type === 'recvmsg') {
@@ -423,6 +439,9 @@ export class DumpAnalyzer {
       }
     } else if (tag !== undefined && event.local === undefined && (role === 'close' || role === 'shutdown')
       && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
+      // The conversations this fd's datagrams had, each with its own peer: the close ends them all.
+      closesDatagrams = this.datagramEnds.size > 0 ? this.datagramEnds.get(`${event.process}|${event.fd}`) : undefined;
+      if (closesDatagrams !== undefined) this.datagramEnds.delete(`${event.process}|${event.fd}`);
       if (address === undefined) {
         // A close ends an unpaired socket's conversation, if it had one; alone it is not one.
         const known = this.unpairedAddress(event);
@@ -431,6 +450,11 @@ export class DumpAnalyzer {
         // An unconnected datagram socket is named after its last datagram, even
         // `<4u>100.64.0.10:53->100.64.0.10:53`: a close on a name no message used opens nothing.
         address = undefined;
+      }
+      if (address === undefined && closesDatagrams !== undefined) {
+        let last: Connection | undefined;
+        for (const end of closesDatagrams) last = end.connection;
+        if (last !== undefined) address = { kind: last.kind, key: last.key, tuple: last.tuple, path: last.path };
       }
     }
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
@@ -449,7 +473,10 @@ export class DumpAnalyzer {
     call.fdCol = event.fdCol;
     call.size = event.size;
     const known = waits ? this.endpointByLocal.get(event.local!) : undefined;
-    if (address) this.attach(call, address, undefined, event.local);
+    if (address) {
+      this.attach(call, address, undefined, event.local);
+      if (datagram && call.endpoint !== undefined) this.rememberDatagram(event.process, call.fd, call.endpoint);
+    }
     else if (known && known.closed === undefined) {
       // This end is already in a connection: strace dropped the peer from the name (it closed).
       const connection = known.connection;
@@ -460,6 +487,13 @@ export class DumpAnalyzer {
       if (role === 'close') this.joinAlone(event.local!);
     }
     this.markClose(call);
+    if (closesDatagrams !== undefined) {
+      for (const end of closesDatagrams) {
+        if (end === call.endpoint || end.closed !== undefined) continue;
+        end.closed = call;
+        if (!this.retainCalls) this.releaseIfDone(end.connection);
+      }
+    }
     this.pending.set(event.tid, call);
     if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, event.fdTag);
     if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
@@ -615,11 +649,26 @@ export class DumpAnalyzer {
    */
   private receiveFrom(call: Syscall, unpaired: SocketAddress, tuple: string | undefined): void {
     const family = unpaired.kind === 'unix' ? 'u' : unpaired.kind === 'udp6' || unpaired.kind === 'ip6' || unpaired.kind === 'tcp6' ? '6' : '4';
-    const address = this.ownAddress(datagramAddress(family, tuple))
+    const peer = this.ownAddress(datagramAddress(family, tuple));
+    const address = peer
       ?? ((call.res !== undefined && call.res > 0) || this.live.has(unpaired.key) || unpaired.unknownPeer === undefined ? unpaired : undefined);
     if (!address) return;
     this.attach(call, address, undefined);
-    if (call.endpoint) this.account(call);
+    if (!call.endpoint) return;
+    if (peer !== undefined) this.rememberDatagram(call.process, call.fd, call.endpoint);
+    this.account(call);
+  }
+
+  /**
+   * An endpoint that a datagram's tuple= chose, by the process and fd that sent or received it:
+   * the fd's close, which names the socket by its last datagram or not at all, ends them all.
+   */
+  private rememberDatagram(process: string, fd: number, endpoint: Endpoint): void {
+    const key = `${process}|${fd}`;
+    const ends = this.datagramEnds.get(key);
+    // A Set: a DNS server's one socket answers thousands of peers.
+    if (ends === undefined) this.datagramEnds.set(key, new Set([endpoint]));
+    else ends.add(endpoint);
   }
 
   /**
@@ -654,7 +703,10 @@ export class DumpAnalyzer {
     if (call.role === 'write' && res > 0) {
       call.range = { start: endpoint.bytesWritten, end: endpoint.bytesWritten + res };
       endpoint.bytesWritten += res;
-      endpoint.writes.push(call);
+      // A first element as a literal: grown by push, a list of one has room for 17 (128 bytes
+      // more for each of millions of connections left open, issue 12).
+      if (endpoint.writes.length === 0) endpoint.writes = [call];
+      else endpoint.writes.push(call);
     } else if (call.role === 'read') {
       if (res > 0) {
         call.range = { start: endpoint.bytesRead, end: endpoint.bytesRead + res };
@@ -820,7 +872,8 @@ export class DumpAnalyzer {
         bytesWritten: 0,
         bytesRead: 0,
       };
-      connection.endpoints.push(endpoint);
+      if (connection.endpoints.length === 0) connection.endpoints = [endpoint];
+      else connection.endpoints.push(endpoint);
       if (local !== undefined) this.endpointByLocal.set(local, endpoint);
     } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
@@ -885,9 +938,6 @@ export class DumpAnalyzer {
     return true;
   }
 
-  private newConnections = 0;
-  private overBudget = false;
-
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
@@ -897,8 +947,14 @@ export class DumpAnalyzer {
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
     if (!this.options.keepConnections) {
-      const index = this.connections.lastIndexOf(connection);
-      if (index >= 0) this.connections.splice(index, 1);
+      // Most connections close soon after they open, near the list's end: spliced out there.
+      // Older ones are dropped in batches: finding and splicing each would cost the list's
+      // length, quadratic when connections close in the order they opened (issue 12).
+      const list = this.connections;
+      let at = list.length - 1;
+      while (at >= 0 && at >= list.length - RECENT_CONNECTIONS && list[at] !== connection) at--;
+      if (at >= 0 && list[at] === connection) list.splice(at, 1);
+      else if (++this.releasedInList >= 1024 && this.releasedInList * 2 >= list.length) this.dropReleased();
     }
     connection.calls = [];
     for (const e of connection.endpoints) {
@@ -909,9 +965,18 @@ export class DumpAnalyzer {
     }
   }
 
+  /** Lean mode: removes the released connections from the list, keeping the order of the others. */
+  private dropReleased(): void {
+    let kept = 0;
+    for (const connection of this.connections) if (!connection.released) this.connections[kept++] = connection;
+    this.connections.length = kept;
+    this.releasedInList = 0;
+  }
+
   finish(): Analysis {
     if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
+    if (this.releasedInList > 0) this.dropReleased();
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
       if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));

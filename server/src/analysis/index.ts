@@ -19,8 +19,9 @@ export { elapsedBetween, streamsAligned } from './findings';
  * latin1, one character per byte, so columns are byte offsets and nothing can fail to decode.
  * A pipe or a character device (`<(zcat dump.gz)`, /dev/stdin) is read the same way.
  */
-export async function analyzeFile(path: string, options: AnalyzerOptions = {}): Promise<Analysis> {
-  const analyzer = new DumpAnalyzer({ ...options, retainCalls: false });
+export async function analyzeFile(path: string, options: AnalyzerOptions & ReadProgress = {}): Promise<Analysis> {
+  const { onRead, ...analyzerOptions } = options;
+  const analyzer = new DumpAnalyzer({ ...analyzerOptions, retainCalls: false });
   const reader = new ByteLineReader(analyzer);
   const fd = openSync(path, 'r');
   try {
@@ -29,6 +30,7 @@ export async function analyzeFile(path: string, options: AnalyzerOptions = {}): 
       const n = readSync(fd, reader.input, reader.filled, Math.min(reader.room, READ_SIZE), null);
       if (n === 0) break;
       reader.added(n);
+      onRead?.(n);
     }
   } finally {
     closeSync(fd);
@@ -38,6 +40,11 @@ export async function analyzeFile(path: string, options: AnalyzerOptions = {}): 
 }
 
 const READ_SIZE = 1 << 18;
+
+/** For a progress report: called after each read with the number of bytes it added. */
+export interface ReadProgress {
+  onRead?: (bytes: number) => void;
+}
 
 /** analyzeFile for any stream of chunks, e.g. standard input (`scap-lens check -`). */
 export async function analyzeStream(stream: AsyncIterable<string | Buffer> | Iterable<string | Buffer>, options: AnalyzerOptions = {}): Promise<Analysis> {

@@ -192,3 +192,29 @@ export function describeRecords(records: ProtocolRecord[]): string | undefined {
   const shown = records.slice(0, 3).map((r) => `${r.protocol} ${r.summary}`);
   return shown.join('; ') + (records.length > 3 ? `; and ${records.length - 3} more records` : '');
 }
+
+/**
+ * The gaps of a direction: ranges of bytes the dump does not show for certain (not captured,
+ * cut by strace -s, or printed by sysdig as `.`), in order. For the seed's
+ * `res=699 data=..........HTTP_HOST127.0.0.1..` write at offset 16 they include 16–26 (its ten
+ * dots) and 96–715 (its 619 bytes not captured).
+ */
+export function gapsOf(bytes: DirectionBytes): ByteRange[] {
+  const gaps: ByteRange[] = [];
+  let start = -1;
+  for (let i = 0; i < bytes.length; i++) {
+    // Past the stored bytes nothing is known: one gap to the end.
+    if (i >= bytes.data.length) {
+      if (start < 0) start = i;
+      break;
+    }
+    const certain = bytes.known[i] === 1;
+    if (!certain && start < 0) start = i;
+    else if (certain && start >= 0) {
+      gaps.push({ start, end: i });
+      start = -1;
+    }
+  }
+  if (start >= 0) gaps.push({ start, end: bytes.length });
+  return gaps;
+}

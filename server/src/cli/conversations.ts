@@ -98,7 +98,8 @@ export function conversationsOf(analysis: Analysis): Conversation[] {
 /** `httpd (22014) fd 26, connect line 1, closed line 36`: one end for the table. */
 function endLabel(e: ConversationEndpoint | undefined, conversation: Conversation): string {
   if (!e) return conversation.peer !== undefined ? 'peer unknown' : 'peer not in capture';
-  const who = `${e.process || 'tid'} (${e.pid ?? e.tids[0]}) fd ${e.fd}`;
+  // As threadLabel names a thread (model.ts), with the pid when the dump tells it.
+  const who = `${e.process ? `${e.process} (${e.pid ?? e.tids[0]})` : `tid ${e.tids[0]}`} fd ${e.fd}`;
   const how = [e.opened ? `${e.role} line ${e.opened.line}` : 'open before capture', ...(e.closed ? [`closed line ${e.closed.line}`] : [])];
   return `${who}, ${how.join(', ')}`;
 }

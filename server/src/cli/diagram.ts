@@ -1,12 +1,15 @@
 // `scap-lens diagram FILE:LINE [-o race.svg]`: the sequence diagram of the connection of the
 // event on LINE (1-based), as the standalone SVG that the editor's "Save as SVG" writes.
 
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { analyzeText, type Syscall } from '../analysis';
+import { TextLines } from '../analysis/payload';
 import { sequenceOfCall } from '../analysis/sequence';
+import { streamRecordNamer } from '../analysis/sequenceRecords';
 import { renderSequenceSvg } from '../analysis/sequenceSvg';
 import { terminalText } from '../terminal';
+import { InputError, readInputText } from './input';
 
 const USAGE = `Usage: scap-lens diagram FILE:LINE [-o OUT.svg]
 
@@ -51,9 +54,10 @@ export async function diagramCommand(argv: string[]): Promise<number> {
   let text: string;
   try {
     if (statSync(file).isDirectory()) return fail(`${file} is a directory, not a sysdig dump`);
-    // latin1: one character per byte, as the check command reads dumps.
-    text = readFileSync(file, 'latin1');
+    // latin1: one character per byte, as the check command reads dumps; a capture goes through sysdig.
+    text = await readInputText(file);
   } catch (error) {
+    if (error instanceof InputError) return fail(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     return fail(code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read (${code ?? String(error)})`);
   }
@@ -63,7 +67,8 @@ export async function diagramCommand(argv: string[]): Promise<number> {
   }
   const analysis = analyzeText(text);
   const call = callOnLine(analysis.calls, line);
-  const sequence = sequenceOfCall(call, (l) => (lines[l] ?? '').replace(/\r$/, ''));
+  const dump = new TextLines(text);
+  const sequence = sequenceOfCall(call, (l) => dump.lineText(l), (connection) => streamRecordNamer(dump, connection));
   if (!sequence) {
     return fail(`line ${line + 1} of ${file} is not a call on a socket that the capture follows: give the line of a read, write, connect, accept or close of a socket`);
   }

@@ -1,12 +1,13 @@
 // `scap-lens follow [--json] [--hex] FILE:LINE`: the conversation of the connection of the
 // event on LINE (1-based), as the Follow Stream document shows it; `--json` for scripts.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Analysis, analyzeText, buildLineIndex, primaryLine, primaryNum, firstLine, firstNum } from '../analysis';
 import { TextLines } from '../analysis/payload';
 import { type ConnectionStream, assembleStream } from '../analysis/stream';
 import { renderStream } from '../followStream';
+import { InputError, readInputText } from './input';
 
 const USAGE = `Usage: scap-lens follow [--json] [--hex] FILE:LINE
 
@@ -97,10 +98,10 @@ export async function follow(argv: string[]): Promise<number> {
   let text: string;
   try {
     if (statSync(file).isDirectory()) throw new Error('it is a directory');
-    // latin1: one character per byte, as the check command reads dumps.
-    text = readFileSync(file, 'latin1');
+    // latin1: one character per byte, as the check command reads dumps; a capture goes through sysdig.
+    text = await readInputText(file);
   } catch (error) {
-    process.stderr.write(`scap-lens follow: ${file} cannot be read: ${(error as Error).message}\n`);
+    process.stderr.write(`scap-lens follow: ${error instanceof InputError ? error.message : `${file} cannot be read: ${(error as Error).message}`}\n`);
     return EXIT_BAD_INPUT;
   }
   const analysis: Analysis = analyzeText(text);

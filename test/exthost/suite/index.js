@@ -178,6 +178,34 @@ test('scapLens.showSequenceDiagram without an argument uses the cursor of the ac
   await vscode.window.tabGroups.close(tab);
 });
 
+// A binary capture: from the workspace (scripts/e2e/run.sh copies it there), else the repository.
+function captureUri(name) {
+  for (const folder of vscode.workspace.workspaceFolders || []) {
+    const candidate = vscode.Uri.joinPath(folder.uri, name);
+    if (candidate.scheme === 'file' && fs.existsSync(candidate.fsPath)) return candidate;
+  }
+  return vscode.Uri.file(path.resolve(__dirname, '../../fixtures', name));
+}
+
+test('Convert Capture runs sysdig into a cached dump equal to sysdig -r\'s; a sysdig path that does not exist gives none', async () => {
+  const capture = captureUri('libs-single-ipv6-conn.scap');
+  /** @type {vscode.Uri | undefined} */
+  const dump = await within(Promise.resolve(vscode.commands.executeCommand('scapLens.convertCapture', capture, '')), 'the conversion');
+  assert.ok(dump, 'the conversion gave no dump');
+  assert.match(dump.fsPath, /libs-single-ipv6-conn\.scap\.txt$/);
+  const expected = fs.readFileSync(path.resolve(__dirname, '../../fixtures/libs-single-ipv6-conn.scap.txt'), 'latin1');
+  assert.equal(fs.readFileSync(dump.fsPath, 'latin1'), expected);
+  const config = vscode.workspace.getConfiguration('scapLens');
+  await config.update('sysdig.path', '/nonexistent/sysdig', vscode.ConfigurationTarget.Global);
+  try {
+    // Another filter, so the cache cannot answer: sysdig must run, and cannot.
+    const none = await within(Promise.resolve(vscode.commands.executeCommand('scapLens.convertCapture', capture, 'evt.type=connect')), 'the failed conversion');
+    assert.equal(none, undefined);
+  } finally {
+    await config.update('sysdig.path', undefined, vscode.ConfigurationTarget.Global);
+  }
+});
+
 exports.run = async function run() {
   let passed = 0;
   let failed = 0;
