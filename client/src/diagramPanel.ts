@@ -18,7 +18,7 @@ import { Commands, type DumpPosition, Requests, type SequenceDiagramResult } fro
 const DUMP_LANGUAGES = new Set(['scap', 'strace']);
 
 /** Messages the page sends. */
-type FromPage = { type: 'ready' } | { type: 'reveal'; line: number } | { type: 'save' };
+type FromPage = { type: 'ready' } | { type: 'reveal'; line: number } | { type: 'save' } | { type: 'follow' };
 
 export function registerDiagramPanel(context: ExtensionContext, client: () => LanguageClient | undefined): void {
   context.subscriptions.push(commands.registerCommand(Commands.showSequenceDiagram, async (argument?: unknown) => {
@@ -111,6 +111,8 @@ class DiagramPanel {
     if (message.type === 'ready') this.post();
     else if (message.type === 'reveal' && Number.isInteger(message.line)) await this.reveal(message.line);
     else if (message.type === 'save') await this.save();
+    // The same connection as a conversation, bytes and records (client/src/followStream.ts).
+    else if (message.type === 'follow') await commands.executeCommand(Commands.followStream, this.position);
   }
 
   /** Moves the dump editor (opened beside the panel if needed) to a 0-based line. */
@@ -150,6 +152,7 @@ class DiagramPanel {
 <body>
 <div id="toolbar">
   <button id="save" type="button" title="Save the whole diagram as a standalone SVG file">Save as SVG</button>
+  <button id="follow" type="button" title="Open this connection's conversation, bytes and records, as a document">Follow Stream</button>
   <span id="hint">Click or Enter: go to the event · ↑/↓ PgUp/PgDn Home/End: move · ]/[: next/previous failure, unread or close</span>
   <span id="status" role="status" aria-live="polite"></span>
 </div>

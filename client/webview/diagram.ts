@@ -176,5 +176,6 @@ scroller.addEventListener('keydown', (event) => {
 });
 
 document.getElementById('save')!.addEventListener('click', () => vscode.postMessage({ type: 'save' }));
+document.getElementById('follow')?.addEventListener('click', () => vscode.postMessage({ type: 'follow' }));
 
 vscode.postMessage({ type: 'ready' });

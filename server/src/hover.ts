@@ -5,7 +5,7 @@
 import { type Hover, MarkupKind, type Position } from 'vscode-languageserver';
 import {
   type Connection, type Endpoint, type Syscall,
-  elapsedBetween, firstLine, firstNum, peerOf, peersOf, primaryLine, primaryNum, streamsAligned, threadLabel, unknownPeerReason,
+  alignmentOf, elapsedBetween, firstLine, firstNum, peerOf, peersOf, primaryLine, primaryNum, threadLabel, unknownPeerReason, unreadBytes,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
 import { formatNamed, parseAllFields } from './analysis/formats';
@@ -56,8 +56,16 @@ function directionLine(index: DumpIndex, writer: Endpoint, reader: Endpoint | un
   const head = `${markdownText(writer.process)} → ${reader ? markdownText(reader.process) : 'peer'}: ${writer.bytesWritten} bytes written`;
   if (!reader) return head;
   let text = `${head}, ${reader.bytesRead} read`;
-  if (reader.closed && streamsAligned(writer, reader) && writer.bytesWritten > reader.bytesRead) {
-    text += `, **${writer.bytesWritten - reader.bytesRead} never read** (${thread(reader)} closed at ${eventLink(index, reader.closed, true)})`;
+  const unread = unreadBytes(writer);
+  if (reader.closed && unread !== undefined && unread > 0) {
+    text += `, **${unread} never read** (${thread(reader)} closed at ${eventLink(index, reader.closed, true)})`;
+  }
+  const alignment = alignmentOf(writer);
+  if (alignment !== undefined && alignment.by !== 'open') {
+    // Alignment in hover text: "aligned by payload at events 1263/1278".
+    const shown = [alignment.write, alignment.read].filter((c): c is Syscall => c !== undefined);
+    const events = shown.map((c) => lineLink(index, primaryLine(c), String(primaryNum(c)))).join('/');
+    text += `; aligned by ${alignment.by === 'eof' ? 'end of file' : alignment.by === 'size' ? 'read sizes' : 'payload'} at event${shown.length > 1 ? 's' : ''} ${events}`;
   }
   return text;
 }
@@ -76,7 +84,7 @@ function thisCallLine(index: DumpIndex, call: Syscall): string | undefined {
       ? `${markdownText(endpoint.process)} → ${markdownText(peer?.process ?? 'peer')}` : `${markdownText(peer?.process ?? 'peer')} → ${markdownText(endpoint.process)}`;
     let text = `this ${markdownText(call.type)}: bytes ${call.range.start}–${call.range.end} of ${direction}`;
     if (peers.length > 0) text += call.role === 'write' ? `, read by ${peer ? thread(peer) : 'the peer'} at ${listCalls(index, peers)}` : `, written at ${listCalls(index, peers)}`;
-    else if (call.role === 'write' && peer?.closed && streamsAligned(endpoint, peer)) text += ', **never read**';
+    else if (call.role === 'write' && peer?.closed && alignmentOf(endpoint) !== undefined) text += ', **never read**';
     return text;
   }
   if ((call.role === 'connect' || call.role === 'accept') && peers.length > 0) return `this ${markdownText(call.type)} pairs with the ${markdownText(peers[0].type)} at ${eventLink(index, peers[0])}`;
@@ -102,7 +110,16 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   else items.push(`peer → ${markdownText(endpoint.process)}: ${endpoint.bytesRead} bytes read`);
   const here = thisCallLine(index, call);
   if (here) items.push(here);
-  if (peer && !streamsAligned(endpoint, peer)) items.push('byte offsets count from the first byte seen: the capture started after this connection opened, so reads are not matched to writes');
+  if (peer) {
+    // A direction whose writer opened before the capture and that no evidence lines up.
+    const unaligned = [[endpoint, peer], [peer, endpoint]]
+      .filter(([writer, reader]) => (writer.bytesWritten > 0 || reader.bytesRead > 0) && alignmentOf(writer) === undefined)
+      .map(([writer, reader]) => `${markdownText(writer.process)} → ${markdownText(reader.process)}`);
+    if (unaligned.length > 0) {
+      items.push(`${unaligned.join(' and ')}: byte offsets count from the first byte seen; the writer opened its end before the capture started`
+        + ' and no payload, size or end of file in the capture lines the two counts up, so reads are not matched to writes');
+    }
+  }
   if (connection.unknownPeer !== undefined) items.push(`${unknownPeerReason(connection, markdownCode)}; nothing is claimed about what the peer read or wrote`);
   else if (connection.endpoints.length > 2) {
     const others = connection.endpoints.filter((e) => e !== endpoint).map((e) => `${endLabel(e)} (${e.bytesWritten} bytes written, ${e.bytesRead} read)`);

@@ -10,6 +10,8 @@ import { newParseCache, newTraceEvent, parseSysdigSpan } from './sysdigParser';
 import { CALL_LINE, FORMATS, type TraceFormat, sysdigFormat } from './formats';
 import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
+import { ALIGNMENT_CALLS, type PayloadSource, alignConnection, payloadsOfText, positional } from './alignment';
+import { type DumpLines, type Payload, readPayload } from './payload';
 
 // A Map, not an object: syscall names come from the input, not from source literals, and an
 // object would look each one up in V8's string table before finding the property.
@@ -22,6 +24,9 @@ const ROLE_BY_TYPE = new Map<string, CallRole>(Object.entries({
 } satisfies Record<string, CallRole>));
 
 const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
+
+/** Characters from `res=`'s value that hold `data=` and its 80 characters (sampleCall). */
+const PAYLOAD_SPAN = 128;
 
 /**
  * Events that have an enter and never an exit: the scheduler, signals, process exit, page
@@ -204,6 +209,14 @@ export class DumpAnalyzer {
   private endpointCount = 0;
   /** True while the event being added holds strings of its own, not slices of a line or chunk. */
   private stringsOwned = false;
+  /** The line of the event being added. */
+  private lineNow = -1;
+  /** The line being added through addLineAt, for a payload the lean analysis keeps (sampleCall). */
+  private spanText = '';
+  private spanStart = 0;
+  private spanEnd = 0;
+  /** Up to `length` characters from column `from` of the line being added through addSysdigEvent: set once by the byte reader. */
+  scannerLine: ((from: number, length: number) => string) | undefined;
   /** Each syscall name's role, keyed by the very string objects the parsers hand over (see roleOf). */
   private readonly roles = new Map<string, EventRole>();
   private callCount = 0;
@@ -273,6 +286,9 @@ export class DumpAnalyzer {
   /** addLine for the line at [start, end) of a larger text: no substring is made for it. */
   addLineAt(text: string, start: number, end: number, line: number): void {
     this.stats.lines++;
+    this.spanText = text;
+    this.spanStart = start;
+    this.spanEnd = end;
     let stop = end;
     if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
     const length = stop - start;
@@ -394,6 +410,7 @@ export class DumpAnalyzer {
   }
 
   addEvent(event: TraceEvent): void {
+    this.lineNow = event.line;
     if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     if (event.pid !== undefined) this.pidOfTid.set(event.tid, event.pid);
     if (event.exit) this.addExit(event);
@@ -700,6 +717,7 @@ export class DumpAnalyzer {
     const res = call.res ?? 0;
     const endpoint = call.endpoint!;
     if (!this.retainCalls && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
+    if (!this.retainCalls && (call.role === 'read' || call.role === 'write')) this.sampleCall(call, res);
     if (call.role === 'write' && res > 0) {
       call.range = { start: endpoint.bytesWritten, end: endpoint.bytesWritten + res };
       endpoint.bytesWritten += res;
@@ -720,6 +738,41 @@ export class DumpAnalyzer {
   }
 
   /**
+   * Lean mode: the first reads and writes of a direction whose writer did not open inside the
+   * capture (or is not seen yet), with their payloads, for alignment.ts once the connection
+   * ends. The language server reads the same from its calls and its text.
+   */
+  private sampleCall(call: Syscall, res: number): void {
+    const endpoint = call.endpoint!;
+    // A read before the writer's first event took bytes written before the capture: alignment
+    // leaves it out (alignment.ts), and a connection whose peer is never seen costs nothing.
+    const writer = call.role === 'write' ? endpoint : peerOf(endpoint);
+    if (writer === undefined || writer.opened !== undefined || (call.role === 'write' && res <= 0)) return;
+    let sample = endpoint.sample;
+    if (sample === undefined) sample = endpoint.sample = { writes: [], reads: [], readCalls: [], payloads: new Map(), full: false };
+    if (sample.full) return;
+    if (call.role === 'write') sample.writes.push(call);
+    else {
+      sample.readCalls.push(call);
+      if (res > 0) sample.reads.push(call);
+    }
+    if (sample.writes.length > ALIGNMENT_CALLS || sample.readCalls.length > ALIGNMENT_CALLS) {
+      endpoint.sample = { writes: [], reads: [], readCalls: [], payloads: new Map(), full: true };
+      return;
+    }
+    if (res <= 0 || call.exitLine !== this.lineNow) return;
+    // Only the part from `res=` on: `res=141 data=` and at most 80 characters of payload.
+    if (call.resCol < 0) return;
+    const text = this.stringsOwned ? this.scannerLine?.(call.resCol, PAYLOAD_SPAN)
+      : this.spanText.slice(this.spanStart + call.resCol, Math.min(this.spanEnd, this.spanStart + call.resCol + PAYLOAD_SPAN));
+    // The same reader as the language server's, on that part of the exit line alone: the
+    // payload's lines below (-x, -X, -A) are not read yet, so only sysdig's printable form counts.
+    const payload = text === undefined ? undefined : positional(readPayload(oneLine(call.exitLine, text), call));
+    // Its own copy: a line the JavaScript path parsed may be a slice of a 256 KiB chunk.
+    if (payload !== undefined && payload.form === 'printable') sample.payloads.set(call, payload);
+  }
+
+  /**
    * Lean mode: findings need only the reader's last read and the writes not yet fully read,
    * so everything the reader has consumed is dropped as it goes.
    */
@@ -731,7 +784,9 @@ export class DumpAnalyzer {
       reader.reads.push(read);
     }
     const writer = peerOf(reader);
-    if (!writer || writer.writes.length < 64) return;
+    // Offsets are the reader's: they say what was consumed only when the writer opened inside
+    // the capture. Otherwise the writes wait for alignment.ts, as long as it may use them.
+    if (!writer || writer.writes.length < 64 || (writer.opened === undefined && !writer.sample?.full)) return;
     let consumed = 0;
     while (consumed < writer.writes.length && writer.writes[consumed].range!.end <= reader.bytesRead) consumed++;
     if (consumed > 0) writer.writes.splice(0, consumed);
@@ -841,6 +896,7 @@ export class DumpAnalyzer {
         endpoints: [],
         calls: [],
         released: false,
+        pairedLine: -1,
       };
       if (address.unknownPeer !== undefined) connection.unknownPeer = address.unknownPeer;
       this.connections.push(connection);
@@ -864,6 +920,8 @@ export class DumpAnalyzer {
         closed: undefined,
         shutdown: undefined,
         eof: undefined,
+        alignment: undefined,
+        sample: undefined,
         firstCall: undefined,
         lastCall: undefined,
         callCount: 0,
@@ -874,6 +932,7 @@ export class DumpAnalyzer {
       };
       if (connection.endpoints.length === 0) connection.endpoints = [endpoint];
       else connection.endpoints.push(endpoint);
+      if (connection.endpoints.length === 2) connection.pairedLine = this.lineNow;
       if (local !== undefined) this.endpointByLocal.set(local, endpoint);
     } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
@@ -943,6 +1002,7 @@ export class DumpAnalyzer {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
     if (connection.released) return;
     connection.released = true;
+    alignConnection(connection, sampledPayload, true);
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
@@ -962,6 +1022,7 @@ export class DumpAnalyzer {
       e.lastCall = undefined;
       e.writes = [];
       e.reads = [];
+      e.sample = undefined;
     }
   }
 
@@ -973,12 +1034,18 @@ export class DumpAnalyzer {
     this.releasedInList = 0;
   }
 
-  finish(): Analysis {
+  /**
+   * Ends the analysis. With `payloads` (the language server, which keeps the text), the
+   * connections the capture joined midway are aligned from their payloads first (alignment.ts).
+   */
+  finish(payloads?: PayloadSource): Analysis {
     if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
     if (this.releasedInList > 0) this.dropReleased();
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
+      if (payloads !== undefined) alignConnection(connection, payloads);
+      else if (!this.retainCalls && !connection.released) alignConnection(connection, sampledPayload, true);
       if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
       // The language server keeps these lists for as long as the document is open. Grown
       // one push at a time, a short list has room for 17: an exact copy is a third the size.
@@ -992,6 +1059,16 @@ export class DumpAnalyzer {
     }
     return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
   }
+}
+
+/** A dump of one line, `text` at `line`: what readPayload needs to read one exit line. */
+function oneLine(line: number, text: string): DumpLines {
+  return { lineCount: line + 1, lineText: (n) => (n === line ? text : '') };
+}
+
+/** A payload the lean analysis kept (sampleCall). */
+function sampledPayload(call: Syscall): Payload | undefined {
+  return call.endpoint?.sample?.payloads.get(call);
 }
 
 /** Threads of one process share an fd: same fd, same name, and no pid that says otherwise. */
@@ -1054,7 +1131,7 @@ export function analyzeText(text: string, options: FindingOptions = {}): Analysi
     analyzer.addLineAt(text, start, end, line++);
     start = lines.next;
   }
-  return analyzer.finish();
+  return analyzer.finish(payloadsOfText(text));
 }
 
 export interface AsyncAnalysisHooks {
@@ -1094,7 +1171,7 @@ export async function analyzeTextAsync(text: string, options: FindingOptions = {
       if (hooks.isCancelled?.()) return undefined;
     }
   }
-  return analyzer.finish();
+  return analyzer.finish(payloadsOfText(text));
 }
 
 /** For each line, the id of the syscall whose enter or exit record starts there, or -1. */

@@ -78,6 +78,9 @@ export class ByteLineReader {
   /** The length so far of a line too long to keep, while its end is being looked for; else -1. */
   private overlong = -1;
   private readonly event = newTraceEvent();
+  /** The line of the record being handed over, for the analyzer's scannerLine. */
+  private lineStart = 0;
+  private lineEnd = 0;
 
   constructor(private readonly analyzer: DumpAnalyzer) {
     const scanner = this.scanner;
@@ -88,6 +91,11 @@ export class ByteLineReader {
     this.doubles = new Float64Array(scanner.memory.buffer, scanner.recordOffset(), RECORD_CAP * RECORD_DOUBLES);
     this.ints = new Int32Array(scanner.memory.buffer, scanner.recordOffset(), RECORD_CAP * RECORD_INTS);
     this.arenaBase = scanner.arenaOffset();
+    // Decoded only when the analyzer asks: for a payload on a connection the capture joined midway.
+    analyzer.scannerLine = (from, length) => {
+      const start = this.inputBase + this.lineStart + from;
+      return this.memory.toString('latin1', start, Math.min(this.inputBase + this.lineEnd, start + length));
+    };
   }
 
   /** Room left in the input area: a caller that reads into `input` reads at most this much. */
@@ -217,6 +225,8 @@ export class ByteLineReader {
       event.dataCol = ints[i + I_DATA_COL];
       // NaN unless the model keeps this event's time (the scanner decides as sysdigParser.ts does).
       event.time = doubles[d + D_TIME];
+      this.lineStart = ints[i + I_START];
+      this.lineEnd = ints[i + I_END];
       analyzer.addSysdigEvent(event, ints[i + I_OPEN] === 1, ints[i + I_END] - ints[i + I_START]);
     }
   }

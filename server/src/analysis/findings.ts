@@ -8,6 +8,7 @@
 // No claim without evidence: a peer that is not in the capture, or that has not closed by
 // the end of it, yields no unread-write warning.
 
+import { alignmentOf, readUpTo } from './alignment';
 import {
   type Connection, type Endpoint, type Finding, type RelatedEvent, type Syscall,
   firstLine, firstNum, peerOf, primaryLine, threadLabel,
@@ -39,9 +40,20 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((x, y) => x.line - y.line || x.column - y.column);
 }
 
-/** Both ends were opened inside the capture, so their byte offsets both start at 0. */
-export function streamsAligned(a: Endpoint, b: Endpoint): boolean {
-  return a.opened !== undefined && b.opened !== undefined;
+/**
+ * Whether the bytes `writer` sent can be compared offset for offset with what `reader` read:
+ * the writer was opened inside the capture, or the evidence aligned the two counts with no
+ * shift (alignment.ts). For any shift, use alignmentOf.
+ */
+export function streamsAligned(writer: Endpoint, reader: Endpoint): boolean {
+  // The offsets compare as they are only with shift 0; peers.ts applies any other shift.
+  return peerOf(writer) === reader && alignmentOf(writer)?.shift === 0;
+}
+
+/** How far into the writer's offsets the reader had read, when the direction is aligned. */
+function alignedReadUpTo(writer: Endpoint, reader: Endpoint): number | undefined {
+  const alignment = peerOf(writer) === reader ? alignmentOf(writer) : undefined;
+  return alignment === undefined ? undefined : readUpTo(reader, alignment.shift);
 }
 
 /**
@@ -50,8 +62,8 @@ export function streamsAligned(a: Endpoint, b: Endpoint): boolean {
  * when uwsgi's reads stop at byte 695 of httpd's 703 and uwsgi then closes its fd.
  */
 function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undefined {
-  if (!reader.closed || writer.writes.length === 0 || !streamsAligned(writer, reader)) return undefined;
-  const readUpTo = reader.bytesRead;
+  const readUpTo = alignedReadUpTo(writer, reader);
+  if (!reader.closed || writer.writes.length === 0 || readUpTo === undefined) return undefined;
   const unread = writer.bytesWritten - readUpTo;
   // A reader that read more than the writer wrote means events were lost: claim nothing.
   if (unread <= 0) return undefined;
@@ -70,10 +82,8 @@ function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undef
   for (const write of unreadWrites.slice(1)) {
     related.push(relatedEvent(write, `also never read: bytes ${write.range!.start}–${write.range!.end} (${write.type} of ${write.res} bytes)`));
   }
-  const lastRead = reader.reads[reader.reads.length - 1];
-  if (lastRead) {
-    related.push(relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${lastRead.range!.start}–${lastRead.range!.end}`));
-  }
+  const lastRead = lastReadEvent(writer, reader);
+  if (lastRead) related.push(lastRead);
   return finding('unread-write', 'warning', first, message, related);
 }
 
@@ -83,15 +93,15 @@ function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undef
  * uWSGI's next read or close. Whether it reads them later is not in the capture: no warning.
  */
 function unreadAtEndNote(writer: Endpoint, reader: Endpoint): Finding | undefined {
-  if (reader.closed || writer.writes.length === 0 || !streamsAligned(writer, reader)) return undefined;
-  const readUpTo = reader.bytesRead;
+  const readUpTo = alignedReadUpTo(writer, reader);
+  if (reader.closed || writer.writes.length === 0 || readUpTo === undefined) return undefined;
   const unread = writer.bytesWritten - readUpTo;
   if (unread <= 0) return undefined;
   const first = writer.writes.find((w) => w.range!.end > readUpTo)!;
   const message = `${unread} bytes written from here on had not been read by ${threadLabel(reader)} when the capture ended; `
     + 'it still had the socket open, so whether it read them later is not in the capture';
-  const lastRead = reader.reads[reader.reads.length - 1];
-  const related = lastRead ? [relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${lastRead.range!.start}–${lastRead.range!.end}`)] : [];
+  const lastRead = lastReadEvent(writer, reader);
+  const related = lastRead ? [lastRead] : [];
   return finding('unread-at-end', 'information', first, message, related);
 }
 
@@ -133,7 +143,8 @@ function econnresetFinding(call: Syscall): Finding {
   let message: string;
   const cause = peer ? causeOf(peer, call) : undefined;
   if (peer && cause) {
-    const unread = streamsAligned(endpoint, peer) ? endpoint.bytesWritten - peer.bytesRead : 0;
+    const upTo = alignedReadUpTo(endpoint, peer);
+    const unread = upTo === undefined ? 0 : endpoint.bytesWritten - upTo;
     message = `${what}: ${threadLabel(peer)} closed fd ${peer.fd} at event ${firstNum(cause)}`
       + (unread > 0 ? ` with ${unread} bytes of this stream unread` : '');
     related.push(relatedEvent(cause, `${threadLabel(peer)} closed its end (fd ${peer.fd})`));
@@ -155,14 +166,25 @@ function causeOf(peer: Endpoint, call: Syscall): Syscall | undefined {
 }
 
 function addUnreadRelated(writer: Endpoint, reader: Endpoint, related: RelatedEvent[]): void {
-  if (!streamsAligned(writer, reader)) return;
+  const readUpTo = alignedReadUpTo(writer, reader);
+  if (readUpTo === undefined) return;
   for (const write of writer.writes) {
-    if (write.range!.end > reader.bytesRead) {
-      related.push(relatedEvent(write, `never read by ${threadLabel(reader)}: bytes ${Math.max(write.range!.start, reader.bytesRead)}–${write.range!.end}`));
+    if (write.range!.end > readUpTo) {
+      related.push(relatedEvent(write, `never read by ${threadLabel(reader)}: bytes ${Math.max(write.range!.start, readUpTo)}–${write.range!.end}`));
     }
   }
+  const lastRead = lastReadEvent(writer, reader);
+  if (lastRead) related.push(lastRead);
+}
+
+/** The reader's last read, its bytes given in the writer's offsets like the rest of a finding. */
+function lastReadEvent(writer: Endpoint, reader: Endpoint): RelatedEvent | undefined {
   const lastRead = reader.reads[reader.reads.length - 1];
-  if (lastRead) related.push(relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${lastRead.range!.start}–${lastRead.range!.end}`));
+  const shift = alignmentOf(writer)?.shift ?? 0;
+  if (!lastRead) return undefined;
+  const start = Math.max(0, lastRead.range!.start - shift);
+  const end = Math.max(0, lastRead.range!.end - shift);
+  return relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${start}–${end}`);
 }
 
 function relatedEvent(call: Syscall, message: string): RelatedEvent {

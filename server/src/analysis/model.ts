@@ -6,6 +6,8 @@
 import type { FormatName } from './formats/format';
 
 /** One line-level event as a parser saw it: an enter (`>`) or an exit (`<`) line. */
+import type { Payload } from './payload';
+
 export interface TraceEvent {
   /** 0-based line of the record's first line. */
   line: number;
@@ -133,6 +135,38 @@ export interface Endpoint {
   bytesRead: number;
   /** First read that returned 0 (end of file). */
   eof?: Syscall;
+  /**
+   * How this end's writes line up with the peer's reads when the evidence in the capture
+   * says so (alignment.ts); a direction whose writer was opened in the capture needs none.
+   */
+  alignment?: StreamAlignment;
+  /**
+   * The CLI's lean analysis only: the first calls of an end whose connection was joined
+   * midway, kept with their payloads until alignment.ts has looked at them.
+   */
+  sample?: AlignmentSample;
+}
+
+export interface AlignmentSample {
+  writes: Syscall[];
+  reads: Syscall[];
+  readCalls: Syscall[];
+  /** The payload prefix of each kept read and write whose line shows one. */
+  payloads: Map<Syscall, Payload>;
+  /** More calls than alignment looks at: this end is not aligned, and nothing more is kept. */
+  full: boolean;
+}
+
+/** How one direction's offsets line up: the reader's offset of a byte = the writer's + shift. */
+export interface StreamAlignment {
+  by: 'open' | 'payload' | 'eof' | 'size';
+  shift: number;
+  /**
+   * The evidence: the write and read whose payloads agree, the read that saw end of file, or
+   * (by size) the reads whose sizes leave one shift.
+   */
+  write?: Syscall;
+  read?: Syscall;
 }
 
 export interface Connection {
@@ -159,6 +193,8 @@ export interface Connection {
    * and its calls dropped, so `calls` and the endpoints' call lists are empty.
    */
   released: boolean;
+  /** The line of the event that brought the second end, -1 while there is one. */
+  pairedLine: number;
 }
 
 export type Severity = 'error' | 'warning' | 'information';

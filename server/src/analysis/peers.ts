@@ -2,23 +2,8 @@
 // the writes that produced a read's, connect ↔ accept, close ↔ close. Pure lookups over the
 // model, in byte offsets; the server turns the answers into locations.
 
-import { streamsAligned } from './findings';
-import { type ByteRange, type Endpoint, type Syscall, peerOf } from './model';
-
-/** Calls in `list` (sorted by range) whose byte ranges overlap `range`. */
-function overlapping(list: Syscall[], range: ByteRange): Syscall[] {
-  // Binary search for the first call whose range ends after range.start.
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].range!.end <= range.start) lo = mid + 1;
-    else hi = mid;
-  }
-  const found: Syscall[] = [];
-  for (let i = lo; i < list.length && list[i].range!.start < range.end; i++) found.push(list[i]);
-  return found;
-}
+import { alignmentOf, overlapping, readUpTo } from './alignment';
+import { type Endpoint, type Syscall, peerOf } from './model';
 
 /**
  * The calls on the other end that this call's bytes went to or came from, e.g. for
@@ -32,11 +17,11 @@ export function peersOf(call: Syscall): Syscall[] {
   if (!endpoint || !peer) return [];
   switch (call.role) {
     case 'write':
-      if (call.range) return streamPeers(endpoint, peer, call, peer.reads, endpoint.writes);
+      if (call.range) return streamPeers(endpoint, endpoint, call, peer.reads, endpoint.writes);
       // A failed write points at what made it fail: the peer's close.
       return call.errno !== undefined && peer.closed ? [peer.closed] : [];
     case 'read':
-      if (call.range) return streamPeers(endpoint, peer, call, peer.writes, endpoint.reads);
+      if (call.range) return streamPeers(peer, endpoint, call, peer.writes, endpoint.reads);
       // A read of 0 bytes is the end of file: the peer's close or shutdown caused it.
       if (call.res === 0 && (peer.shutdown ?? peer.closed)) return [(peer.shutdown ?? peer.closed)!];
       return [];
@@ -51,20 +36,27 @@ export function peersOf(call: Syscall): Syscall[] {
   }
 }
 
-function streamPeers(endpoint: Endpoint, peer: Endpoint, call: Syscall, other: Syscall[], own: Syscall[]): Syscall[] {
-  // Offsets count from the first byte each end was seen to move; without both opens in the
-  // capture, the two counts may not start at the same byte, and a match would be a guess.
-  if (!streamsAligned(endpoint, peer)) return [];
+/**
+ * The calls of the other end that moved the bytes of `call`, which travelled from `writer`.
+ * Offsets count from the first byte each end was seen to move: they are compared only through
+ * the direction's alignment (alignment.ts), and without one a match would be a guess.
+ */
+function streamPeers(writer: Endpoint, endpoint: Endpoint, call: Syscall, other: Syscall[], own: Syscall[]): Syscall[] {
+  const alignment = alignmentOf(writer);
+  if (alignment === undefined) return [];
   if (endpoint.connection.datagram) {
     const index = own.indexOf(call);
     return index >= 0 && index < other.length ? [other[index]] : [];
   }
-  return overlapping(other, call.range!);
+  // A write's offsets become the reader's by adding the shift; a read's the writer's by taking it.
+  const shift = call.role === 'write' ? alignment.shift : -alignment.shift;
+  return overlapping(other, call.range!.start + shift, call.range!.end + shift);
 }
 
 /** Bytes the other end never read of what this end wrote, once the other end has closed. */
 export function unreadBytes(writer: Endpoint): number | undefined {
   const reader = peerOf(writer);
-  if (!reader || !reader.closed || !streamsAligned(writer, reader)) return undefined;
-  return Math.max(0, writer.bytesWritten - reader.bytesRead);
+  const alignment = alignmentOf(writer);
+  if (!reader || !reader.closed || alignment === undefined) return undefined;
+  return Math.max(0, writer.bytesWritten - readUpTo(reader, alignment.shift));
 }

@@ -243,7 +243,7 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
 
   if (endpoints.length === 1) notes.push('The other end of this connection is not in the capture: nothing can be matched.');
   if (endpoints.length > 2) notes.push(`${endpoints.length} ends share this address pair: arrows are drawn only between exactly two.`);
-  const pair = endpoints.length === 2 && streamsAligned(endpoints[0], endpoints[1]);
+  const pair = endpoints.length === 2 && streamsAligned(endpoints[0], endpoints[1]) && streamsAligned(endpoints[1], endpoints[0]);
   if (endpoints.length === 2 && !pair) {
     notes.push('The connection was opened before the capture started: the byte offsets of its two ends cannot be aligned, so writes are not matched to reads.');
   }

@@ -4,7 +4,7 @@
 // included, so the byte sums per (process, fd) can be checked against sysdig's own counts.
 
 import { parseArgs } from 'node:util';
-import { type Analysis, type Connection, type Endpoint, type Syscall, firstLine, firstNum, streamsAligned, unknownPeerReason, unreadBytes } from '../analysis';
+import { type Analysis, type Connection, type Endpoint, type Syscall, connectionAlignment, firstLine, firstNum, unknownPeerReason, unreadBytes } from '../analysis';
 import { EXIT_BAD_INPUT, EXIT_OK, analyzeInput, statusAfter } from '../cli';
 import { terminalText } from '../terminal';
 
@@ -62,7 +62,6 @@ export function conversationsOf(analysis: Analysis): Conversation[] {
     if (connection) findings.set(connection, (findings.get(connection) ?? 0) + 1);
   }
   return analysis.connections.map((connection, id) => {
-    const [a, b] = connection.endpoints;
     const arrow = connection.tuple.indexOf('->');
     const addresses: [string | null, string | null] = arrow < 0
       ? [null, null] : [connection.tuple.slice(0, arrow), connection.tuple.slice(arrow + 2)];
@@ -71,7 +70,7 @@ export function conversationsOf(analysis: Analysis): Conversation[] {
       kind: connection.kind,
       addresses,
       ...(connection.path !== undefined ? { path: connection.path } : {}),
-      aligned: a && b && streamsAligned(a, b) ? 'open' : null,
+      aligned: connectionAlignment(connection) ?? null,
       ...(connection.unknownPeer !== undefined ? { peer: unknownPeerReason(connection) } : {}),
       findings: findings.get(connection) ?? 0,
       endpoints: connection.endpoints.map((e): ConversationEndpoint => {

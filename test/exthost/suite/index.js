@@ -169,6 +169,19 @@ test('scapLens.showSequenceDiagram with a DumpPosition argument opens the diagra
   await vscode.window.tabGroups.close(tab);
 });
 
+test('the EPIPE finding\'s code action "Show sequence diagram" (as in Problems) opens the diagram', async () => {
+  await vscode.window.tabGroups.close(diagramTabs());
+  const epipe = (await diagnosticsFor(uri)).find((d) => codeOf(d) === 'epipe');
+  assert.ok(epipe, 'no epipe diagnostic');
+  /** @type {vscode.CodeAction[]} */
+  const actions = await within(Promise.resolve(vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, epipe.range)), 'code actions');
+  const action = (actions || []).find((a) => a.title === 'Show sequence diagram');
+  assert.ok(action && action.command, `code actions: ${JSON.stringify((actions || []).map((a) => a.title))}`);
+  await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments || []));
+  const tab = await diagramTabOpen(/httpd ⟷ uwsgi/);
+  await vscode.window.tabGroups.close(tab);
+});
+
 test('scapLens.showSequenceDiagram without an argument uses the cursor of the active dump', async () => {
   const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
   const line = lineOf(doc, /uwsgi .*< read res=699/);
