@@ -5,7 +5,7 @@
 
 import {
   type ByteRange, type Connection, type Endpoint, type Syscall,
-  firstLine, firstNum, primaryLine, primaryNum, threadLabel, unknownPeerReason,
+  firstLine, firstNum, primaryLine, primaryNum, processLabel, threadLabel, unknownPeerReason,
 } from './analysis';
 import {
   type ConnectionStream, type Payload, type StreamChunk, type StreamDirection,
@@ -131,7 +131,12 @@ export function renderStream(stream: ConnectionStream, view: StreamView): Render
   directions.forEach((d) => w.line(`  ${directionLabel(d)}  ${directionSummary(stream, d)}`));
   w.line('');
   w.line(`  Payloads as the dump shows them: ${formsUsed(stream)}.`);
-  if (directions.some((d) => d.bytes > 0 && !d.aligned && d.from !== undefined && d.to !== undefined)) {
+  for (const d of directions) {
+    if (d.overRead !== undefined) {
+      w.line(`  ${directionLabel(d)}  ${processLabel(ends[d.to!])} read ${d.overRead} bytes more than ${processLabel(ends[d.from!])} wrote: a peek (MSG_PEEK) or a lost write; offsets not compared, and reads are not matched to writes.`);
+    }
+  }
+  if (directions.some((d) => d.bytes > 0 && !d.aligned && d.overRead === undefined && d.from !== undefined && d.to !== undefined)) {
     w.line('  The capture started after this connection opened: byte offsets count from the first byte each end was seen to move, and reads are not matched to writes.');
   }
   w.line('');

@@ -5,7 +5,7 @@
 import { type Hover, MarkupKind, type Position } from 'vscode-languageserver';
 import {
   type Connection, type Endpoint, type Syscall,
-  alignmentOf, callRef, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, primaryNum, processLabel, threadLabel, unknownPeerReason, unreadBytes,
+  alignmentOf, callRef, contradictionOf, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, primaryNum, processLabel, threadLabel, unknownPeerReason, unreadBytes,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
 import { formatNamed, parseAllFields } from './analysis/formats';
@@ -123,11 +123,15 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   if (peer) {
     // A direction whose writer opened before the capture and that no evidence lines up.
     const unaligned = [[endpoint, peer], [peer, endpoint]]
-      .filter(([writer, reader]) => (writer.bytesWritten > 0 || reader.bytesRead > 0) && alignmentOf(writer) === undefined)
+      .filter(([writer, reader]) => (writer.bytesWritten > 0 || reader.bytesRead > 0) && alignmentOf(writer) === undefined && contradictionOf(writer) === undefined)
       .map(([writer, reader]) => `${markdownText(writer.process)} → ${markdownText(reader.process)}`);
     if (unaligned.length > 0) {
       items.push(`${unaligned.join(' and ')}: byte offsets count from the first byte seen; the writer opened its end before the capture started`
         + ' and no payload, size or end of file in the capture lines the two counts up, so reads are not matched to writes');
+    }
+    for (const [writer, reader] of [[endpoint, peer], [peer, endpoint]]) {
+      const extra = contradictionOf(writer);
+      if (extra !== undefined) items.push(`${markdownText(processLabel(reader))} read ${extra} bytes more than ${markdownText(processLabel(writer))} wrote: a peek (MSG_PEEK) or a lost write; offsets not compared, so reads are not matched to writes`);
     }
   }
   if (connection.unknownPeer !== undefined) items.push(`${unknownPeerReason(connection, markdownCode)}; nothing is claimed about what the peer read or wrote`);

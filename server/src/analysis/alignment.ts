@@ -68,11 +68,41 @@ const CANDIDATE_CAP = 24;
  * must be opened inside the capture.
  */
 export function alignmentOf(writer: Endpoint): StreamAlignment | undefined {
+  const alignment = claimedAlignment(writer);
+  return alignment === undefined || overRead(writer, alignment) > 0 ? undefined : alignment;
+}
+
+/** The alignment the opens or the evidence give, before the byte counts are checked against it. */
+function claimedAlignment(writer: Endpoint): StreamAlignment | undefined {
   const reader = peerOf(writer);
   if (!reader) return undefined;
   if (writer.connection.datagram) return writer.opened !== undefined && reader.opened !== undefined ? BY_OPEN : undefined;
   if (writer.opened !== undefined) return BY_OPEN;
   return writer.alignment;
+}
+
+/**
+ * Bytes the reader read past the end of what the writer wrote, under `alignment`: more than 0
+ * and the dump contradicts the alignment, e.g. wget's `< recvfrom res=511` that peeked at
+ * nginx's headers (MSG_PEEK; sysdig prints no flags) before `< read res=250` took them again.
+ * A peek or a lost write shifts every offset after it, so no offset of the direction is
+ * compared: alignmentOf gives nothing and contradictionOf says why.
+ */
+function overRead(writer: Endpoint, alignment: StreamAlignment): number {
+  const reader = peerOf(writer)!;
+  return readUpTo(reader, alignment.shift) - writer.bytesWritten;
+}
+
+/**
+ * Why a direction that opened inside the capture, or that the evidence lined up, is not
+ * aligned after all: how many bytes more the reader read than the writer wrote. Undefined
+ * when nothing contradicts the alignment (or there is none).
+ */
+export function contradictionOf(writer: Endpoint): number | undefined {
+  const alignment = claimedAlignment(writer);
+  if (alignment === undefined) return undefined;
+  const extra = overRead(writer, alignment);
+  return extra > 0 ? extra : undefined;
 }
 
 /** Whether every direction of a two-ended connection that carried bytes is aligned, and how. */

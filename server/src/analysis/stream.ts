@@ -3,9 +3,10 @@
 // unread tail and the protocol records decoded from it. The Follow Stream document, the CLI's
 // `follow` and the sequence diagram's record names all stand on assembleStream.
 
+import { contradictionOf } from './alignment';
 import { streamsAligned } from './findings';
 import {
-  type ByteRange, type Connection, type Endpoint, type Syscall,
+  type ByteRange, type Connection, type Endpoint, type Syscall, peerOf,
 } from './model';
 import { type DumpLines, type Payload, readPayload } from './payload';
 import { type DirectionBytes, type ProtocolRecord, decodeDirection, recordsIn } from './protocols';
@@ -41,6 +42,11 @@ export interface StreamDirection {
   read: number;
   /** Both ends were opened in the capture, so a read's offsets are the writer's (findings.ts). */
   aligned: boolean;
+  /**
+   * Bytes the reader read past what the writer wrote: the dump contradicts the offsets (a
+   * peek or a lost write, alignment.ts contradictionOf), so they are not compared.
+   */
+  overRead?: number;
   /** The direction's bytes at its offsets, unknown ones marked. */
   data: DirectionBytes;
   /** Bytes never read: the reader closed before reading them. */
@@ -107,6 +113,7 @@ function assembleDirection(
   ends: Endpoint[], writer: Endpoint | undefined, reader: Endpoint | undefined, chunks: StreamChunk[], index: number,
 ): StreamDirection {
   const aligned = writer !== undefined && reader !== undefined && streamsAligned(writer, reader);
+  const overRead = writer !== undefined && reader !== undefined && peerOf(writer) === reader ? contradictionOf(writer) : undefined;
   const written = writer?.bytesWritten ?? 0;
   const read = reader?.bytesRead ?? 0;
   // The writer's offsets are the direction's; a reader alone (its peer not in the capture, or
@@ -134,6 +141,7 @@ function assembleDirection(
     bytes,
     read,
     aligned,
+    ...(overRead !== undefined ? { overRead } : {}),
     data,
     unread,
     pendingAtEnd,
