@@ -10,6 +10,7 @@ import { provideDefinition } from '../../server/src/definition';
 import { DumpIndex } from '../../server/src/dumpStore';
 import { provideFollowStream } from '../../server/src/followStream';
 import { provideHover } from '../../server/src/hover';
+import { buildSequence } from '../../server/src/analysis/sequence';
 import { readFixture } from '../helpers/repo';
 
 const FIXTURE = 'peek/wstrouble-nginx-v1.peek.scap.txt';
@@ -49,4 +50,13 @@ test('wget peeks at each response: nginx → wget is not aligned, and no write n
   const follow = provideFollowStream(index, { uri: index.uri, line: lineOf(1680) })!;
   assert.match(follow.text, /A → B {2}wget read 853 bytes more than nginx wrote: a peek \(MSG_PEEK\) or a lost write; offsets not compared/);
   assert.doesNotMatch(follow.text, /The capture started after this connection opened/);
+  // The sequence diagram draws no arrow from offsets it cannot trust, and says why.
+  const sequence = buildSequence(nginx.connection, { timeAt: () => NaN });
+  const data = sequence.arrows.filter((a) => a.kind === 'data');
+  const nginxLane = sequence.lifelines.findIndex((l) => l.process === 'nginx');
+  assert.ok(nginxLane >= 0);
+  assert.equal(data.filter((a) => a.fromLane === nginxLane).length, 0, 'no nginx → wget arrow');
+  assert.equal(data.length, 2, 'the two requests wget → nginx are still drawn');
+  assert.ok(sequence.notes.some((n) => /wget read 853 bytes more than nginx wrote: a peek/.test(n)), sequence.notes.join('\n'));
+  assert.ok(!sequence.notes.some((n) => /opened before the capture started/.test(n)));
 });

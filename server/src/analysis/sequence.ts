@@ -8,8 +8,9 @@
 import { formatDuration, streamsAligned } from './findings';
 import {
   type ByteRange, type Connection, type Endpoint, type SocketKind, type Syscall,
-  firstLine, firstNum, peerOf, primaryLine, primaryNum, threadLabel, unknownPeerReason,
+  firstLine, firstNum, peerOf, primaryLine, primaryNum, processLabel, threadLabel, unknownPeerReason,
 } from './model';
+import { contradictionOf } from './alignment';
 import { peersOf } from './peers';
 import { parseAllFields } from './formats';
 
@@ -246,7 +247,11 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
   else if (endpoints.length === 1) notes.push('The other end of this connection is not in the capture: nothing can be matched.');
   if (endpoints.length > 2) notes.push(`${endpoints.length} ends share this address pair: arrows are drawn only between exactly two.`);
   const pair = endpoints.length === 2 && streamsAligned(endpoints[0], endpoints[1]) && streamsAligned(endpoints[1], endpoints[0]);
-  if (endpoints.length === 2 && !pair) {
+  const overRead = endpoints.length === 2 ? endpoints.map((writer, i) => ({ writer, reader: endpoints[1 - i], extra: contradictionOf(writer) })).filter((d) => d.extra !== undefined) : [];
+  for (const { writer, reader, extra } of overRead) {
+    notes.push(`${processLabel(reader)} read ${extra} bytes more than ${processLabel(writer)} wrote: a peek (MSG_PEEK) or a lost write; offsets not compared, so writes are not matched to reads.`);
+  }
+  if (endpoints.length === 2 && !pair && overRead.length === 0) {
     notes.push('The connection was opened before the capture started: the byte offsets of its two ends cannot be aligned, so writes are not matched to reads.');
   }
 
