@@ -5,7 +5,7 @@
 import { type Hover, MarkupKind, type Position } from 'vscode-languageserver';
 import {
   type Connection, type Endpoint, type Syscall,
-  alignmentOf, callRef, contradictionOf, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, primaryNum, processLabel, threadLabel, unknownPeerReason, unreadBytes,
+  alignmentOf, callRef, causalBreakOf, contradictionOf, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, primaryNum, processLabel, threadLabel, unknownPeerReason, unreadBytes,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
 import { formatNamed, parseAllFields } from './analysis/formats';
@@ -131,6 +131,8 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
     }
     for (const [writer, reader] of [[endpoint, peer], [peer, endpoint]]) {
       const extra = contradictionOf(writer);
+      const broken = causalBreakOf(writer);
+      if (broken !== undefined) items.push(`${markdownText(processLabel(writer))} → ${markdownText(processLabel(reader))}: from byte ${broken.offset} on, reads are not matched to writes: the read at ${eventLink(index, broken.read)} returned before the write at ${eventLink(index, broken.write, true)} began (a peek or a lost write)`);
       if (extra !== undefined) items.push(`${markdownText(processLabel(reader))} read ${extra} bytes more than ${markdownText(processLabel(writer))} wrote: a peek (MSG_PEEK) or a lost write; offsets not compared, so reads are not matched to writes`);
     }
   }

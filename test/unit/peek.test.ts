@@ -11,6 +11,7 @@ import { DumpIndex } from '../../server/src/dumpStore';
 import { provideFollowStream } from '../../server/src/followStream';
 import { provideHover } from '../../server/src/hover';
 import { buildSequence } from '../../server/src/analysis/sequence';
+import { causalBreakOf } from '../../server/src/analysis/alignment';
 import { readFixture } from '../helpers/repo';
 
 const FIXTURE = 'peek/wstrouble-nginx-v1.peek.scap.txt';
@@ -41,6 +42,7 @@ test('wget peeks at each response: nginx → wget is not aligned, and no write n
     if (call.role !== 'write' || !call.range) continue;
     for (const p of peersOf(call)) assert.ok(primaryLine(p) >= firstLine(call), `write at line ${firstLine(call) + 1} → read at line ${primaryLine(p) + 1}`);
   }
+  assert.equal(causalBreakOf(nginx), undefined, 'not aligned: nothing to break');
   assert.deepEqual(peersOf(header), []);
   assert.deepEqual(provideDefinition(index, { line: lineOf(1680), character: 40 }), []);
   const hover = (provideHover(index, { line: lineOf(1680), character: 40 })!.contents as { value: string }).value;
@@ -59,4 +61,18 @@ test('wget peeks at each response: nginx → wget is not aligned, and no write n
   assert.equal(data.length, 2, 'the two requests wget → nginx are still drawn');
   assert.ok(sequence.notes.some((n) => /wget read 853 bytes more than nginx wrote: a peek/.test(n)), sequence.notes.join('\n'));
   assert.ok(!sequence.notes.some((n) => /opened before the capture started/.test(n)));
+});
+
+test('a complete strace line stands where its call started: a recvfrom printed before the write it returned is no contradiction', () => {
+  // `23755 12:14:30.495195 recvfrom(11<UNIX-STREAM:[1542629->1542051]>, "\1\6\0\1\0+\0\0Status: 200 OK..."..., 4096, 0, NULL, NULL) = 59`
+  // precedes uWSGI's `write(5<...>, "\1\6\0\1\0\v\0\0", 8) = 8` (12:14:30.495209) whose bytes it returned.
+  const analysis = analyzeText(readFixture('revert-nginx-POST.merged.strace'));
+  let matched = 0;
+  for (const connection of analysis.connections) {
+    for (const end of connection.endpoints) {
+      assert.equal(causalBreakOf(end), undefined, `connection ${connection.id}`);
+      for (const write of end.writes) if (peersOf(write).length > 0) matched++;
+    }
+  }
+  assert.ok(matched > 100, `${matched} writes matched`);
 });

@@ -459,6 +459,54 @@ function checkShift(writes: Syscall[], reads: Syscall[], shift: number, payload:
   return evidence;
 }
 
+/** Where a direction's matching stops: the first write that a matched read returned before. */
+export interface CausalBreak {
+  /** Writer offset of that write's first byte: no byte from here on is matched. */
+  offset: number;
+  write: Syscall;
+  read: Syscall;
+}
+
+const causalBreaks = new WeakMap<Endpoint, CausalBreak | null>();
+
+/**
+ * The first write of an aligned direction whose matched read returned (its exit line) before
+ * the write was entered, e.g. nginx's `> writev size=342` (the `HTTP/1.1 404` header) matched
+ * to a wget `< read res=4724` 9 ms earlier: the dump contradicts the offsets from there on (a
+ * peek or a lost write the byte totals do not show). Undefined when every match is causal.
+ * Language server and `follow` only (it needs every call); computed once per direction.
+ */
+export function causalBreakOf(writer: Endpoint): CausalBreak | undefined {
+  const known = causalBreaks.get(writer);
+  if (known !== undefined) return known ?? undefined;
+  let found: CausalBreak | null = null;
+  const alignment = alignmentOf(writer);
+  const reader = peerOf(writer);
+  if (alignment !== undefined && reader !== undefined && !writer.connection.datagram) {
+    for (const write of writer.writes) {
+      const entered = firstLine(write);
+      const read = overlapping(reader.reads, write.range!.start + alignment.shift, write.range!.end + alignment.shift)
+        .find((r) => returnedOnItsOwnLine(r) && r.exitLine < entered);
+      if (read !== undefined) {
+        found = { offset: write.range!.start, write, read };
+        break;
+      }
+    }
+  }
+  causalBreaks.set(writer, found);
+  return found ?? undefined;
+}
+
+/**
+ * Whether a call's exit line is when it returned: a record of its own (sysdig's `<`, strace's
+ * `<... read resumed>`). A complete strace line stands where the call started, e.g.
+ * `23755 12:14:30.495195 recvfrom(11<UNIX-STREAM:[1542629->1542051]>, "\1\6..."..., 4096, 0, NULL, NULL) = 59`
+ * comes before uWSGI's write of the bytes it returned, so it says nothing of order.
+ */
+function returnedOnItsOwnLine(call: Syscall): boolean {
+  return call.exitLine >= 0 && call.exitLine !== call.enterLine;
+}
+
 /** `1263/1278`: the events that show an alignment, for hover text. */
 export function alignmentEvents(alignment: StreamAlignment): string {
   return [alignment.write, alignment.read].filter((c): c is Syscall => c !== undefined).map(primaryNum).join('/');

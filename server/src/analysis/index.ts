@@ -12,7 +12,7 @@ export type { AnalyzerOptions, AsyncAnalysisHooks } from './analyzer';
 export type { FindingOptions };
 export { peersOf, unreadBytes } from './peers';
 export { elapsedBetween, streamsAligned } from './findings';
-export { alignmentOf, connectionAlignment, contradictionOf } from './alignment';
+export { alignmentOf, causalBreakOf, connectionAlignment, contradictionOf } from './alignment';
 
 /**
  * Analyses a dump file without holding it in memory: bytes are read straight into the line

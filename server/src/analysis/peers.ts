@@ -2,7 +2,7 @@
 // the writes that produced a read's, connect ↔ accept, close ↔ close. Pure lookups over the
 // model, in byte offsets; the server turns the answers into locations.
 
-import { alignmentOf, overlapping, readUpTo } from './alignment';
+import { alignmentOf, causalBreakOf, overlapping, readUpTo } from './alignment';
 import { type Endpoint, type Syscall, peerOf } from './model';
 
 /**
@@ -50,7 +50,10 @@ function streamPeers(writer: Endpoint, endpoint: Endpoint, call: Syscall, other:
   }
   // A write's offsets become the reader's by adding the shift; a read's the writer's by taking it.
   const shift = call.role === 'write' ? alignment.shift : -alignment.shift;
-  return overlapping(other, call.range!.start + shift, call.range!.end + shift);
+  // From a write a matched read returned before, the offsets are not trusted (causalBreakOf).
+  const limit = causalBreakOf(writer)?.offset ?? Infinity;
+  if (call.role === 'write') return call.range!.start >= limit ? [] : overlapping(other, call.range!.start + shift, call.range!.end + shift);
+  return overlapping(other, call.range!.start + shift, call.range!.end + shift).filter((w) => w.range!.start < limit);
 }
 
 /** Bytes the other end never read of what this end wrote, once the other end has closed. */
