@@ -8,7 +8,8 @@ import {
   alignmentOf, callRef, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, primaryNum, processLabel, threadLabel, unknownPeerReason, unreadBytes,
 } from './analysis';
 import { errnoMeaning } from './analysis/errno';
-import { eventSpans, parseSysdigLine } from './analysis/sysdigParser';
+import { formatNamed, parseAllFields } from './analysis/formats';
+import { eventSpans } from './analysis/sysdigParser';
 import { lineLink, tokenRange } from './convert';
 import type { DumpIndex } from './dumpStore';
 import { streamSection } from './followStream';
@@ -214,8 +215,8 @@ export function provideHover(index: DumpIndex, position: Position): Hover | unde
   else if (call?.errno !== undefined && sections.length === 0) sections.push(errnoSection(index, call));
   else if (!call) {
     // Lines the model does not keep (files, pipes, failed opens) still deserve an errno
-    // explanation: read it from the line itself.
-    const event = parseSysdigLine(text, position.line, undefined, undefined, true);
+    // explanation: read it from the line itself, through the dump's format.
+    const event = parseAllFields(text, position.line, formatNamed(index.analysis.format));
     if (event?.errno !== undefined && event.res !== undefined && event.resCol >= 0 && position.character >= event.resCol - 4) {
       sections.push(`**${markdownText(event.errno)}** (${event.res}): ${meaning(event.errno, event.type)}`);
     } else if (event?.errno !== undefined && event.fdCol >= 0 && event.fd !== undefined && event.fd < 0 && position.character >= event.fdCol - 3) {

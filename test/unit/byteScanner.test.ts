@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DumpAnalyzer, analyzeStream, type Analysis } from '../../server/src/analysis';
 import { analyzeLines, gist } from '../helpers/sameAnalysis';
-import * as layout from '../../server/src/analysis/byteScanner';
+import * as layout from '../../server/src/analysis/wasm/shared';
 import { ByteLineReader } from '../../server/src/analysis/byteScanner';
 import { repoRoot } from '../helpers/repo';
 
@@ -32,11 +32,28 @@ async function assertSame(text: string | Buffer, what: string, chunk?: number): 
 
 const fixtures = readdirSync(join(repoRoot(), 'test/fixtures')).filter((f) => /\.(txt|strace)$/.test(f));
 
-test('the record layout in byteScanner.ts is the one the compiled scanner exports', () => {
-  const scanner = layout.newScanner() as unknown as Record<string, { value: number }>;
-  const names = Object.keys(layout).filter((name) => /^([DI]_[A-Z_]+|RECORD_BYTES|RECORD_CAP)$/.test(name));
-  assert.ok(names.length >= 20, `${names.length} layout constants`);
-  for (const name of names) assert.equal(scanner[name].value, (layout as unknown as Record<string, number>)[name], name);
+test('the record layout both compilers read (wasm/shared.ts) gives every field its own bytes inside a record', () => {
+  const fields = Object.entries(layout as unknown as Record<string, unknown>).filter(([name]) => /^[DI]_[A-Z_]+$/.test(name));
+  assert.ok(fields.length >= 20, `${fields.length} layout constants`);
+  const owner = new Array<string | undefined>(layout.RECORD_BYTES);
+  for (const [name, index] of fields) {
+    const size = name.startsWith('D_') ? 8 : 4;
+    assert.ok(Number.isInteger(index) && (index as number) >= 0 && ((index as number) + 1) * size <= layout.RECORD_BYTES, name);
+    for (let byte = (index as number) * size; byte < ((index as number) + 1) * size; byte++) {
+      assert.equal(owner[byte], undefined, `${name} overlaps ${owner[byte]}`);
+      owner[byte] = name;
+    }
+  }
+  assert.equal(layout.RECORD_BYTES % 8, 0, 'records stay f64-aligned');
+});
+
+test('the shared syscall lists are space-framed, and the short ones part of the full one (the scanner looks in them only then)', () => {
+  const names = (list: string) => {
+    assert.match(list, /^ ([a-z_0-9]+ )+$/);
+    return list.trim().split(' ');
+  };
+  const full = new Set(names(layout.FULL_PARAM_TYPES));
+  for (const name of [...names(layout.ENTER_TIME_TYPES), ...names(layout.TUPLE_AFTER_DATA_TYPES)]) assert.ok(full.has(name), name);
 });
 
 test('every fixture gives the same analysis through the scanner as through the JavaScript parser', async () => {

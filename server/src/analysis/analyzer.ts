@@ -6,8 +6,9 @@ import {
   type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
   type SocketKind, type Syscall, type TraceEvent, peerOf,
 } from './model';
-import { newParseCache, newTraceEvent, parseJsonLine, parseLiddsLine, parseSysdigSpan } from './sysdigParser';
-import { StraceNames, parseStraceLine, threadFdKey } from './straceParser';
+import { newTraceEvent, parseSysdigSpan } from './sysdigParser';
+import { threadFdKey } from './straceParser';
+import { CALL_LINE, FORMATS, type TraceFormat, newDumpState, sysdigFormat } from './formats';
 import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
 import { ALIGNMENT_CALLS, type PayloadSource, alignConnection, payloadsOfText, positional } from './alignment';
@@ -183,7 +184,9 @@ const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 export class DumpAnalyzer {
   private readonly stats = emptyStats();
   private readonly scratch = newTraceEvent();
-  private readonly parseCache = newParseCache();
+  /** Per-dump parse state: sysdig's parse cache, what a strace trace said of process names. */
+  private readonly state = newDumpState();
+  private readonly parseCache = this.state.cache;
   private readonly findings: Finding[] = [];
   private readonly addressCache = new Map<string, SocketAddress & { tag: string }>();
   private readonly retainCalls: boolean;
@@ -237,11 +240,10 @@ export class DumpAnalyzer {
   private overBudget = false;
   /** Lean mode: released connections still in `connections`, dropped in batches (dropReleased). */
   private releasedInList = 0;
-  private format: 'sysdig' | 'strace' | 'lidds' | 'json' | undefined;
-  private readonly straceNames = new StraceNames();
-  private readonly addStraceEvent = (event: TraceEvent) => {
-    // Set before the first event is added: connections made by it say "line N", not "event N".
-    this.format = 'strace';
+  /** The dump's format (formats/index.ts), picked by its first event. */
+  private format: TraceFormat | undefined;
+  /** Events a format hands over from a line that holds a whole call (strace). */
+  private readonly addCallEvent = (event: TraceEvent) => {
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
     if (event.local !== undefined) event.local = this.own(event.local);
     this.addEvent(event);
@@ -321,46 +323,54 @@ export class DumpAnalyzer {
       this.skipOverlong(line, length);
       return;
     }
-    const event = this.format === 'sysdig' || this.format === undefined
-      ? parseSysdigSpan(text, start, stop, line, this.scratch, this.parseCache)
-      : this.format === 'lidds' ? parseLiddsLine(text.slice(start, stop), line, this.scratch)
-        : this.format === 'json' ? parseJsonLine(text.slice(start, stop), line, this.scratch) : undefined;
-    if (event) {
-      // sysdig ends every complete record with a space; a record without one continues below.
-      this.takeSysdigEvent(event, text.charCodeAt(stop - 1) !== SPACE, length);
-      return;
-    }
+    const format = this.format;
+    if (format !== undefined) {
+      // sysdig's default format, nearly every dump, is parsed directly: no call through the
+      // registry per line.
+      const event = format === sysdigFormat ? parseSysdigSpan(text, start, stop, line, this.scratch, this.parseCache)
+        : format.parseLine(text, start, stop, line, this.scratch, this.state, this.addCallEvent);
+      if (event === CALL_LINE) {
+        this.stats.events++;
+        return;
+      }
+      if (event !== undefined) {
+        // A record ends with a space (sysdig ends every complete one so); one without it continues below.
+        this.takeRecord(event, text.charCodeAt(stop - 1) !== SPACE, length);
+        return;
+      }
+    } else if (this.pickFormat(text, start, stop, line, length)) return;
     if (this.recordOpen) {
       this.stats.continuationLines++;
       if (this.awaitingTuple !== undefined) this.continuationTuple(text, start, stop);
       return;
     }
-    text = text.slice(start, stop);
-    // Other formats: strace -f -tt -yy, LID-DS's custom sysdig -p, and sysdig -j. A dump is
-    // in one format; its first event decides which.
-    if (this.format === undefined || this.format === 'strace') {
-      if (parseStraceLine(text, line, this.addStraceEvent, this.straceNames)) {
-        this.format = 'strace';
-        this.stats.events++;
-        return;
+    this.unparsed(line, describeGarbage(text.slice(start, stop)));
+  }
+
+  /**
+   * Before the dump's first event: the first format (formats/index.ts) that reads the line
+   * becomes the dump's, and the line is added as its event. False when no format reads it.
+   */
+  private pickFormat(text: string, start: number, stop: number, line: number, length: number): boolean {
+    for (const format of FORMATS) {
+      // Set before the line is parsed: connections its events make already know the format
+      // (a strace trace's say "line N", not "event N").
+      this.format = format;
+      const event = format.parseLine(text, start, stop, line, this.scratch, this.state, this.addCallEvent);
+      if (event === undefined) {
+        this.format = undefined;
+        continue;
       }
+      if (event === CALL_LINE) this.stats.events++;
+      else this.takeRecord(event, text.charCodeAt(stop - 1) !== SPACE, length);
+      return true;
     }
-    if (this.format === undefined) {
-      const lidds = parseLiddsLine(text, line, this.scratch);
-      const json = lidds ? undefined : parseJsonLine(text, line, this.scratch);
-      if (lidds || json) {
-        this.format = lidds ? 'lidds' : 'json';
-        this.stats.events++;
-        this.addEvent((lidds ?? json)!);
-        return;
-      }
-    }
-    this.unparsed(line, describeGarbage(text));
+    return false;
   }
 
   /** Whether a line a reader parsed as a sysdig event is one (false once the dump is strace, LID-DS or JSON). */
   get takesSysdigEvents(): boolean {
-    return this.format === 'sysdig' || this.format === undefined;
+    return this.format === undefined || this.format.scanned;
   }
 
   /**
@@ -380,16 +390,16 @@ export class DumpAnalyzer {
       return;
     }
     this.stringsOwned = true;
-    this.takeSysdigEvent(event, open, length);
+    this.format ??= sysdigFormat;
+    this.takeRecord(event, open, length);
     this.stringsOwned = false;
   }
 
-  /** A line parsed as a sysdig event, by either parser: the first one settles the dump's format. */
-  private takeSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
-    this.format ??= 'sysdig';
+  /** A line parsed as one event of a record format (sysdig's, LID-DS, JSON), by either parser. */
+  private takeRecord(event: TraceEvent, open: boolean, length: number): void {
     this.stats.events++;
     this.recordOpen = open;
-    if (open && event.dataCol >= 0 && this.format === 'sysdig') {
+    if (open && event.dataCol >= 0 && this.format!.payloadLines) {
       // `-A` prints the payload from the next line on (`< recvfrom res=88 data=` then
       // `GET /foobar.bin HTTP/1.1`...): at most min(res, 80) characters, 80 being sysdig's
       // default snaplen, and fewer when it drops a `\r`. The bytes moved are in res=, or in
@@ -931,7 +941,7 @@ export class DumpAnalyzer {
         key: address.key,
         tuple: address.tuple,
         path: address.path,
-        lineNumbered: this.format === 'strace' || this.format === 'lidds',
+        lineNumbered: this.format !== undefined && !this.format.hasEventNumbers,
         endpoints: [],
         calls: [],
         released: false,
@@ -1142,7 +1152,7 @@ export class DumpAnalyzer {
         }
       }
     }
-    return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings) };
+    return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
   }
 }
 

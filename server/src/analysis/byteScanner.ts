@@ -7,8 +7,13 @@
 import scannerWasm from './wasm/scanner.wasm';
 import { DumpAnalyzer, MAX_LINE_LENGTH } from './analyzer';
 import { newTraceEvent } from './sysdigParser';
+import {
+  RECORD_BYTES, RECORD_CAP, D_NUM, D_TIME, D_TID, D_PID, D_FD, D_RES, D_SIZE, I_KIND, I_START, I_END, I_EXIT,
+  I_TYPE, I_TYPE_COL, I_PROCESS, I_FD_COL, I_TAG, I_FD_NAME, I_RES_COL, I_ERRNO, I_TUPLE_START, I_TUPLE_END,
+  I_OPEN, I_DATA_COL,
+} from './wasm/shared';
 
-/** What wasm/scanner.ts exports (its record layout is mirrored below and checked by a test). */
+/** What wasm/scanner.ts exports (its record layout is wasm/shared.ts, which both compilers read). */
 export interface ScannerExports {
   memory: WebAssembly.Memory;
   init(): void;
@@ -23,35 +28,9 @@ export interface ScannerExports {
   scan(from: number, length: number, final: number): number;
 }
 
-// The record layout of wasm/scanner.ts: 120 bytes, seven f64 fields (index in f64 units)
-// then sixteen i32 fields (index in i32 units).
-export const RECORD_BYTES = 120;
-export const RECORD_CAP = 1024;
+// The record layout both sides read (wasm/shared.ts), in f64 and in i32 units.
 const RECORD_DOUBLES = RECORD_BYTES / 8;
 const RECORD_INTS = RECORD_BYTES / 4;
-export const D_NUM = 0;
-export const D_TIME = 1;
-export const D_TID = 2;
-export const D_PID = 3;
-export const D_FD = 4;
-export const D_RES = 5;
-export const D_SIZE = 6;
-export const I_KIND = 14;
-export const I_START = 15;
-export const I_END = 16;
-export const I_EXIT = 17;
-export const I_TYPE = 18;
-export const I_TYPE_COL = 19;
-export const I_PROCESS = 20;
-export const I_FD_COL = 21;
-export const I_TAG = 22;
-export const I_FD_NAME = 23;
-export const I_RES_COL = 24;
-export const I_ERRNO = 25;
-export const I_TUPLE_START = 26;
-export const I_TUPLE_END = 27;
-export const I_OPEN = 28;
-export const I_DATA_COL = 29;
 
 let compiled: WebAssembly.Module | undefined;
 

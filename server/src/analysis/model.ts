@@ -3,6 +3,8 @@
 // byte streams. Nothing here knows about VS Code or LSP: positions are 0-based line numbers
 // and columns (UTF-16 code units of the line, which are bytes for the ASCII that sysdig prints).
 
+import type { FormatName } from './formats/format';
+
 /** One line-level event as a parser saw it: an enter (`>`) or an exit (`<`) line. */
 import type { Payload } from './payload';
 
@@ -252,6 +254,8 @@ export interface Analysis {
   calls: Syscall[];
   connections: Connection[];
   findings: Finding[];
+  /** The dump's format (formats/index.ts), picked by its first event; undefined when no line was an event. */
+  format?: FormatName;
 }
 
 /** The line a finding or a jump should point at: the exit line, or the enter when the exit is lost. */

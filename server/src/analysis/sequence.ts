@@ -11,8 +11,7 @@ import {
   firstLine, firstNum, peerOf, primaryLine, primaryNum, threadLabel, unknownPeerReason,
 } from './model';
 import { peersOf } from './peers';
-import { parseStraceLine } from './straceParser';
-import { parseJsonLine, parseLiddsLine, parseSysdigLine } from './sysdigParser';
+import { parseAllFields } from './formats';
 
 export type RowKind = 'connect' | 'accept' | 'write' | 'read' | 'eof' | 'failed' | 'close' | 'shutdown' | 'other';
 
@@ -350,11 +349,7 @@ function duration(ns: number, separator: string): string {
  * LID-DS lines. NaN when the line has no time.
  */
 export function lineTime(text: string, line: number): number {
-  const sysdig = parseSysdigLine(text, line, undefined, undefined, true);
-  if (sysdig) return sysdig.time;
-  let time = NaN;
-  if (parseStraceLine(text, line, (event) => { time = event.time; })) return time;
-  return (parseLiddsLine(text, line) ?? parseJsonLine(text, line))?.time ?? NaN;
+  return parseAllFields(text, line)?.time ?? NaN;
 }
 
 /**

@@ -5,15 +5,17 @@
 
 import type { TraceEvent } from './model';
 import { detach } from './strings';
+import { ENTER_TIME_TYPES, FULL_PARAM_TYPES, TUPLE_AFTER_DATA_TYPES } from './wasm/shared';
 
-// Syscalls whose whole parameter list matters. For any other event only a leading `fd=` is
-// read, which is enough to attach fcntl/getsockopt/... on a socket to its connection.
-const FULL_PARAM_TYPES = new Set([
-  'connect', 'accept', 'accept4', 'close', 'shutdown', 'sendfile',
-  'read', 'readv', 'pread', 'preadv', 'recv', 'recvfrom', 'recvmsg', 'recvmmsg',
-  'write', 'writev', 'pwrite', 'pwritev', 'send', 'sendto', 'sendmsg', 'sendmmsg',
-  'clone', 'clone3', 'fork', 'vfork', 'execve', 'getsockopt', 'setsockopt',
-]);
+/** A wasm/shared.ts name list as a set, e.g. ' close shutdown ' → {close, shutdown}. */
+function nameSet(list: string): Set<string> {
+  return new Set(list.trim().split(' '));
+}
+
+// The syscall names the scanner (wasm/scanner.ts) reads further too: written once, in wasm/shared.ts.
+const FULL_PARAM_TYPE_SET = nameSet(FULL_PARAM_TYPES);
+const ENTER_TIME_TYPE_SET = nameSet(ENTER_TIME_TYPES);
+const TUPLE_AFTER_DATA_TYPE_SET = nameSet(TUPLE_AFTER_DATA_TYPES);
 
 const SPACE = 32;
 const DIGIT_0 = 48;
@@ -300,7 +302,7 @@ function parseSpan(text: string, base: number, end: number, line: number, into: 
   if (!cache || allParams || event.fdName !== undefined || type === 'connect' || type === 'accept' || type === 'accept4') {
     event.process = cached(cache?.names, tid, text, nameStart, open);
   }
-  if (fixedLayout && (event.errno !== undefined || ((type === 'close' || type === 'shutdown') && !event.exit) || allParams)) {
+  if (fixedLayout && (event.errno !== undefined || (ENTER_TIME_TYPE_SET.has(type) && !event.exit) || allParams)) {
     event.time = fixedTime(text, timeStart);
   }
   if (columns) {
@@ -336,7 +338,7 @@ function readInfo(text: string, infoStart: number, event: TraceEvent, allParams:
   event.resCol = -1;
   event.dataCol = -1;
   if (infoStart >= lineEnd) return;
-  if (allParams || FULL_PARAM_TYPES.has(event.type)) readParams(text, infoStart, event);
+  if (allParams || FULL_PARAM_TYPE_SET.has(event.type)) readParams(text, infoStart, event);
   else if (text.startsWith('fd=', infoStart)) readFd(text, infoStart + 3, nextParamStart(text, infoStart + 3), event);
 }
 
@@ -406,7 +408,7 @@ function readParams(text: string, start: number, event: TraceEvent): void {
     const name = paramName(text, pos, eq);
     if (name === PARAM_DATA) {
       event.dataCol = eq + 1;
-      if (event.exit && (event.type === 'recvfrom' || event.type === 'recvmsg')) readTupleAfterData(text, eq + 1, event);
+      if (event.exit && TUPLE_AFTER_DATA_TYPE_SET.has(event.type)) readTupleAfterData(text, eq + 1, event);
       return;
     }
     const valueStart = eq + 1;

@@ -12,13 +12,16 @@
 // Numbers are f64 with the same arithmetic as the JavaScript parser, so even a 20-digit
 // event number comes out the same double.
 
+import {
+  RECORD_BYTES, RECORD_CAP, D_NUM, D_TIME, D_TID, D_PID, D_FD, D_RES, D_SIZE, I_KIND, I_START, I_END, I_EXIT,
+  I_TYPE, I_TYPE_COL, I_PROCESS, I_FD_COL, I_TAG, I_FD_NAME, I_RES_COL, I_ERRNO, I_TUPLE_START, I_TUPLE_END,
+  I_OPEN, I_DATA_COL, FULL_PARAM_TYPES, ENTER_TIME_TYPES, TUPLE_AFTER_DATA_TYPES,
+} from './shared';
+
 // ---- Memory layout (fixed at start; the module never allocates) ----
 
 /** The longest line the analysis accepts (analyzer.ts MAX_LINE_LENGTH) plus one read. */
 const IN_CAP: i32 = (1 << 20) + (1 << 18);
-/** The size of a record, in bytes (see the fields below). */
-export const RECORD_BYTES: i32 = 120;
-export const RECORD_CAP: i32 = 1024;
 const SLOT_BITS: i32 = 17;
 const SLOTS: i32 = 1 << SLOT_BITS;
 /** Intern entries before the table starts over (at a scan boundary, see scan()). */
@@ -74,33 +77,7 @@ function entryCloses(id: i32): bool { return (load<i32>(entryBase + <usize>id * 
 /** The entry is recvfrom or recvmsg, whose exit prints a tuple after its payload (its flags' bit 2). */
 function entryTupleAfterData(id: i32): bool { return (load<i32>(entryBase + <usize>id * 12 + 8) & 4) != 0; }
 
-// ---- Record fields, read by byteScanner.ts ----
-// A record is 120 bytes: seven f64 fields (numbers that can be large or NaN, computed with
-// the JavaScript parser's arithmetic) at f64 index 0-6, then sixteen i32 fields (ids,
-// columns, offsets, flags) at i32 index 14-29.
-export const D_NUM: i32 = 0;
-export const D_TIME: i32 = 1;
-export const D_TID: i32 = 2;
-export const D_PID: i32 = 3;
-export const D_FD: i32 = 4;
-export const D_RES: i32 = 5;
-export const D_SIZE: i32 = 6;
-export const I_KIND: i32 = 14; // 1 = an event parsed here, 0 = a line for the JavaScript path
-export const I_START: i32 = 15;
-export const I_END: i32 = 16; // the line's end before its `\r` is dropped
-export const I_EXIT: i32 = 17;
-export const I_TYPE: i32 = 18;
-export const I_TYPE_COL: i32 = 19;
-export const I_PROCESS: i32 = 20;
-export const I_FD_COL: i32 = 21;
-export const I_TAG: i32 = 22;
-export const I_FD_NAME: i32 = 23;
-export const I_RES_COL: i32 = 24;
-export const I_ERRNO: i32 = 25;
-export const I_TUPLE_START: i32 = 26;
-export const I_TUPLE_END: i32 = 27;
-export const I_OPEN: i32 = 28; // 1 when the line does not end with a space (the record continues)
-export const I_DATA_COL: i32 = 29; // where the `data=` value starts, -1 when absent
+// ---- Record fields, read by byteScanner.ts: their layout is in shared.ts ----
 
 const SPACE: i32 = 32;
 const MINUS: i32 = 45;
@@ -204,18 +181,16 @@ function clearIntern(): void {
   arenaUsed = 0;
 }
 
-// The syscalls whose whole parameter list the model reads (sysdigParser.ts FULL_PARAM_TYPES).
-const FULL_TYPES = ' connect accept accept4 close shutdown sendfile read readv pread preadv recv recvfrom recvmsg recvmmsg write writev pwrite pwritev send sendto sendmsg sendmmsg clone clone3 fork vfork execve getsockopt setsockopt ';
-
-function isFullType(start: usize, length: i32): bool {
-  const list = changetype<usize>(FULL_TYPES);
-  const count = FULL_TYPES.length;
+/** Whether the `length` bytes at `start` are one of the names of `list` (a shared.ts name list). */
+function inList(list: string, start: usize, length: i32): bool {
+  const chars = changetype<usize>(list);
+  const count = list.length;
   // The list is UTF-16 in memory: compare each name's characters with the line's bytes.
   for (let i = 0; i + length + 1 < count; i++) {
-    if (load<u16>(list + (<usize>i << 1)) != SPACE || load<u16>(list + (<usize>(i + length + 1) << 1)) != SPACE) continue;
+    if (load<u16>(chars + (<usize>i << 1)) != SPACE || load<u16>(chars + (<usize>(i + length + 1) << 1)) != SPACE) continue;
     let same = true;
     for (let k = 0; k < length; k++) {
-      if (<i32>load<u16>(list + (<usize>(i + 1 + k) << 1)) != <i32>load<u8>(start + <usize>k)) {
+      if (<i32>load<u16>(chars + (<usize>(i + 1 + k) << 1)) != <i32>load<u8>(start + <usize>k)) {
         same = false;
         break;
       }
@@ -233,20 +208,6 @@ function sameBytes(a: usize, b: usize, length: i32): bool {
   // The last 1-7 bytes as one masked word, as intern() hashes them.
   const mask = (<u64>1 << (<u64>(length - i) << 3)) - 1;
   return (load<u64>(a + <usize>i) & mask) == (load<u64>(b + <usize>i) & mask);
-}
-
-/** `close` or `shutdown`: the syscalls whose enter time the model keeps. */
-function isCloseType(start: usize, length: i32): bool {
-  if (length == 5) return load<u32>(start) == 0x736f6c63 && load<u8>(start + 4) == 101; // "clos" "e"
-  if (length == 8) return load<u64>(start) == 0x6e776f6474756873; // "shutdown"
-  return false;
-}
-
-/** `recvfrom` or `recvmsg`: the syscalls whose exit prints the sender's tuple after the payload. */
-function isReceiveFromType(start: usize, length: i32): bool {
-  if (length == 8) return load<u64>(start) == 0x6d6f726676636572; // "recvfrom"
-  if (length == 7) return load<u32>(start) == 0x76636572 && load<u16>(start + 4) == 0x736d && load<u8>(start + 6) == 0x67; // "recv" "ms" "g"
-  return false;
 }
 
 /** The id of the bytes [start, end), adding them to the table the first time; -1 if it is full. */
@@ -277,7 +238,10 @@ function intern(start: usize, end: usize): i32 {
   const entry = entryBase + <usize>id * 12;
   store<i32>(entry, arenaUsed);
   store<i32>(entry + 4, length);
-  store<i32>(entry + 8, (isFullType(start, length) ? 1 : 0) | (isCloseType(start, length) ? 2 : 0) | (isReceiveFromType(start, length) ? 4 : 0));
+  // Most new entries are socket and process names: one look in the full list rules them out
+  // (the two short lists are part of it, see shared.ts).
+  store<i32>(entry + 8, !inList(FULL_PARAM_TYPES, start, length) ? 0
+    : 1 | (inList(ENTER_TIME_TYPES, start, length) ? 2 : 0) | (inList(TUPLE_AFTER_DATA_TYPES, start, length) ? 4 : 0));
   arenaUsed += length;
   store<i32>(slotBase + (<usize>slot << 2), id);
   return id;
