@@ -381,6 +381,11 @@ export class DumpAnalyzer {
   addSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
     this.stats.lines++;
     if (this.payloadLeft > 0) {
+      // A payload line the scanner took for an event (`1 1.1 0 x (1) < connect res=0 tuple=A->B `)
+      // is still the payload's: its ` tuple=` ends a waiting receive's record, as in addLineAt.
+      if (this.awaitingTuple !== undefined && this.scannerLine !== undefined) {
+        this.continuationTuple(this.scannerLine(0, length), 0, length);
+      }
       this.payloadLine(length, !open);
       return;
     }
