@@ -1,7 +1,8 @@
 // The analysis API used by the CLI and the language server.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ByteLineReader } from './byteScanner';
-import { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
+import { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex } from './analyzer';
+import { parseSocketAddress } from './addresses';
 import type { FindingOptions } from './findings';
 import type { AnalyzerOptions } from './analyzer';
 import type { Analysis } from './model';
