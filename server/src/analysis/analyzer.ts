@@ -14,6 +14,7 @@ import { connectionFindings, sortFindings, type FindingOptions } from './finding
 import { ALIGNMENT_CALLS, type PayloadSource, alignConnection, positional } from './alignment';
 import { type DumpLines, type Payload, readPayload } from './payload';
 import { EVENT_ROLE_BY_TYPE, type EventRole, PID_TYPES } from './pairing';
+import { CLOSED_ALONE_LIMIT, StraceJoins, isPeerSide, peerSideOf } from './straceJoins';
 import { SOCKET_TAGS, type SocketAddress, addressOfTuple, datagramAddress, kindOfTag, parseSocketAddress } from './addresses';
 
 /** Characters from `res=`'s value that hold `data=` and its 80 characters (sampleCall). */
@@ -71,8 +72,6 @@ const MAX_CACHED_NAME = 1024;
  * A streamed dump needs them only while the connection lives, so its cache stays small.
  */
 const ADDRESS_CACHE_LIMIT = 50000;
-/** How many closed one-ended strace connections the lean analysis keeps for a late other end. */
-const CLOSED_ALONE_LIMIT = 1024;
 const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
 export class DumpAnalyzer {
@@ -142,24 +141,20 @@ export class DumpAnalyzer {
     if (event.local !== undefined) event.local = this.own(event.local);
     this.addEvent(event);
   };
-  /**
-   * strace -yy names a client socket by its own inode alone (`17<UNIX-STREAM:[1550460]>`) until
-   * it learns the peer, often several calls after the connect. Those calls wait here, by local
-   * end, until a line names the pair (this end's or the peer's), and then join that connection.
-   * An IP socket without its pair (`3<TCP:[15931]>` before its connect) has nothing in its
-   * name that a later one repeats: it waits under its thread and fd (`4t#23755:14`, see
-   * threadFdKey), which the next call on that fd naming its pair joins.
-   */
-  private readonly waitingByLocal = new Map<string, Syscall[]>();
-  /**
-   * strace, unix: each connection by the end its one end names as peer (`u:1525945` for an end
-   * `1525185->1525945`), for that end's calls when its own name has lost the peer.
-   */
-  private readonly peerOfSide = new Map<string, Connection>();
-  /** Lean mode, strace: connections of one end that closed, not released yet (releaseIfDone). */
-  private readonly closedAlone: Connection[] = [];
-  /** The latest endpoint of each local end (strace), for calls that name only that end. */
-  private readonly endpointByLocal = new Map<string, Endpoint>();
+  /** strace's end joins (straceJoins.ts), with the steps of this analyzer they take. */
+  private readonly joins = new StraceJoins({
+    attach: (call, address, opening, local) => this.attach(call, address, opening, local),
+    markClose: (call) => this.markClose(call),
+    account: (call) => this.account(call),
+  });
+  /** For finish(): the strace calls still waiting for their pair, and what joins one alone. */
+  private get waitingByLocal(): Map<string, Syscall[]> {
+    return this.joins.waitingByLocal;
+  }
+
+  private joinAlone(local: string): void {
+    this.joins.joinAlone(local);
+  }
 
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.retainCalls = options.retainCalls !== false;
@@ -403,7 +398,7 @@ export class DumpAnalyzer {
     call.enterLine = event.line;
     call.fdCol = event.fdCol;
     call.size = event.size;
-    const known = waits ? this.endpointByLocal.get(event.local!) : undefined;
+    const known = waits ? this.joins.endpointByLocal.get(event.local!) : undefined;
     if (address) {
       this.attach(call, address, undefined, event.local);
       if (datagram && call.endpoint !== undefined) this.rememberDatagram(event.process, call.fd, call.endpoint);
@@ -413,16 +408,16 @@ export class DumpAnalyzer {
       // closed: `14<UNIX-STREAM:[1550442]>`; a TCP socket past its FIN: `14<TCP:[1542938]>`).
       const connection = known.connection;
       this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, known.local);
-    } else if (waits && this.peerOfSide.has(event.local!) && this.peerOfSide.get(event.local!)!.endpoints.length === 1) {
+    } else if (waits && this.joins.peerOfSide.has(event.local!) && this.joins.peerOfSide.get(event.local!)!.endpoints.length === 1) {
       // This end's peer named it (`1525185->1525945`) and closed before this end's first call
       // of the trace, which now names only its own inode:
       //   23739 12:13:52.063845 read(19<UNIX-STREAM:[1525945]>,  <unfinished ...>
-      const connection = this.peerOfSide.get(event.local!)!;
+      const connection = this.joins.peerOfSide.get(event.local!)!;
       this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, event.local);
     } else if (waits) {
-      this.wait(event.local!, call);
+      this.joins.wait(event.local!, call);
       // Closed without a line ever naming its peer: the peer is not in the capture.
-      if (role === 'close') this.joinAlone(event.local!);
+      if (role === 'close') this.joins.joinAlone(event.local!);
     }
     this.markClose(call);
     if (closesDatagrams !== undefined) {
@@ -489,12 +484,6 @@ export class DumpAnalyzer {
     } else if (call.role === 'shutdown') {
       endpoint.shutdown ??= call;
     }
-  }
-
-  private wait(local: string, call: Syscall): void {
-    const list = this.waitingByLocal.get(local);
-    if (list) list.push(call);
-    else this.waitingByLocal.set(local, [call]);
   }
 
   // `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........`
@@ -787,7 +776,7 @@ export class DumpAnalyzer {
   private attach(call: Syscall, address: SocketAddress, opening: 'connect' | 'accept' | undefined, local?: string): void {
     // strace: an IP end is also known by its thread and fd (see threadFdKey).
     const fdKey = local !== undefined && address.kind !== 'unix' ? threadFdKey(local.slice(0, local.indexOf(':')), call.tid, call.fd) : undefined;
-    if (local !== undefined && this.waitingByLocal.size > 0) this.joinWaiting(address, local, fdKey);
+    if (local !== undefined && this.joins.waitingByLocal.size > 0) this.joins.joinWaiting(address, local, fdKey);
     const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
     let connection = this.live.get(address.key);
     // Both ends' names (and a connect's tuple) give the same key in different string objects.
@@ -871,7 +860,7 @@ export class DumpAnalyzer {
       if (connection.endpoints.length === 0) connection.endpoints = [endpoint];
       else connection.endpoints.push(endpoint);
       if (connection.endpoints.length === 2) connection.pairedLine = this.lineNow;
-      if (local !== undefined) this.endpointByLocal.set(local, endpoint);
+      if (local !== undefined) this.joins.endpointByLocal.set(local, endpoint);
     } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
     }
@@ -880,10 +869,10 @@ export class DumpAnalyzer {
       endpoint.role = opening;
     }
     if (endpoint.pid === undefined && pid !== undefined) endpoint.pid = pid;
-    if (fdKey !== undefined) this.endpointByLocal.set(fdKey, endpoint);
+    if (fdKey !== undefined) this.joins.endpointByLocal.set(fdKey, endpoint);
     if (local !== undefined && address.kind === 'unix' && connection.endpoints.length === 1 && endpoint.local === local) {
       const side = peerSideOf(connection.tuple, local);
-      if (side !== undefined) this.peerOfSide.set(`u:${side}`, connection);
+      if (side !== undefined) this.joins.peerOfSide.set(`u:${side}`, connection);
     }
     call.endpoint = endpoint;
     // Lean mode keeps no per-call lists: the failures findings need are kept at their exit.
@@ -891,55 +880,6 @@ export class DumpAnalyzer {
     endpoint.lastCall = call;
     endpoint.callCount++;
     if (this.retainCalls) connection.calls.push(call);
-  }
-
-  /**
-   * A line names the pair `A->B` for the end `local` (= A): calls that waited under A or
-   * under B, with nothing but their own inode to go by, join this connection now, in order.
-   */
-  private joinWaiting(address: SocketAddress, local: string, fdKey?: string): void {
-    const colon = local.indexOf(':');
-    const arrow = address.tuple.indexOf('->');
-    const ends = [local, `${local.slice(0, colon)}:${address.tuple.slice(arrow + 2)}`];
-    if (fdKey !== undefined) ends.push(fdKey);
-    for (const end of ends) {
-      const waiting = this.waitingByLocal.get(end);
-      if (!waiting) continue;
-      this.waitingByLocal.delete(end);
-      for (const call of waiting) {
-        const connected = call.role === 'connect' && call.res !== undefined && (call.res >= 0 || call.errno === 'EINPROGRESS');
-        // Calls that waited under their thread and fd take the local end this line names.
-        this.attach(call, address, connected ? 'connect' : undefined, end === fdKey ? local : end);
-        if (!call.endpoint) continue;
-        this.markClose(call);
-        if (call.exitLine >= 0 && call.role !== 'connect' && call.role !== 'accept') this.account(call);
-      }
-    }
-  }
-
-  /**
-   * Calls whose socket never showed its peer become a connection of one end, so that what
-   * is known (its bytes, an EPIPE) is still reported, with the peer said to be absent. A
-   * socket that only listened or was set up (`bind`, `listen`, `fcntl`, a refused `connect`,
-   * its `close`) was never one end of a connection: its calls are dropped.
-   *   10288<python3> 05:49:46.452298 close(3<UNIX-STREAM:[72955,"/tmp/i9s/demo.s"]>) = 0
-   */
-  private joinAlone(local: string): void {
-    const waiting = this.waitingByLocal.get(local);
-    if (!waiting) return;
-    const used = (c: Syscall) => c.role === 'read' || c.role === 'write' || c.role === 'shutdown'
-      || (c.role === 'connect' && (c.res === undefined || c.res >= 0 || c.errno === 'EINPROGRESS'));
-    if (!waiting.some(used)) {
-      this.waitingByLocal.delete(local);
-      return;
-    }
-    // `u:1550460`, or an IP socket's thread and fd `4t#23755:14` (threadFdKey).
-    const hash = local.indexOf('#');
-    const colon = local.indexOf(':');
-    const tag = local.slice(0, hash >= 0 ? hash : colon);
-    const side = hash >= 0 ? local : local.slice(colon + 1);
-    const address = parseSocketAddress(tag, tag === 'u' ? `${side}->0` : `${side}->0.0.0.0:0`);
-    if (address) this.joinWaiting(address, local);
   }
 
   /**
@@ -964,8 +904,8 @@ export class DumpAnalyzer {
       // strace: the other end may still come (a server's late accept4 after the client wrote
       // and closed, see isPeerSide). The language server would join them, so the CLI waits as
       // well, for the next CLOSED_ALONE_LIMIT such connections at most.
-      if (this.closedAlone.length === 0 || this.closedAlone[this.closedAlone.length - 1] !== connection) this.closedAlone.push(connection);
-      if (this.closedAlone.length > CLOSED_ALONE_LIMIT) this.releaseIfDone(this.closedAlone.shift()!, true);
+      if (this.joins.closedAlone.length === 0 || this.joins.closedAlone[this.joins.closedAlone.length - 1] !== connection) this.joins.closedAlone.push(connection);
+      if (this.joins.closedAlone.length > CLOSED_ALONE_LIMIT) this.releaseIfDone(this.joins.closedAlone.shift()!, true);
       return;
     }
     connection.released = true;
@@ -985,28 +925,12 @@ export class DumpAnalyzer {
     }
     connection.calls = [];
     for (const e of connection.endpoints) {
-      if (e.local !== undefined) this.forgetLocal(e);
+      if (e.local !== undefined) this.joins.forgetLocal(e);
       e.firstCall = undefined;
       e.lastCall = undefined;
       e.writes = [];
       e.reads = [];
       e.sample = undefined;
-    }
-  }
-
-  /** strace: a released end is nobody's local end any more (endpointByLocal would pin it). */
-  private forgetLocal(endpoint: Endpoint): void {
-    const local = endpoint.local!;
-    if (this.endpointByLocal.get(local) === endpoint) this.endpointByLocal.delete(local);
-    if (endpoint.connection.kind === 'unix') {
-      const side = peerSideOf(endpoint.connection.tuple, local);
-      if (side !== undefined && this.peerOfSide.get(`u:${side}`) === endpoint.connection) this.peerOfSide.delete(`u:${side}`);
-      return;
-    }
-    const tag = local.slice(0, local.indexOf(':'));
-    for (const tid of endpoint.tids) {
-      const key = threadFdKey(tag, tid, endpoint.fd);
-      if (this.endpointByLocal.get(key) === endpoint) this.endpointByLocal.delete(key);
     }
   }
 
@@ -1043,27 +967,6 @@ export class DumpAnalyzer {
     }
     return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
   }
-}
-
-/**
- * strace: whether `local` (`4t:127.0.0.1:45617`, `u:1525158`) is the side of the connection's
- * address pair that its one end (local `4t:127.0.0.1:60256`) names as its peer, e.g. after
- *   25241 06:24:58.961919 close(4<TCP:[127.0.0.1:60256->127.0.0.1:45617]>) = 0
- * the server's late accept4 `= 4<TCP:[127.0.0.1:45617->127.0.0.1:60256]>`.
- */
-function isPeerSide(connection: Connection, local: string): boolean {
-  if (connection.endpoints.length !== 1) return false;
-  const known = connection.endpoints[0].local;
-  return known !== undefined && peerSideOf(connection.tuple, known) === local.slice(local.indexOf(':') + 1);
-}
-
-/** The side of an address pair `a->b` across from the end `local` (`u:a` gives `b`); undefined when it is neither. */
-function peerSideOf(tuple: string, local: string): string | undefined {
-  const arrow = tuple.indexOf('->');
-  const side = local.slice(local.indexOf(':') + 1);
-  if (tuple.slice(0, arrow) === side) return tuple.slice(arrow + 2);
-  if (tuple.slice(arrow + 2) === side) return tuple.slice(0, arrow);
-  return undefined;
 }
 
 /** A dump of one line, `text` at `line`: what readPayload needs to read one exit line. */
