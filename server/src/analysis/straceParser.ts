@@ -9,14 +9,8 @@
 
 import type { TraceEvent } from './model';
 import { newTraceEvent } from './sysdigParser';
+import { errnoNumber } from './errno';
 
-// strace prints `-1 EPIPE (Broken pipe)`; the model keeps -errno as sysdig does.
-const ERRNO_NUMBER: Record<string, number> = {
-  EPERM: 1, ENOENT: 2, EINTR: 4, EIO: 5, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EEXIST: 17,
-  EINVAL: 22, EPIPE: 32, ENOTSOCK: 88, ENOPROTOOPT: 92, EADDRINUSE: 98, ECONNABORTED: 103,
-  ECONNRESET: 104, ENOTCONN: 107, ETIMEDOUT: 110, ECONNREFUSED: 111, EINPROGRESS: 115,
-  ERESTARTSYS: 512, ERESTARTNOHAND: 514,
-};
 
 // `14<UNIX-STREAM:[1550442->1550446]>`, `5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>`,
 // `13<TCP:[127.0.0.1:28080->127.0.0.1:53334]>`, `3<TCP:[127.0.0.1:28080]>`, `5<pipe:[1521387]>`.
@@ -121,7 +115,8 @@ function readResult(text: string, event: TraceEvent): void {
   const errno = /^-1 (E[A-Z0-9]+)/.exec(text.slice(at, at + 40));
   if (errno) {
     event.errno = errno[1];
-    event.res = -(ERRNO_NUMBER[errno[1]] ?? 1);
+    // strace prints `-1 EPIPE (Broken pipe)`; the model keeps -errno as sysdig does.
+    event.res = -(errnoNumber(errno[1]) ?? 1);
     return;
   }
   const hex = /^0x[0-9a-f]+/.exec(text.slice(at, at + 20));
