@@ -120,7 +120,8 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   lines.push('');
   lines.push(describeConnection(connection));
   lines.push('');
-  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${who(e)} at ${eventLink(index, e.opened!)}`);
+  // At the call's enter line, as closes, follow and conversations name an open.
+  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${who(e)} at ${eventLink(index, e.opened!, true)}`);
   const closed = connection.endpoints.filter((e) => e.closed).sort((x, y) => x.closed!.id - y.closed!.id).map((e) => `${who(e)} at ${eventLink(index, e.closed!, true)}`);
   const items: string[] = [];
   items.push(`opened: ${opened.length > 0 ? opened.join(' · ') : 'before the capture started'}`);
