@@ -222,6 +222,7 @@ export function parseStraceLine(text: string, line: number, emit: (event: TraceE
   const type = call[1];
   const enter = baseEvent(line, tid, time, type, bodyCol, false, process);
   readFd(text, bodyCol + type.length + 1, enter);
+  if (WRITE_CALLS.has(type)) enter.size = writeSize(type, body);
   if (names && type === 'execve') names.execStarted(tid, body);
   emit(enter);
   if (body.endsWith('<unfinished ...>')) return true;
@@ -230,6 +231,27 @@ export function parseStraceLine(text: string, line: number, emit: (event: TraceE
   if (names) learnNames(names, exit);
   emit(exit);
   return true;
+}
+
+// The calls that write a buffer whose length strace prints: findings and the stream say how
+// many bytes a failed one tried to write ("writev of 8 bytes failed with EPIPE"), as sysdig's size=.
+const WRITE_CALLS = new Set(['write', 'send', 'sendto', 'pwrite64', 'writev', 'sendmsg', 'pwritev']);
+
+/**
+ * The bytes a write call asked to write, from its arguments:
+ *   `writev(15<UNIX-STREAM:[1544692->1544174]>, [{iov_base="\1\1\0\1\0\10\0\0", iov_len=8}, {iov_base=..., iov_len=8}], 2 <unfinished ...>` → 16
+ *   `write(5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>, "\1\6\0\1\0+\0\0", 8) = 8` → 8
+ * Undefined when the arguments are cut or not in that shape.
+ */
+function writeSize(type: string, body: string): number | undefined {
+  if (type === 'writev' || type === 'sendmsg' || type === 'pwritev') {
+    let total: number | undefined;
+    for (const m of body.matchAll(/iov_len=(\d+)/g)) total = (total ?? 0) + Number(m[1]);
+    return total;
+  }
+  // The length follows the buffer's closing quote (and strace's `...` when it cut the string).
+  const length = /(?<!\\)"(?:\.\.\.)?, (\d+)[,)\s]/.exec(body);
+  return length ? Number(length[1]) : undefined;
 }
 
 /** An exit that names a thread: a successful execve, or a fork-like call returning the child. */
