@@ -150,3 +150,24 @@ test('more names than the scanner\'s intern table holds: it starts over and the 
   // A stale id after a reset would give a call another connection's name: the count would drop.
   assert.equal(analysis.stats.connections, 51000);
 });
+
+test('a payload line that looks like an event is payload on both paths: its tuple= ends the receive\'s record', async () => {
+  // k8strouble's DNS lookup under -A (fixtures README): skydns's `< recvmsg res=87 size=87 data=`
+  // on fd 6 `(<6t>:::53)` names no pair, so its bytes go where the tuple= after the payload says.
+  const lines = readFileSync(join(repoRoot(), 'test/fixtures/scanner-cases/k8strouble-dns.net.A.txt'), 'latin1').split('\n');
+  const whole = await assertSame(lines.join('\n'), 'k8strouble-dns.net.A.txt');
+  // sysdig: `10049 recvmsg 172.17.0.7:46162->172.17.0.1:53 res=87 ... tuple=172.17.0.7:46162->0.0.0.0:53`.
+  const skydns = whole.connections.find((c) => c.endpoints.some((e) => e.process === 'skydns' && e.fd === 6));
+  assert.equal(skydns?.tuple, '172.17.0.7:46162->0.0.0.0:53');
+  assert.equal(skydns?.endpoints.find((e) => e.fd === 6)?.bytesRead, 87);
+  // The window as the damaged-window test cuts it: curl's `< connect res=0 tuple=172.17.0.7:46162->10.0.2.15:53 `
+  // (line 1) swapped with line 4 lands inside the 87 bytes of skydns's payload. The JavaScript
+  // path reads it as payload, so its tuple= ends the record; the scanner parses it as an event,
+  // which the analyzer also takes as payload and must read the same tuple from.
+  const damaged = lines.slice();
+  [damaged[0], damaged[3]] = [damaged[3], damaged[0]];
+  const analysis = await assertSame(damaged.join('\n'), 'line 1 moved into a recvmsg payload');
+  const connection = analysis.connections.find((c) => c.endpoints.some((e) => e.process === 'skydns' && e.fd === 6 && e.bytesRead === 87));
+  assert.equal(connection?.tuple, '172.17.0.7:46162->10.0.2.15:53');
+  assert.equal(connection?.unknownPeer, undefined);
+});

@@ -4,50 +4,21 @@
 
 import {
   type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
-  type SocketKind, type Syscall, type TraceEvent, peerOf,
+  type Syscall, type TraceEvent, peerOf,
 } from './model';
 import { newTraceEvent, parseSysdigSpan } from './sysdigParser';
 import { threadFdKey } from './straceParser';
 import { CALL_LINE, FORMATS, type TraceFormat, newDumpState, sysdigFormat } from './formats';
 import { detach } from './strings';
 import { connectionFindings, sortFindings, type FindingOptions } from './findings';
-import { ALIGNMENT_CALLS, type PayloadSource, alignConnection, payloadsOfText, positional } from './alignment';
+import { ALIGNMENT_CALLS, type PayloadSource, alignConnection, positional } from './alignment';
 import { type DumpLines, type Payload, readPayload } from './payload';
-
-// A Map, not an object: syscall names come from the input, not from source literals, and an
-// object would look each one up in V8's string table before finding the property.
-const ROLE_BY_TYPE = new Map<string, CallRole>(Object.entries({
-  write: 'write', writev: 'write', pwrite: 'write', pwritev: 'write', send: 'write',
-  sendto: 'write', sendmsg: 'write', sendmmsg: 'write', sendfile: 'write',
-  read: 'read', readv: 'read', pread: 'read', preadv: 'read', recv: 'read',
-  recvfrom: 'read', recvmsg: 'read', recvmmsg: 'read',
-  connect: 'connect', accept: 'accept', accept4: 'accept', close: 'close', shutdown: 'shutdown',
-} satisfies Record<string, CallRole>));
-
-const PID_TYPES = new Set(['clone', 'clone3', 'fork', 'vfork', 'execve']);
+import { EVENT_ROLE_BY_TYPE, type EventRole, PID_TYPES } from './pairing';
+import { CLOSED_ALONE_LIMIT, StraceJoins, isPeerSide, peerSideOf } from './straceJoins';
+import { SOCKET_TAGS, type SocketAddress, addressOfTuple, datagramAddress, kindOfTag, parseSocketAddress } from './addresses';
 
 /** Characters from `res=`'s value that hold `data=` and its 80 characters (sampleCall). */
 const PAYLOAD_SPAN = 128;
-
-/**
- * Events that have an enter and never an exit: the scheduler, signals, process exit, page
- * faults, the capture's own notes (`switch`, `procexit`, `signaldeliver`, `page_fault`,
- * `notification`, `container`, ...) and the syscalls that do not return (`exit_group`,
- * `sigreturn`). They land between another call's enter and exit on the same thread, e.g.
- *   `1263 ... httpd (15174) > writev fd=10(<4t>...) size=1619000`
- *   `1264 ... httpd (15174) > switch next=0 pgft_maj=0 pgft_min=0 vm_size=...`
- *   `1301 ... httpd (15174) < writev res=1619000 data=...`
- * and must leave that call pending.
- */
-const NO_EXIT_TYPES = [
-  'switch', 'procexit', 'signaldeliver', 'sigreturn', 'exit', 'exit_group', 'page_fault',
-  'notification', 'container', 'infra', 'cpu_hotplug', 'k8s', 'mesos', 'procinfo', 'sysdigevent',
-  'useradded', 'userdeleted', 'groupadded', 'groupdeleted', 'pluginevent', 'asyncevent',
-];
-
-/** The analyzer's role of an event: a syscall's CallRole, or `event` for one without an exit. */
-type EventRole = CallRole | 'event';
-const EVENT_ROLE_BY_TYPE = new Map<string, EventRole>([...ROLE_BY_TYPE, ...NO_EXIT_TYPES.map((t): [string, EventRole] => [t, 'event'])]);
 
 /** A line longer than this is not an event sysdig prints; it is skipped and counted. */
 export const MAX_LINE_LENGTH = 1 << 20;
@@ -64,82 +35,6 @@ const RECENT_CONNECTIONS = 64;
 const SPACE = 32;
 // eslint-disable-next-line no-control-regex
 const ANSI_ONLY = /\x1b\[[0-9;]*m|\s/g;
-
-/** Where a socket fd points: its kind and the unordered address pair that identifies it. */
-export interface SocketAddress {
-  kind: SocketKind;
-  key: string;
-  tuple: string;
-  path?: string;
-  /** For a socket whose fd names no address pair: why its peer is unknown (Connection.unknownPeer). */
-  unknownPeer?: string;
-}
-
-/**
- * Reads a socket's fd name or tuple into an address, e.g. `<u>` + `ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s`
- * or `<4t>` + `127.0.0.1:47418->127.0.0.1:8080`. Listening sockets (`0.0.0.0:80`, `/path`)
- * and not-yet-connected ones (`<u>`) have no pair and give undefined.
- */
-export function parseSocketAddress(tag: string, name: string): SocketAddress | undefined {
-  const arrow = name.indexOf('->');
-  if (arrow <= 0) return undefined;
-  let kind: SocketKind;
-  let tuple = name;
-  let path: string | undefined;
-  if (tag === 'u') {
-    kind = 'unix';
-    // Both ends print the same `A->B`, but the path can differ (/run vs /var/run): not identity.
-    const space = name.indexOf(' ', arrow);
-    if (space >= 0) {
-      tuple = name.slice(0, space);
-      path = name.slice(space + 1);
-    }
-  } else if (tag === '4t' || tag === '4') kind = tag === '4t' ? 'tcp4' : 'ip4';
-  else if (tag === '6t' || tag === '6') kind = tag === '6t' ? 'tcp6' : 'ip6';
-  else if (tag === '4u') kind = 'udp4';
-  else if (tag === '6u') kind = 'udp6';
-  else return undefined;
-  const a = tuple.slice(0, arrow);
-  const b = tuple.slice(arrow + 2);
-  if (a.length === 0 || b.length === 0) return undefined;
-  const family = kind === 'unix' ? 'u' : 'ip';
-  return { kind, key: a < b ? `${family}|${a}|${b}` : `${family}|${b}|${a}`, tuple, path };
-}
-
-/** Reads a connect/accept `tuple=` value: same shapes as fd names, the tag comes from the fd. */
-function addressOfTuple(tag: string | undefined, tuple: string | undefined): SocketAddress | undefined {
-  if (tuple === undefined || tuple === 'NULL') return undefined;
-  if (tag !== undefined && tag.length > 0) return parseSocketAddress(tag, tuple);
-  // `connect fd=3(<u>)` then `tuple=A->B /path`: a unix tuple has hex pointers, an IP one has dots or colons.
-  return /^[0-9a-f]+->[0-9a-f]+ /.test(tuple) ? parseSocketAddress('u', tuple) : parseSocketAddress(tuple.includes('.') ? '4t' : '6t', tuple);
-}
-
-/** The `<T>` tags sysdig gives socket fds (FORMAT.md §3.1): `<u>`, `<4t>`, `<6u>`, `<4>`, ... */
-const SOCKET_TAGS = new Set(['u', '4', '6', '4t', '6t', '4u', '6u']);
-
-/**
- * The peer of one datagram, from the `tuple=` of a send or receive on a socket that is not
- * connected, e.g. `> sendto fd=3(<4>0.0.0.0:0) size=95 tuple=0.0.0.0:55658->100.64.0.10:53` or
- * `< recvfrom res=114 data=... tuple=100.64.0.10:53->0.0.0.0:55658`. Message boundaries hold,
- * so the conversation is a datagram one whatever the fd's tag says.
- */
-function datagramAddress(tag: string, tuple: string | undefined): SocketAddress | undefined {
-  if (tuple === undefined || tuple === 'NULL' || tag === 'u') return undefined;
-  return parseSocketAddress(tag.charCodeAt(0) === 54 /* 6 */ ? '6u' : '4u', tuple);
-}
-
-/** The kind of a socket from its fd's tag alone. */
-function kindOfTag(tag: string): SocketKind {
-  switch (tag) {
-    case 'u': return 'unix';
-    case '4t': return 'tcp4';
-    case '6t': return 'tcp6';
-    case '4u': return 'udp4';
-    case '6u': return 'udp6';
-    case '6': return 'ip6';
-    default: return 'ip4';
-  }
-}
 
 function emptyStats(): DumpStats {
   return {
@@ -177,8 +72,6 @@ const MAX_CACHED_NAME = 1024;
  * A streamed dump needs them only while the connection lives, so its cache stays small.
  */
 const ADDRESS_CACHE_LIMIT = 50000;
-/** How many closed one-ended strace connections the lean analysis keeps for a late other end. */
-const CLOSED_ALONE_LIMIT = 1024;
 const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
 export class DumpAnalyzer {
@@ -248,24 +141,20 @@ export class DumpAnalyzer {
     if (event.local !== undefined) event.local = this.own(event.local);
     this.addEvent(event);
   };
-  /**
-   * strace -yy names a client socket by its own inode alone (`17<UNIX-STREAM:[1550460]>`) until
-   * it learns the peer, often several calls after the connect. Those calls wait here, by local
-   * end, until a line names the pair (this end's or the peer's), and then join that connection.
-   * An IP socket without its pair (`3<TCP:[15931]>` before its connect) has nothing in its
-   * name that a later one repeats: it waits under its thread and fd (`4t#23755:14`, see
-   * threadFdKey), which the next call on that fd naming its pair joins.
-   */
-  private readonly waitingByLocal = new Map<string, Syscall[]>();
-  /**
-   * strace, unix: each connection by the end its one end names as peer (`u:1525945` for an end
-   * `1525185->1525945`), for that end's calls when its own name has lost the peer.
-   */
-  private readonly peerOfSide = new Map<string, Connection>();
-  /** Lean mode, strace: connections of one end that closed, not released yet (releaseIfDone). */
-  private readonly closedAlone: Connection[] = [];
-  /** The latest endpoint of each local end (strace), for calls that name only that end. */
-  private readonly endpointByLocal = new Map<string, Endpoint>();
+  /** strace's end joins (straceJoins.ts), with the steps of this analyzer they take. */
+  private readonly joins = new StraceJoins({
+    attach: (call, address, opening, local) => this.attach(call, address, opening, local),
+    markClose: (call) => this.markClose(call),
+    account: (call) => this.account(call),
+  });
+  /** For finish(): the strace calls still waiting for their pair, and what joins one alone. */
+  private get waitingByLocal(): Map<string, Syscall[]> {
+    return this.joins.waitingByLocal;
+  }
+
+  private joinAlone(local: string): void {
+    this.joins.joinAlone(local);
+  }
 
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.retainCalls = options.retainCalls !== false;
@@ -381,6 +270,11 @@ export class DumpAnalyzer {
   addSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
     this.stats.lines++;
     if (this.payloadLeft > 0) {
+      // A payload line the scanner took for an event (`1 1.1 0 x (1) < connect res=0 tuple=A->B `)
+      // is still the payload's: its ` tuple=` ends a waiting receive's record, as in addLineAt.
+      if (this.awaitingTuple !== undefined && this.scannerLine !== undefined) {
+        this.continuationTuple(this.scannerLine(0, length), 0, length);
+      }
       this.payloadLine(length, !open);
       return;
     }
@@ -509,7 +403,7 @@ export class DumpAnalyzer {
     call.enterLine = event.line;
     call.fdCol = event.fdCol;
     call.size = event.size;
-    const known = waits ? this.endpointByLocal.get(event.local!) : undefined;
+    const known = waits ? this.joins.endpointByLocal.get(event.local!) : undefined;
     if (address) {
       this.attach(call, address, undefined, event.local);
       if (datagram && call.endpoint !== undefined) this.rememberDatagram(event.process, call.fd, call.endpoint);
@@ -519,16 +413,16 @@ export class DumpAnalyzer {
       // closed: `14<UNIX-STREAM:[1550442]>`; a TCP socket past its FIN: `14<TCP:[1542938]>`).
       const connection = known.connection;
       this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, known.local);
-    } else if (waits && this.peerOfSide.has(event.local!) && this.peerOfSide.get(event.local!)!.endpoints.length === 1) {
+    } else if (waits && this.joins.peerOfSide.has(event.local!) && this.joins.peerOfSide.get(event.local!)!.endpoints.length === 1) {
       // This end's peer named it (`1525185->1525945`) and closed before this end's first call
       // of the trace, which now names only its own inode:
       //   23739 12:13:52.063845 read(19<UNIX-STREAM:[1525945]>,  <unfinished ...>
-      const connection = this.peerOfSide.get(event.local!)!;
+      const connection = this.joins.peerOfSide.get(event.local!)!;
       this.attach(call, { kind: connection.kind, key: connection.key, tuple: connection.tuple, path: connection.path }, undefined, event.local);
     } else if (waits) {
-      this.wait(event.local!, call);
+      this.joins.wait(event.local!, call);
       // Closed without a line ever naming its peer: the peer is not in the capture.
-      if (role === 'close') this.joinAlone(event.local!);
+      if (role === 'close') this.joins.joinAlone(event.local!);
     }
     this.markClose(call);
     if (closesDatagrams !== undefined) {
@@ -595,12 +489,6 @@ export class DumpAnalyzer {
     } else if (call.role === 'shutdown') {
       endpoint.shutdown ??= call;
     }
-  }
-
-  private wait(local: string, call: Syscall): void {
-    const list = this.waitingByLocal.get(local);
-    if (list) list.push(call);
-    else this.waitingByLocal.set(local, [call]);
   }
 
   // `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........`
@@ -893,7 +781,7 @@ export class DumpAnalyzer {
   private attach(call: Syscall, address: SocketAddress, opening: 'connect' | 'accept' | undefined, local?: string): void {
     // strace: an IP end is also known by its thread and fd (see threadFdKey).
     const fdKey = local !== undefined && address.kind !== 'unix' ? threadFdKey(local.slice(0, local.indexOf(':')), call.tid, call.fd) : undefined;
-    if (local !== undefined && this.waitingByLocal.size > 0) this.joinWaiting(address, local, fdKey);
+    if (local !== undefined && this.joins.waitingByLocal.size > 0) this.joins.joinWaiting(address, local, fdKey);
     const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
     let connection = this.live.get(address.key);
     // Both ends' names (and a connect's tuple) give the same key in different string objects.
@@ -977,7 +865,7 @@ export class DumpAnalyzer {
       if (connection.endpoints.length === 0) connection.endpoints = [endpoint];
       else connection.endpoints.push(endpoint);
       if (connection.endpoints.length === 2) connection.pairedLine = this.lineNow;
-      if (local !== undefined) this.endpointByLocal.set(local, endpoint);
+      if (local !== undefined) this.joins.endpointByLocal.set(local, endpoint);
     } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
       endpoint.tids.push(call.tid);
     }
@@ -986,10 +874,10 @@ export class DumpAnalyzer {
       endpoint.role = opening;
     }
     if (endpoint.pid === undefined && pid !== undefined) endpoint.pid = pid;
-    if (fdKey !== undefined) this.endpointByLocal.set(fdKey, endpoint);
+    if (fdKey !== undefined) this.joins.endpointByLocal.set(fdKey, endpoint);
     if (local !== undefined && address.kind === 'unix' && connection.endpoints.length === 1 && endpoint.local === local) {
       const side = peerSideOf(connection.tuple, local);
-      if (side !== undefined) this.peerOfSide.set(`u:${side}`, connection);
+      if (side !== undefined) this.joins.peerOfSide.set(`u:${side}`, connection);
     }
     call.endpoint = endpoint;
     // Lean mode keeps no per-call lists: the failures findings need are kept at their exit.
@@ -997,55 +885,6 @@ export class DumpAnalyzer {
     endpoint.lastCall = call;
     endpoint.callCount++;
     if (this.retainCalls) connection.calls.push(call);
-  }
-
-  /**
-   * A line names the pair `A->B` for the end `local` (= A): calls that waited under A or
-   * under B, with nothing but their own inode to go by, join this connection now, in order.
-   */
-  private joinWaiting(address: SocketAddress, local: string, fdKey?: string): void {
-    const colon = local.indexOf(':');
-    const arrow = address.tuple.indexOf('->');
-    const ends = [local, `${local.slice(0, colon)}:${address.tuple.slice(arrow + 2)}`];
-    if (fdKey !== undefined) ends.push(fdKey);
-    for (const end of ends) {
-      const waiting = this.waitingByLocal.get(end);
-      if (!waiting) continue;
-      this.waitingByLocal.delete(end);
-      for (const call of waiting) {
-        const connected = call.role === 'connect' && call.res !== undefined && (call.res >= 0 || call.errno === 'EINPROGRESS');
-        // Calls that waited under their thread and fd take the local end this line names.
-        this.attach(call, address, connected ? 'connect' : undefined, end === fdKey ? local : end);
-        if (!call.endpoint) continue;
-        this.markClose(call);
-        if (call.exitLine >= 0 && call.role !== 'connect' && call.role !== 'accept') this.account(call);
-      }
-    }
-  }
-
-  /**
-   * Calls whose socket never showed its peer become a connection of one end, so that what
-   * is known (its bytes, an EPIPE) is still reported, with the peer said to be absent. A
-   * socket that only listened or was set up (`bind`, `listen`, `fcntl`, a refused `connect`,
-   * its `close`) was never one end of a connection: its calls are dropped.
-   *   10288<python3> 05:49:46.452298 close(3<UNIX-STREAM:[72955,"/tmp/i9s/demo.s"]>) = 0
-   */
-  private joinAlone(local: string): void {
-    const waiting = this.waitingByLocal.get(local);
-    if (!waiting) return;
-    const used = (c: Syscall) => c.role === 'read' || c.role === 'write' || c.role === 'shutdown'
-      || (c.role === 'connect' && (c.res === undefined || c.res >= 0 || c.errno === 'EINPROGRESS'));
-    if (!waiting.some(used)) {
-      this.waitingByLocal.delete(local);
-      return;
-    }
-    // `u:1550460`, or an IP socket's thread and fd `4t#23755:14` (threadFdKey).
-    const hash = local.indexOf('#');
-    const colon = local.indexOf(':');
-    const tag = local.slice(0, hash >= 0 ? hash : colon);
-    const side = hash >= 0 ? local : local.slice(colon + 1);
-    const address = parseSocketAddress(tag, tag === 'u' ? `${side}->0` : `${side}->0.0.0.0:0`);
-    if (address) this.joinWaiting(address, local);
   }
 
   /**
@@ -1070,8 +909,8 @@ export class DumpAnalyzer {
       // strace: the other end may still come (a server's late accept4 after the client wrote
       // and closed, see isPeerSide). The language server would join them, so the CLI waits as
       // well, for the next CLOSED_ALONE_LIMIT such connections at most.
-      if (this.closedAlone.length === 0 || this.closedAlone[this.closedAlone.length - 1] !== connection) this.closedAlone.push(connection);
-      if (this.closedAlone.length > CLOSED_ALONE_LIMIT) this.releaseIfDone(this.closedAlone.shift()!, true);
+      if (this.joins.closedAlone.length === 0 || this.joins.closedAlone[this.joins.closedAlone.length - 1] !== connection) this.joins.closedAlone.push(connection);
+      if (this.joins.closedAlone.length > CLOSED_ALONE_LIMIT) this.releaseIfDone(this.joins.closedAlone.shift()!, true);
       return;
     }
     connection.released = true;
@@ -1091,28 +930,12 @@ export class DumpAnalyzer {
     }
     connection.calls = [];
     for (const e of connection.endpoints) {
-      if (e.local !== undefined) this.forgetLocal(e);
+      if (e.local !== undefined) this.joins.forgetLocal(e);
       e.firstCall = undefined;
       e.lastCall = undefined;
       e.writes = [];
       e.reads = [];
       e.sample = undefined;
-    }
-  }
-
-  /** strace: a released end is nobody's local end any more (endpointByLocal would pin it). */
-  private forgetLocal(endpoint: Endpoint): void {
-    const local = endpoint.local!;
-    if (this.endpointByLocal.get(local) === endpoint) this.endpointByLocal.delete(local);
-    if (endpoint.connection.kind === 'unix') {
-      const side = peerSideOf(endpoint.connection.tuple, local);
-      if (side !== undefined && this.peerOfSide.get(`u:${side}`) === endpoint.connection) this.peerOfSide.delete(`u:${side}`);
-      return;
-    }
-    const tag = local.slice(0, local.indexOf(':'));
-    for (const tid of endpoint.tids) {
-      const key = threadFdKey(tag, tid, endpoint.fd);
-      if (this.endpointByLocal.get(key) === endpoint) this.endpointByLocal.delete(key);
     }
   }
 
@@ -1151,27 +974,6 @@ export class DumpAnalyzer {
   }
 }
 
-/**
- * strace: whether `local` (`4t:127.0.0.1:45617`, `u:1525158`) is the side of the connection's
- * address pair that its one end (local `4t:127.0.0.1:60256`) names as its peer, e.g. after
- *   25241 06:24:58.961919 close(4<TCP:[127.0.0.1:60256->127.0.0.1:45617]>) = 0
- * the server's late accept4 `= 4<TCP:[127.0.0.1:45617->127.0.0.1:60256]>`.
- */
-function isPeerSide(connection: Connection, local: string): boolean {
-  if (connection.endpoints.length !== 1) return false;
-  const known = connection.endpoints[0].local;
-  return known !== undefined && peerSideOf(connection.tuple, known) === local.slice(local.indexOf(':') + 1);
-}
-
-/** The side of an address pair `a->b` across from the end `local` (`u:a` gives `b`); undefined when it is neither. */
-function peerSideOf(tuple: string, local: string): string | undefined {
-  const arrow = tuple.indexOf('->');
-  const side = local.slice(local.indexOf(':') + 1);
-  if (tuple.slice(0, arrow) === side) return tuple.slice(arrow + 2);
-  if (tuple.slice(arrow + 2) === side) return tuple.slice(0, arrow);
-  return undefined;
-}
-
 /** A dump of one line, `text` at `line`: what readPayload needs to read one exit line. */
 function oneLine(line: number, text: string): DumpLines {
   return { lineCount: line + 1, lineText: (n) => (n === line ? text : '') };
@@ -1195,102 +997,4 @@ function describeGarbage(text: string): string {
   if (/[\x00-\x08\x0e-\x1f]/.test(text.slice(0, 200))) return 'binary data, not text';
   if (/^\d+ /.test(text)) return 'starts like an event but does not have sysdig\'s `num time cpu name (tid) dir type` shape';
   return 'not a sysdig event line';
-}
-
-/**
- * Cuts a text into lines as VS Code numbers them: at `\n`, at `\r\n` (the line keeps its `\r`,
- * which addLineAt drops) and at a lone `\r` (a file with old Mac line ends is 36 lines to VS
- * Code, not one). A text without `\r` costs one indexOf per line, as before.
- */
-export class LineCutter {
-  /** The first `\r` at or after the last line's start, or -1 when there is none left. */
-  private cr: number;
-  /** Where the line after the one last cut starts. */
-  next = 0;
-
-  constructor(private readonly text: string) {
-    this.cr = text.indexOf('\r');
-  }
-
-  /** The end of the line starting at `start`, before its `\n` or lone `\r`; sets `next`. */
-  lineEnd(start: number): number {
-    const text = this.text;
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    this.next = end + 1;
-    if (this.cr >= 0) {
-      if (this.cr < start) this.cr = text.indexOf('\r', start);
-      // A `\r` right before the `\n` is a CRLF; one that ends the text is a line break.
-      if (this.cr >= 0 && (this.cr < end - 1 || (this.cr === end - 1 && end === text.length))) {
-        end = this.cr;
-        this.next = end + 1;
-      }
-    }
-    return end;
-  }
-}
-
-/** Analyses a whole dump held in memory (the language server's case). */
-export function analyzeText(text: string, options: FindingOptions = {}): Analysis {
-  const analyzer = new DumpAnalyzer(options);
-  const lines = new LineCutter(text);
-  let start = 0;
-  let line = 0;
-  const length = text.length;
-  while (start < length) {
-    const end = lines.lineEnd(start);
-    analyzer.addLineAt(text, start, end, line++);
-    start = lines.next;
-  }
-  return analyzer.finish(payloadsOfText(text));
-}
-
-export interface AsyncAnalysisHooks {
-  /** How long one slice may hold the event loop, in ms (default 20). */
-  sliceMs?: number;
-  onProgress?: (fraction: number) => void;
-  /** Checked between slices: an edit or a closed document makes the work pointless. */
-  isCancelled?: () => boolean;
-}
-
-/**
- * The same analysis as analyzeText, in slices that yield to the event loop, so that a server
- * stays responsive (progress, cancellation, other requests) while a large dump is indexed.
- * Slices are cut by time, not by a line count, so a loaded machine still gets short slices.
- * Resolves to undefined when cancelled.
- */
-export async function analyzeTextAsync(text: string, options: FindingOptions = {}, hooks: AsyncAnalysisHooks = {}): Promise<Analysis | undefined> {
-  const analyzer = new DumpAnalyzer(options);
-  const sliceMs = hooks.sliceMs ?? 20;
-  const lines = new LineCutter(text);
-  let start = 0;
-  let line = 0;
-  const length = text.length;
-  while (start < length) {
-    const sliceStart = performance.now();
-    do {
-      // The clock is read every 512 lines: often enough, and cheap next to the parsing.
-      for (let n = 0; n < 512 && start < length; n++) {
-        const end = lines.lineEnd(start);
-        analyzer.addLineAt(text, start, end, line++);
-        start = lines.next;
-      }
-    } while (start < length && performance.now() - sliceStart < sliceMs);
-    if (start < length) {
-      hooks.onProgress?.(start / length);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (hooks.isCancelled?.()) return undefined;
-    }
-  }
-  return analyzer.finish(payloadsOfText(text));
-}
-
-/** For each line, the id of the syscall whose enter or exit record starts there, or -1. */
-export function buildLineIndex(analysis: Analysis, lineCount: number): Int32Array {
-  const index = new Int32Array(lineCount).fill(-1);
-  for (const call of analysis.calls) {
-    if (call.enterLine >= 0 && call.enterLine < lineCount) index[call.enterLine] = call.id;
-    if (call.exitLine >= 0 && call.exitLine < lineCount) index[call.exitLine] = call.id;
-  }
-  return index;
 }

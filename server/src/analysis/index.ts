@@ -1,14 +1,17 @@
 // The analysis API used by the CLI and the language server.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ByteLineReader } from './byteScanner';
-import { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress } from './analyzer';
+import { DumpAnalyzer } from './analyzer';
+import { LineCutter, analyzeText, analyzeTextAsync, buildLineIndex } from './drivers';
+import { parseSocketAddress } from './addresses';
 import type { FindingOptions } from './findings';
 import type { AnalyzerOptions } from './analyzer';
 import type { Analysis } from './model';
 
 export * from './model';
 export { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
-export type { AnalyzerOptions, AsyncAnalysisHooks } from './analyzer';
+export type { AnalyzerOptions } from './analyzer';
+export type { AsyncAnalysisHooks } from './drivers';
 export type { FindingOptions };
 export { peersOf, unreadBytes } from './peers';
 export { elapsedBetween, streamsAligned } from './findings';
