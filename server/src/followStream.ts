@@ -117,7 +117,9 @@ export function renderStream(stream: ConnectionStream, view: StreamView): Render
   w.line('');
   ends.forEach((end, i) => {
     const parts: (string | [string, number])[] = [`  ${letter(i)}  ${endName(end)}${end.pid !== undefined && end.pid !== end.tids[0] ? ` (pid ${end.pid})` : ''}: `];
-    if (end.opened) parts.push(`${end.role === 'connect' ? 'connect' : 'accept'} at `, eventRef(end.opened));
+    // Opens and closes are named where the call starts (its enter, or strace's unfinished
+    // line), as conversations and the hover name them.
+    if (end.opened) parts.push(`${end.role === 'connect' ? 'connect' : 'accept'} at `, eventRef(end.opened, true));
     else parts.push('opened before the capture started');
     if (end.closed) parts.push(', closed at ', eventRef(end.closed, true));
     else if (end.shutdown) parts.push(', shut down at ', eventRef(end.shutdown, true));

@@ -7,7 +7,7 @@ import {
   type Connection, type Endpoint, type Syscall,
   alignmentOf, callRef, causalBreakOf, contradictionOf, elapsedBetween, firstLine, peerOf, peersOf, primaryLine, primaryNum, processLabel, threadLabel, unknownPeerReason, unreadBytes,
 } from './analysis';
-import { errnoMeaning } from './analysis/errno';
+import { errnoMeaning, errnoNumber } from './analysis/errno';
 import { formatNamed, parseAllFields } from './analysis/formats';
 import { eventSpans } from './analysis/sysdigParser';
 import { lineLink, tokenRange } from './convert';
@@ -32,6 +32,16 @@ function thread(endpoint: Endpoint): string {
 function meaning(errno: string, type: string): string {
   const plain = /^[A-Za-z0-9_]+$/;
   return plain.test(errno) && plain.test(type) ? errnoMeaning(errno, type) : markdownText(errnoMeaning(errno, type));
+}
+
+/**
+ * ` (-11)`: the errno's number as the line prints it, in `res=` or, on sysdig's accept exit
+ * (`< accept fd=-11(EAGAIN) tuple=NULL`), in `fd=`; else from the table (a failed accept's
+ * Syscall keeps no fd); else nothing.
+ */
+function errnoValue(errno: string, res: number | undefined, fd: number | undefined): string {
+  const value = res !== undefined && res < 0 ? res : fd !== undefined && fd < 0 ? fd : -(errnoNumber(errno) ?? 0);
+  return value < 0 ? ` (${value})` : '';
 }
 
 function endLabel(endpoint: Endpoint): string {
@@ -110,7 +120,8 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
   lines.push('');
   lines.push(describeConnection(connection));
   lines.push('');
-  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${who(e)} at ${eventLink(index, e.opened!)}`);
+  // At the call's enter line, as closes, follow and conversations name an open.
+  const opened = connection.endpoints.filter((e) => e.opened).map((e) => `${e.role} by ${who(e)} at ${eventLink(index, e.opened!, true)}`);
   const closed = connection.endpoints.filter((e) => e.closed).sort((x, y) => x.closed!.id - y.closed!.id).map((e) => `${who(e)} at ${eventLink(index, e.closed!, true)}`);
   const items: string[] = [];
   items.push(`opened: ${opened.length > 0 ? opened.join(' · ') : 'before the capture started'}`);
@@ -145,7 +156,7 @@ function socketSummary(index: DumpIndex, call: Syscall): string {
 }
 
 function errnoSection(index: DumpIndex, call: Syscall): string {
-  let text = `**${markdownText(call.errno!)}** (${call.res}): ${meaning(call.errno!, call.type)}`;
+  let text = `**${markdownText(call.errno!)}**${errnoValue(call.errno!, call.res, undefined)}: ${meaning(call.errno!, call.type)}`;
   const finding = index.analysis.findings.find((f) => f.call === call);
   const cause = finding?.related[0];
   if (finding && cause && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) {
@@ -224,9 +235,9 @@ export function provideHover(index: DumpIndex, position: Position): Hover | unde
     // explanation: read it from the line itself, through the dump's format.
     const event = parseAllFields(text, position.line, formatNamed(index.analysis.format));
     if (event?.errno !== undefined && event.res !== undefined && event.resCol >= 0 && position.character >= event.resCol - 4) {
-      sections.push(`**${markdownText(event.errno)}** (${event.res}): ${meaning(event.errno, event.type)}`);
+      sections.push(`**${markdownText(event.errno)}**${errnoValue(event.errno, event.res, undefined)}: ${meaning(event.errno, event.type)}`);
     } else if (event?.errno !== undefined && event.fdCol >= 0 && event.fd !== undefined && event.fd < 0 && position.character >= event.fdCol - 3) {
-      sections.push(`**${markdownText(event.errno)}** (${event.fd}): ${meaning(event.errno, event.type)}`);
+      sections.push(`**${markdownText(event.errno)}**${errnoValue(event.errno, undefined, event.fd)}: ${meaning(event.errno, event.type)}`);
     }
   }
   if (sections.length === 0) return undefined;

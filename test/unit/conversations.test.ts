@@ -120,6 +120,25 @@ test('same input handling and exit statuses as check: missing file, empty file, 
   assert.equal(reports(stdin.stdout)[0].conversations.length, 1);
 });
 
+test('strace without names: --json and follow --json give each end the label the hovers use (pid N), never ""', () => {
+  const trace = 'test/fixtures/revert-httpd-POST-single.strace';
+  const [report] = reports(runCli(['conversations', '--json', trace]).stdout);
+  const ends = report.conversations.flatMap((c) => c.endpoints);
+  assert.ok(ends.every((e) => /^pid \d+$/.test(e.process)), 'every end is pid N');
+  assert.deepEqual(report.conversations[1].endpoints.map((e) => e.process), ['pid 23745', 'pid 25075']);
+  const table = runCli(['conversations', trace]).stdout.split('\n');
+  assert.match(table[3], /  pid 23745 fd 14, connect line 7, closed line 49 .* pid 25075 fd 5, accept line /);
+  const follow = JSON.parse(runCli(['follow', '--json', `${trace}:27`]).stdout) as { connection: { endpoints: { process: string }[] } };
+  assert.deepEqual(follow.connection.endpoints.map((e) => e.process), ['pid 23745', 'pid 25075']);
+});
+
+test('follow --json on a socket whose fd names no pair: addresses null, as conversations gives [null, null]', () => {
+  const lines = fixtureLines('instruqt-tar-dbus.scap.txt');
+  const line = lines.findIndex((l) => / dbus-daemon \(344\) > sendmsg fd=10\(<u>\/var\/run\/dbus\/system_bus_socket\)/.test(l)) + 1;
+  const follow = JSON.parse(runCli(['follow', '--json', `${TAR_DBUS}:${line}`]).stdout) as { connection: { addresses: string | null; path?: string } };
+  assert.deepEqual([follow.connection.addresses, follow.connection.path], [null, '/var/run/dbus/system_bus_socket']);
+});
+
 test('follow on a socket whose fd names no pair says why its peer is unknown', () => {
   const lines = fixtureLines('instruqt-tar-dbus.scap.txt');
   const line = lines.findIndex((l) => / dbus-daemon \(344\) > sendmsg fd=10\(<u>\/var\/run\/dbus\/system_bus_socket\)/.test(l)) + 1;

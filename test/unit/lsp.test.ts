@@ -238,7 +238,7 @@ describe('language server over stdio', () => {
     const text = (hover!.contents as MarkupContent).value;
     // strace names no processes here (no -Y, no execve) and numbers no events: pids and lines.
     assert.match(text, /\*\*pid 23745\*\* fd 14 ⟷ \*\*pid 25075\*\* fd 5/);
-    assert.match(text, /opened: connect by pid 23745 at \[line 7\]\(.*\) · accept by pid 25075 at \[line 10\]/);
+    assert.match(text, /opened: connect by pid 23745 at \[line 7\]\(.*\) · accept by pid 25075 at \[line 8\]/);
     assert.doesNotMatch(text, /event \d|by {2}at|tid \d/);
     // The Outline works on strace (it failed with "name must not be falsy").
     const symbols = await session.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: opened.uri } }) as DocumentSymbol[];

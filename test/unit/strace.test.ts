@@ -345,3 +345,20 @@ test('the CLI (lean analysis) and the language server agree on every strace fixt
     assert.deepEqual(lean.findings.map((f) => `${f.line} ${f.message}`), retained.findings.map((f) => `${f.line} ${f.message}`), name);
   }
 });
+
+test('a write call\'s enter carries the length strace prints (writev: the sum of iov_len), as sysdig\'s size=', () => {
+  const sizes = (line: string) => {
+    const events: TraceEvent[] = [];
+    parseStraceLine(line, 0, (e) => events.push(e));
+    return events.map((e) => [e.exit, e.size]);
+  };
+  // Lines 53 and 56 of revert-httpd-POST-frontonly.httpd.strace (FastCGI headers + bodies).
+  assert.deepEqual(sizes('23743 12:14:35.869912 writev(15<UNIX-STREAM:[1544692->1544174]>, [{iov_base="\\1\\1\\0\\1\\0\\10\\0\\0", iov_len=8}, {iov_base="\\0\\1\\0\\0\\0\\0\\0\\0", iov_len=8}], 2 <unfinished ...>'), [[false, 16]]);
+  assert.deepEqual(sizes('23743 12:14:35.870043 writev(15<UNIX-STREAM:[1544692->1544174]>, [{iov_base="\\1\\4\\0\\1\\2\\210\\0\\0", iov_len=8}, {iov_base="\\16\\1CONTENT_LENGTH7\\f!CONTENT_TYPEapplication"..., iov_len=648}], 2 <unfinished ...>'), [[false, 656]]);
+  // A string strace cut (`"..."...`) and one with an escaped quote: the length after the buffer.
+  assert.deepEqual(sizes('25075 12:14:44.323109 write(5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>, "Status: 200 OK\\r\\nContent-type: text/html\\r\\n\\r\\n", 43 <unfinished ...>'), [[false, 43]]);
+  assert.deepEqual(sizes('23744 12:14:35.853066 write(7</srv/lab/logs/httpd-access.log>, "127.0.0.1 - - [27/Nov/2026:12:14:35 +0000] \\"POST / HTTP/1.0\\" 200 11\\n", 68) = 68'), [[false, 68], [true, undefined]]);
+  assert.deepEqual(sizes('17620 05:44:19.387213 sendto(6<UNIX-STREAM:[23667]>, "\\1\\5\\0\\1\\0\\0\\0\\0", 8, 0, NULL, 0) = -1 EPIPE (Broken pipe)'), [[false, 8], [true, undefined]]);
+  // Reads carry no size: what they asked for is not what they moved.
+  assert.deepEqual(sizes('25075 12:14:44.322 read(5<UNIX-STREAM:[1550446->1550442]>, "\\1\\1\\0\\1\\0\\10\\0\\0", 8) = 8'), [[false, undefined], [true, undefined]]);
+});

@@ -42,8 +42,9 @@ test('every rendering of the same run gives its ECONNRESET, unread write and EPI
     // never read before its close are an unread write, ahead of the ECONNRESET they cause.
     assert.deepEqual(analysis.findings.map((f) => f.code), ['unread-write', 'econnreset', 'unread-write', 'epipe'], flags);
     const epipe = analysis.findings.find((f) => f.code === 'epipe')!;
-    // strace numbers no events; -Y names the process, otherwise it is the pid.
-    assert.match(epipe.message, /^sendto failed with EPIPE: (pid \d+|python3 \(\d+\)) closed fd 6 at line \d+/, flags);
+    // strace numbers no events; -Y names the process, otherwise it is the pid; the size is the
+    // length strace prints after the buffer, as sysdig's size= gives it.
+    assert.match(epipe.message, /^sendto of 8 bytes failed with EPIPE: (pid \d+|python3 \(\d+\)) closed fd 6 at line \d+/, flags);
   }
   // -y names a socket `socket:[INODE]` only: nothing ties the two ends, so nothing is claimed.
   const plain = analyzeText(readFixture('strace-flags/t-y.strace'));

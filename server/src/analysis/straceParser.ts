@@ -9,14 +9,8 @@
 
 import type { TraceEvent } from './model';
 import { newTraceEvent } from './sysdigParser';
+import { errnoNumber } from './errno';
 
-// strace prints `-1 EPIPE (Broken pipe)`; the model keeps -errno as sysdig does.
-const ERRNO_NUMBER: Record<string, number> = {
-  EPERM: 1, ENOENT: 2, EINTR: 4, EIO: 5, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EEXIST: 17,
-  EINVAL: 22, EPIPE: 32, ENOTSOCK: 88, ENOPROTOOPT: 92, EADDRINUSE: 98, ECONNABORTED: 103,
-  ECONNRESET: 104, ENOTCONN: 107, ETIMEDOUT: 110, ECONNREFUSED: 111, EINPROGRESS: 115,
-  ERESTARTSYS: 512, ERESTARTNOHAND: 514,
-};
 
 // `14<UNIX-STREAM:[1550442->1550446]>`, `5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>`,
 // `13<TCP:[127.0.0.1:28080->127.0.0.1:53334]>`, `3<TCP:[127.0.0.1:28080]>`, `5<pipe:[1521387]>`.
@@ -121,7 +115,8 @@ function readResult(text: string, event: TraceEvent): void {
   const errno = /^-1 (E[A-Z0-9]+)/.exec(text.slice(at, at + 40));
   if (errno) {
     event.errno = errno[1];
-    event.res = -(ERRNO_NUMBER[errno[1]] ?? 1);
+    // strace prints `-1 EPIPE (Broken pipe)`; the model keeps -errno as sysdig does.
+    event.res = -(errnoNumber(errno[1]) ?? 1);
     return;
   }
   const hex = /^0x[0-9a-f]+/.exec(text.slice(at, at + 20));
@@ -227,6 +222,7 @@ export function parseStraceLine(text: string, line: number, emit: (event: TraceE
   const type = call[1];
   const enter = baseEvent(line, tid, time, type, bodyCol, false, process);
   readFd(text, bodyCol + type.length + 1, enter);
+  if (WRITE_CALLS.has(type)) enter.size = writeSize(type, body);
   if (names && type === 'execve') names.execStarted(tid, body);
   emit(enter);
   if (body.endsWith('<unfinished ...>')) return true;
@@ -235,6 +231,27 @@ export function parseStraceLine(text: string, line: number, emit: (event: TraceE
   if (names) learnNames(names, exit);
   emit(exit);
   return true;
+}
+
+// The calls that write a buffer whose length strace prints: findings and the stream say how
+// many bytes a failed one tried to write ("writev of 8 bytes failed with EPIPE"), as sysdig's size=.
+const WRITE_CALLS = new Set(['write', 'send', 'sendto', 'pwrite64', 'writev', 'sendmsg', 'pwritev']);
+
+/**
+ * The bytes a write call asked to write, from its arguments:
+ *   `writev(15<UNIX-STREAM:[1544692->1544174]>, [{iov_base="\1\1\0\1\0\10\0\0", iov_len=8}, {iov_base=..., iov_len=8}], 2 <unfinished ...>` → 16
+ *   `write(5<UNIX-STREAM:[1550446->1550442,"/tmp/helloFastCGI.s"]>, "\1\6\0\1\0+\0\0", 8) = 8` → 8
+ * Undefined when the arguments are cut or not in that shape.
+ */
+function writeSize(type: string, body: string): number | undefined {
+  if (type === 'writev' || type === 'sendmsg' || type === 'pwritev') {
+    let total: number | undefined;
+    for (const m of body.matchAll(/iov_len=(\d+)/g)) total = (total ?? 0) + Number(m[1]);
+    return total;
+  }
+  // The length follows the buffer's closing quote (and strace's `...` when it cut the string).
+  const length = /(?<!\\)"(?:\.\.\.)?, (\d+)[,)\s]/.exec(body);
+  return length ? Number(length[1]) : undefined;
 }
 
 /** An exit that names a thread: a successful execve, or a fork-like call returning the child. */

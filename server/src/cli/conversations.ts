@@ -4,7 +4,7 @@
 // included, so the byte sums per (process, fd) can be checked against sysdig's own counts.
 
 import { parseArgs } from 'node:util';
-import { type Analysis, type Connection, type Endpoint, type Syscall, connectionAlignment, firstLine, firstNum, unknownPeerReason, unreadBytes } from '../analysis';
+import { type Analysis, type Connection, type Endpoint, type Syscall, connectionAlignment, firstLine, firstNum, processLabel, unknownPeerReason, unreadBytes } from '../analysis';
 import { EXIT_BAD_INPUT, EXIT_OK, analyzeInput, statusAfter } from '../cli';
 import { terminalText } from '../terminal';
 
@@ -51,6 +51,12 @@ export interface Conversation {
   endpoints: ConversationEndpoint[];
 }
 
+/**
+ * Ends whose process the dump does not name (strace without -Y or an execve): their `process`
+ * is the label the hovers use (`pid 23745`), which the table must not print twice.
+ */
+const unnamed = new WeakSet<ConversationEndpoint>();
+
 function eventRef(call: Syscall | undefined): EventRef | undefined {
   return call ? { line: firstLine(call) + 1, event: firstNum(call) } : undefined;
 }
@@ -78,8 +84,8 @@ export function conversationsOf(analysis: Analysis): Conversation[] {
         const unread = unreadBytes(e);
         const opened = eventRef(e.opened);
         const closed = eventRef(e.closed);
-        return {
-          process: e.process,
+        const end: ConversationEndpoint = {
+          process: processLabel(e),
           ...(e.pid !== undefined ? { pid: e.pid } : {}),
           tids: e.tids,
           fd: e.fd,
@@ -90,6 +96,8 @@ export function conversationsOf(analysis: Analysis): Conversation[] {
           bytesRead: e.bytesRead,
           ...(unread !== undefined ? { unreadBytes: unread } : {}),
         };
+        if (!e.process) unnamed.add(end);
+        return end;
       }),
     };
   });
@@ -99,7 +107,7 @@ export function conversationsOf(analysis: Analysis): Conversation[] {
 function endLabel(e: ConversationEndpoint | undefined, conversation: Conversation): string {
   if (!e) return conversation.peer !== undefined ? 'peer unknown' : 'peer not in capture';
   // As threadLabel names a thread (model.ts), with the pid when the dump tells it.
-  const who = `${e.process ? `${e.process} (${e.pid ?? e.tids[0]})` : `tid ${e.tids[0]}`} fd ${e.fd}`;
+  const who = `${unnamed.has(e) ? e.process : `${e.process} (${e.pid ?? e.tids[0]})`} fd ${e.fd}`;
   const how = [e.opened ? `${e.role} line ${e.opened.line}` : 'open before capture', ...(e.closed ? [`closed line ${e.closed.line}`] : [])];
   return `${who}, ${how.join(', ')}`;
 }

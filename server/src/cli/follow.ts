@@ -3,7 +3,7 @@
 
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Analysis, analyzeText, buildLineIndex, primaryLine, primaryNum, firstLine, firstNum } from '../analysis';
+import { type Analysis, analyzeText, buildLineIndex, processLabel, primaryLine, primaryNum, firstLine, firstNum } from '../analysis';
 import { TextLines } from '../analysis/payload';
 import { type ConnectionStream, assembleStream } from '../analysis/stream';
 import { renderStream } from '../followStream';
@@ -29,10 +29,11 @@ export function streamJson(file: string, stream: ConnectionStream): unknown {
     file,
     connection: {
       kind: connection.kind,
-      addresses: connection.tuple,
+      // A socket whose fd names no pair (`fd=14(<u>)`) has no addresses: null, as conversations says.
+      addresses: connection.tuple || null,
       ...(connection.path !== undefined ? { path: connection.path } : {}),
       endpoints: connection.endpoints.map((e) => ({
-        process: e.process, ...(e.pid !== undefined ? { pid: e.pid } : {}), fd: e.fd, role: e.role,
+        process: processLabel(e), ...(e.pid !== undefined ? { pid: e.pid } : {}), fd: e.fd, role: e.role,
       })),
     },
     directions: stream.directions.map((d) => ({
