@@ -318,9 +318,30 @@ function alignDirection(writer: Endpoint, reader: Endpoint, calls: DirectionCall
 function proposeShifts(writes: Syscall[], reads: Syscall[], payload: (call: Syscall) => Payload | undefined): Map<number, number> {
   const votes = new Map<number, number>();
   const propose = (indexed: Syscall[], probes: Syscall[], sign: 1 | -1) => {
+    // Each probe looks up one substring only, its first telling one: those are found first,
+    // and the indexed side then keeps the places of those substrings alone (most of its
+    // substrings are never asked for, and a list per substring cost more than the rest).
     // Substrings are keyed by a rolling hash (a small integer: no string per position). Two
     // substrings with the same hash only propose a shift, which checkShift then verifies.
     const places = new Map<number, number[]>();
+    const probeCount = Math.min(probes.length, PROPOSERS);
+    const probeHash: number[] = [];
+    const probeAt: number[] = [];
+    for (let c = 0; c < probeCount; c++) {
+      const p = payload(probes[c]);
+      probeAt.push(-1);
+      probeHash.push(0);
+      if (!p) continue;
+      // The probe's first telling substring: a payload often opens with a binary header
+      // (FastCGI's 8 bytes print as `........`), which says nothing.
+      forEachTellingGram(p, (hash, j) => {
+        probeHash[c] = hash;
+        probeAt[c] = j;
+        if (!places.has(hash)) places.set(hash, []);
+        return false;
+      });
+    }
+    if (places.size === 0) return;
     const count = Math.min(indexed.length, PROPOSERS);
     for (let c = 0; c < count; c++) {
       const call = indexed[c];
@@ -329,29 +350,22 @@ function proposeShifts(writes: Syscall[], reads: Syscall[], payload: (call: Sysc
       const start = call.range!.start;
       forEachTellingGram(p, (hash, k) => {
         const list = places.get(hash);
-        if (list === undefined) places.set(hash, [start + k]);
-        else if (list.length <= GRAM_CAP) list.push(start + k);
+        if (list !== undefined && list.length <= GRAM_CAP) list.push(start + k);
         return true;
       });
     }
-    const probeCount = Math.min(probes.length, PROPOSERS);
     for (let c = 0; c < probeCount; c++) {
-      const call = probes[c];
-      const p = payload(call);
-      if (!p) continue;
-      // The probe's first telling substring: a payload often opens with a binary header
-      // (FastCGI's 8 bytes print as `........`), which says nothing.
-      forEachTellingGram(p, (hash, j) => {
-        const list = places.get(hash);
-        if (list !== undefined && list.length <= GRAM_CAP) {
-          for (const at of list) {
-            // shift = reader offset - writer offset of the same byte.
-            const shift = sign * (call.range!.start + j - at);
-            votes.set(shift, (votes.get(shift) ?? 0) + 1);
-          }
+      const j = probeAt[c];
+      if (j < 0) continue;
+      const list = places.get(probeHash[c])!;
+      if (list.length <= GRAM_CAP) {
+        const call = probes[c];
+        for (const at of list) {
+          // shift = reader offset - writer offset of the same byte.
+          const shift = sign * (call.range!.start + j - at);
+          votes.set(shift, (votes.get(shift) ?? 0) + 1);
         }
-        return false;
-      });
+      }
     }
   };
   propose(writes, reads, 1);
