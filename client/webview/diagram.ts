@@ -125,7 +125,7 @@ function announce(): void {
     return;
   }
   const lane = sequence.lifelines[row.lane];
-  status.textContent = `${selected + 1}/${sequence.rows.length} · ${lane?.process ?? ''} ${row.text} · event ${row.num} · ${clockTime(row.time)}`;
+  status.textContent = `${selected + 1}/${sequence.rows.length} · ${lane?.process ?? ''} ${row.text} · ${sequence.connection.lineNumbered ? `line ${row.line + 1}` : `event ${row.num}`} · ${clockTime(row.time)}`;
 }
 
 window.addEventListener('message', (event: MessageEvent<FromExtension>) => {

@@ -159,3 +159,11 @@ test('the sequence diagram of a socket whose fd names no pair: its path as title
   assert.match(text, /<text class="title"[^>]*>unix socket \/var\/run\/dbus\/system_bus_socket<\/text>/);
   assert.match(text.replace(/<\/text>\s*<text class="note"[^>]*>/g, ' '), /Sysdig printed no address pair for this socket/);
 });
+
+test('a connection one end printed as `<4>` (family only) is tcp4 when the other end printed `<4t>`', () => {
+  // haproxy's `> connect fd=1(<4>)` gives the family only (its tuple= the addresses); its later
+  // calls and python's accept print `<4t>`.
+  const [report] = reports(runCli(['conversations', '--json', 'test/fixtures/502error-bad-header.scap.txt']).stdout);
+  const c = report.conversations.find((x) => x.addresses[0] === '192.168.0.3:54886')!;
+  assert.deepEqual([c.kind, c.endpoints.map((e) => e.process)], ['tcp4', ['haproxy', 'python']]);
+});

@@ -834,6 +834,11 @@ export class DumpAnalyzer {
       this.connections.push(connection);
       this.stats.connections++;
       this.live.set(connection.key, connection);
+    } else if (connection.kind !== address.kind && (address.kind === 'tcp4' || address.kind === 'tcp6')
+      && connection.kind === (address.kind === 'tcp4' ? 'ip4' : 'ip6')) {
+      // `> connect fd=1(<4>)` names the family alone (its exit's tuple= the addresses); a later
+      // `<4t>`, on either end, says it is TCP (sysdig-inspect__502Error: haproxy → python).
+      connection.kind = address.kind;
     }
     if (!endpoint) {
       // A third holder of the same socket (a forked child, a dup) is an endpoint too: sysdig

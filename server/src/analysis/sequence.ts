@@ -105,7 +105,8 @@ export interface RaceWindow {
 }
 
 export interface Sequence {
-  connection: { kind: SocketKind; tuple: string; path?: string; datagram: boolean };
+  /** `lineNumbered`: the format numbers no events (strace, LID-DS), so rows are named by line. */
+  connection: { kind: SocketKind; tuple: string; path?: string; datagram: boolean; lineNumbered: boolean };
   lifelines: Lifeline[];
   rows: SequenceRow[];
   arrows: SequenceArrow[];
@@ -330,7 +331,7 @@ export function buildSequence(connection: Connection, options: SequenceOptions):
   }
 
   const sequence: Sequence = {
-    connection: { kind: connection.kind, tuple: connection.tuple, datagram: connection.datagram },
+    connection: { kind: connection.kind, tuple: connection.tuple, datagram: connection.datagram, lineNumbered: connection.lineNumbered },
     lifelines, rows, arrows, unread, gaps, races, notes,
   };
   if (connection.path !== undefined) sequence.connection.path = connection.path;

@@ -213,7 +213,8 @@ function drawRow(sequence: Sequence, layout: SequenceLayout, i: number, selected
   const labelX = left ? x - 12 : x + 12;
   const anchor = left ? 'end' : 'start';
   const previous = i > 0 ? sequence.rows[i - 1].time : NaN;
-  const title = `event ${row.num}: ${row.type}${row.bytes ? `, bytes ${row.bytes.start}–${row.bytes.end}` : ''}${row.errno ? `, ${row.errno}` : ''} (line ${row.line + 1})`;
+  const what = `${row.type}${row.bytes ? `, bytes ${row.bytes.start}–${row.bytes.end}` : ''}${row.errno ? `, ${row.errno}` : ''}`;
+  const title = sequence.connection.lineNumbered ? `line ${row.line + 1}: ${what}` : `event ${row.num}: ${what} (line ${row.line + 1})`;
   const parts = [
     `<g class="row k-${row.kind}${selected ? ' selected' : ''}" data-row="${i}" data-line="${row.line}"><title>${xmlEscape(title)}</title>`,
     `<rect class="hit" x="${left ? x - LABEL_WIDTH : x - 8}" y="${n(y - ROW_HEIGHT / 2)}" width="${LABEL_WIDTH + 8}" height="${ROW_HEIGHT}"/>`,
@@ -267,10 +268,12 @@ function drawArrow(sequence: Sequence, layout: SequenceLayout, arrow: SequenceAr
   const line = arrow.kind === 'failed' ? rows[arrow.toRow].line : from.line;
   const row = arrow.kind === 'failed' ? arrow.toRow : arrow.fromRow;
   const text = arrow.records ? `${arrow.text} · ${arrow.records}` : arrow.text;
+  // strace and LID-DS number no events: their rows are named by line, as everywhere else.
+  const at = (r: { num: number; line: number }) => (sequence.connection.lineNumbered ? `line ${r.line + 1}` : `event ${r.num}`);
   const title = arrow.kind === 'data'
-    ? `bytes ${arrow.bytes!.start}–${arrow.bytes!.end}: written at event ${from.num}, read at event ${rows[arrow.toRow].num}${arrow.records ? ` (${arrow.records})` : ''}`
-    : arrow.kind === 'failed' ? `${rows[row].type} failed with ${arrow.text}${arrow.causeRow !== undefined ? `: the peer closed at event ${rows[arrow.causeRow].num}` : ''}`
-      : arrow.kind === 'eof' ? `end of file: the peer closed at event ${from.num}` : `connect at event ${from.num}, accepted at event ${rows[arrow.toRow].num}`;
+    ? `bytes ${arrow.bytes!.start}–${arrow.bytes!.end}: written at ${at(from)}, read at ${at(rows[arrow.toRow])}${arrow.records ? ` (${arrow.records})` : ''}`
+    : arrow.kind === 'failed' ? `${rows[row].type} failed with ${arrow.text}${arrow.causeRow !== undefined ? `: the peer closed at ${at(rows[arrow.causeRow])}` : ''}`
+      : arrow.kind === 'eof' ? `end of file: the peer closed at ${at(from)}` : `connect at ${at(from)}, accepted at ${at(rows[arrow.toRow])}`;
   // A failed arrow's label goes past the cross, clear of the race window's label.
   const mx = arrow.kind === 'failed' ? xb + direction * 16 : (xa + xb) / 2;
   const my = arrow.kind === 'failed' ? yb + 9 : (ya + yb) / 2;
@@ -298,7 +301,7 @@ function drawUnread(sequence: Sequence, layout: SequenceLayout, left: UnreadByte
   const count = left.bytes.end - left.bytes.start;
   const what = left.why === 'closed' ? 'never read' : 'unread at end of capture';
   const text = `${count} B ${what}${left.records ? ` · ${left.records}` : ''}`;
-  const title = `bytes ${left.bytes.start}–${left.bytes.end} written at event ${row.num} were ${left.why === 'closed' ? 'never read: the reader closed first' : 'not read when the capture ended'}`;
+  const title = `bytes ${left.bytes.start}–${left.bytes.end} written at ${sequence.connection.lineNumbered ? `line ${row.line + 1}` : `event ${row.num}`} were ${left.why === 'closed' ? 'never read: the reader closed first' : 'not read when the capture ended'}`;
   return `<g class="unread ${left.why}" data-row="${left.row}" data-line="${row.line}"><title>${xmlEscape(title)}</title>`
     + `<line class="hit" x1="${n(xa)}" y1="${n(y)}" x2="${n(end)}" y2="${n(y)}"/>`
     + `<line class="shaft" x1="${n(xa + direction * 5)}" y1="${n(y)}" x2="${n(end)}" y2="${n(y)}"/>`
