@@ -1,8 +1,7 @@
 // `scap-lens check FILE...`: the analysis on the command line, for CI and for dumps too large
-// for an editor. Argument parsing uses node:util's parseArgs (part of Node, so no dependency).
+// for an editor. Arguments are read by cli/args.ts, on node:util's parseArgs (part of Node, so no dependency).
 
 import { statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { type Analysis, type AnalyzerOptions, type Finding } from './analysis';
 import { conversations } from './cli/conversations';
@@ -12,6 +11,7 @@ import { githubAnnotations, OUTPUT_FORMATS, type OutputFormat, sarifLog, sarifTe
 import { analyzeNamedInput, InputError } from './cli/input';
 import { inputKind } from './sysdigCapture';
 import { terminalText } from './terminal';
+import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, readArguments } from './cli/args';
 
 const USAGE = `Usage: scap-lens check [--format text|json|sarif|github] [--no-unread-write] [--progress] FILE...   (FILE - reads standard input)
 
@@ -34,9 +34,8 @@ no error found but the memory budget was reached (some connections were not foll
 
 Also: scap-lens conversations [--json] FILE...   every connection, both ends, bytes each way (--help).`;
 
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_BAD_INPUT = 2;
+// The exit statuses live with the argument reader every command shares (cli/args.ts).
+export { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK };
 
 /**
  * Past this share of V8's heap limit the analysis follows no new connection (AnalyzerOptions.
@@ -234,33 +233,19 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 async function main(argv: string[]): Promise<number> {
   const subcommand = argv[0] === undefined ? undefined : SUBCOMMANDS[argv[0]];
   if (subcommand) return subcommand(argv.slice(1));
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        format: { type: 'string' },
-        'no-unread-write': { type: 'boolean', default: false },
-        progress: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`scap-lens: ${(error as Error).message}\n${USAGE}\n`);
-    return EXIT_BAD_INPUT;
-  }
+  const parsed = readArguments(argv, {
+    json: { type: 'boolean', default: false },
+    format: { type: 'string' },
+    'no-unread-write': { type: 'boolean', default: false },
+    progress: { type: 'boolean', default: false },
+  }, USAGE, 'scap-lens');
+  if (typeof parsed === 'number') return parsed;
   const [command, ...files] = parsed.positionals;
-  if (parsed.values.help) {
-    process.stdout.write(USAGE + '\n');
-    return EXIT_OK;
-  }
   if (command !== 'check' || files.length === 0) {
     process.stderr.write(`${command === undefined || command === 'check' ? 'scap-lens: no file given' : `scap-lens: unknown command '${command}'`}\n${USAGE}\n`);
     return EXIT_BAD_INPUT;
   }
-  const format = (parsed.values.format ?? (parsed.values.json === true ? 'json' : 'text')) as OutputFormat;
+  const format = (typeof parsed.values.format === 'string' ? parsed.values.format : parsed.values.json === true ? 'json' : 'text') as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format) || (parsed.values.json === true && format !== 'json')) {
     process.stderr.write(`scap-lens: --format takes one of ${OUTPUT_FORMATS.join(', ')}${parsed.values.json === true ? ', and --json is --format json' : ''}\n${USAGE}\n`);
     return EXIT_BAD_INPUT;

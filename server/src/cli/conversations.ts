@@ -3,9 +3,9 @@
 // Every socket fd with I/O in the dump is in exactly one endpoint, those with an unknown peer
 // included, so the byte sums per (process, fd) can be checked against sysdig's own counts.
 
-import { parseArgs } from 'node:util';
 import { type Analysis, type Connection, type Endpoint, type Syscall, connectionAlignment, firstLine, firstNum, processLabel, unknownPeerReason, unreadBytes } from '../analysis';
-import { EXIT_BAD_INPUT, EXIT_OK, analyzeInput, statusAfter } from '../cli';
+import { analyzeInput, statusAfter } from '../cli';
+import { EXIT_BAD_INPUT, EXIT_OK, readArguments } from './args';
 import { terminalText } from '../terminal';
 
 const USAGE = `Usage: scap-lens conversations [--json] FILE...   (FILE - reads standard input)
@@ -131,24 +131,8 @@ function table(file: string, list: Conversation[]): string {
 }
 
 export async function conversations(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`scap-lens: ${(error as Error).message}\n${USAGE}\n`);
-    return EXIT_BAD_INPUT;
-  }
-  if (parsed.values.help) {
-    process.stdout.write(USAGE + '\n');
-    return EXIT_OK;
-  }
+  const parsed = readArguments(argv, { json: { type: 'boolean', default: false } }, USAGE, 'scap-lens');
+  if (typeof parsed === 'number') return parsed;
   const files = parsed.positionals;
   if (files.length === 0) {
     process.stderr.write(`scap-lens: no file given\n${USAGE}\n`);
@@ -165,7 +149,7 @@ export async function conversations(argv: string[]): Promise<number> {
     status = statusAfter(status, file, analysis);
     const list = conversationsOf(analysis);
     // The table quotes the dump (process names, paths): no raw control character reaches the terminal.
-    process.stdout.write((parsed.values.json ? JSON.stringify({ file, conversations: list }) : table(file, list).split('\n').map(terminalText).join('\n')) + '\n');
+    process.stdout.write((parsed.values.json === true ? JSON.stringify({ file, conversations: list }) : table(file, list).split('\n').map(terminalText).join('\n')) + '\n');
   }
   return status;
 }

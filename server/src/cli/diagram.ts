@@ -2,13 +2,13 @@
 // event on LINE (1-based), as the standalone SVG that the editor's "Save as SVG" writes.
 
 import { statSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { analyzeText, type Syscall } from '../analysis';
 import { TextLines } from '../analysis/payload';
 import { sequenceOfCall } from '../analysis/sequence';
 import { streamRecordNamer } from '../analysis/sequenceRecords';
 import { renderSequenceSvg } from '../analysis/sequenceSvg';
 import { terminalText } from '../terminal';
+import { EXIT_BAD_INPUT, EXIT_OK, readArguments } from './args';
 import { InputError, readInputText } from './input';
 
 const USAGE = `Usage: scap-lens diagram FILE:LINE [-o OUT.svg]
@@ -18,8 +18,6 @@ diagram: both ends as lifelines, an arrow from each write to the reads that cons
 bytes, bytes never read, failed writes (EPIPE, ECONNRESET) and the race window.
   -o, --output OUT.svg   write the SVG there (default: standard output)`;
 
-const EXIT_OK = 0;
-const EXIT_BAD_INPUT = 2;
 
 function fail(message: string): number {
   process.stderr.write(`scap-lens diagram: ${message}\n`);
@@ -32,19 +30,8 @@ function callOnLine(calls: Syscall[], line: number): Syscall | undefined {
 }
 
 export async function diagramCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv, allowPositionals: true,
-      options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-  } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (parsed.values.help) {
-    process.stdout.write(USAGE + '\n');
-    return EXIT_OK;
-  }
+  const parsed = readArguments(argv, { output: { type: 'string', short: 'o' } }, USAGE, 'scap-lens diagram');
+  if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length !== 1) return fail(`give one FILE:LINE\n${USAGE}`);
   const target = parsed.positionals[0];
   const match = /^(.+):(\d+)$/.exec(target);
@@ -73,7 +60,7 @@ export async function diagramCommand(argv: string[]): Promise<number> {
     return fail(`line ${line + 1} of ${file} is not a call on a socket that the capture follows: give the line of a read, write, connect, accept or close of a socket`);
   }
   const svg = renderSequenceSvg(sequence);
-  const output = parsed.values.output;
+  const output = typeof parsed.values.output === 'string' ? parsed.values.output : undefined;
   if (output === undefined || output === '-') {
     process.stdout.write(svg);
     return EXIT_OK;

@@ -2,11 +2,11 @@
 // event on LINE (1-based), as the Follow Stream document shows it; `--json` for scripts.
 
 import { statSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { type Analysis, analyzeText, buildLineIndex, processLabel, primaryLine, primaryNum, firstLine, firstNum } from '../analysis';
 import { TextLines } from '../analysis/payload';
 import { type ConnectionStream, assembleStream } from '../analysis/stream';
 import { renderStream } from '../followStream';
+import { EXIT_BAD_INPUT, EXIT_OK, readArguments } from './args';
 import { InputError, readInputText } from './input';
 
 const USAGE = `Usage: scap-lens follow [--json] [--hex] FILE:LINE
@@ -18,8 +18,6 @@ payload as the dump shows it, and the FastCGI or HTTP records decoded from exact
   --hex    payloads as hex rows instead of text
 Exit status: 0 shown, 2 bad usage, unreadable file, or no socket event on LINE.`;
 
-const EXIT_OK = 0;
-const EXIT_BAD_INPUT = 2;
 
 /** `{"file","connection":{...},"directions":[...],"chunks":[...]}` as issue 10 specifies it. */
 export function streamJson(file: string, stream: ConnectionStream): unknown {
@@ -69,25 +67,8 @@ export function streamJson(file: string, stream: ConnectionStream): unknown {
 }
 
 export async function follow(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        hex: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`scap-lens follow: ${(error as Error).message}\n${USAGE}\n`);
-    return EXIT_BAD_INPUT;
-  }
-  if (parsed.values.help) {
-    process.stdout.write(USAGE + '\n');
-    return EXIT_OK;
-  }
+  const parsed = readArguments(argv, { json: { type: 'boolean', default: false }, hex: { type: 'boolean', default: false } }, USAGE, 'scap-lens follow');
+  if (typeof parsed === 'number') return parsed;
   const target = parsed.positionals[0];
   const match = target === undefined ? null : /^(.+):(\d+)$/.exec(target);
   if (!match || parsed.positionals.length !== 1) {
@@ -117,7 +98,7 @@ export async function follow(argv: string[]): Promise<number> {
     return EXIT_BAD_INPUT;
   }
   const stream = assembleStream(lines, connection);
-  if (parsed.values.json) process.stdout.write(JSON.stringify(streamJson(file, stream)) + '\n');
-  else process.stdout.write(renderStream(stream, parsed.values.hex ? 'hex' : 'text').text);
+  if (parsed.values.json === true) process.stdout.write(JSON.stringify(streamJson(file, stream)) + '\n');
+  else process.stdout.write(renderStream(stream, parsed.values.hex === true ? 'hex' : 'text').text);
   return EXIT_OK;
 }
