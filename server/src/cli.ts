@@ -12,6 +12,7 @@ import { analyzeNamedInput, InputError } from './cli/input';
 import { inputKind } from './sysdigCapture';
 import { terminalText } from './terminal';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, readArguments } from './cli/args';
+import type { FileReport } from './cli/report';
 
 const USAGE = `Usage: scap-lens check [--format text|json|sarif|github] [--no-unread-write] [--progress] FILE...   (FILE - reads standard input)
 
@@ -51,18 +52,6 @@ function overBudget(): boolean {
   return heap.used_heap_size > (heap.heap_size_limit - YOUNG_GENERATION) * HEAP_BUDGET;
 }
 
-interface FileReport {
-  file: string;
-  events: number;
-  unparsedLines: number;
-  connections: number;
-  diagnostics: {
-    line: number; column: number; severity: string; code: string; message: string;
-    related: { line: number; message: string }[];
-  }[];
-  unparsedSamples: { line: number; reason: string }[];
-  overBudgetSocketCalls?: number;
-}
 
 function toReport(file: string, analysis: Analysis): FileReport {
   return {

@@ -14,18 +14,8 @@ import { reportedLocation, reportedRange } from './convert';
 import { explanationHref, SOURCE } from './diagnostics';
 import type { ConnectionExcerptParams, ConnectionExcerptResult, DiskAnalysisParams, DiskAnalysisProgress, DiskAnalysisResult } from './lsp_ext';
 import { Requests } from './lsp_ext';
+import type { FileReport } from './cli/report';
 
-/** One line of `scap-lens check --json` (cli.ts's FileReport). */
-interface CheckReport {
-  events: number;
-  unparsedLines: number;
-  connections: number;
-  diagnostics: {
-    line: number; column: number; severity: string; code: string; message: string;
-    related: { line: number; message: string }[];
-  }[];
-  unparsedSamples: { line: number; reason: string }[];
-}
 
 const SEVERITY: Record<string, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -34,7 +24,7 @@ const SEVERITY: Record<string, DiagnosticSeverity> = {
 };
 
 /** The CLI's findings as LSP diagnostics, with the same codes, links and related events as diagnostics.ts gives. */
-export function reportDiagnostics(uri: string, report: CheckReport): Diagnostic[] {
+export function reportDiagnostics(uri: string, report: FileReport): Diagnostic[] {
   const hrefs = new Map<string, string | undefined>();
   const href = (code: string) => (hrefs.has(code) ? hrefs.get(code) : hrefs.set(code, explanationHref(code)).get(code));
   const diagnostics: Diagnostic[] = report.diagnostics.map((d) => ({
@@ -59,7 +49,7 @@ export function reportDiagnostics(uri: string, report: CheckReport): Diagnostic[
   return diagnostics;
 }
 
-function summary(report: CheckReport): DiskAnalysisResult {
+function summary(report: FileReport): DiskAnalysisResult {
   const count = (severity: string) => report.diagnostics.filter((d) => d.severity === severity).length;
   return {
     events: report.events,
@@ -124,9 +114,9 @@ export class DiskAnalyses {
     const replaced = this.running.get(uri) !== child;
     if (!replaced) this.running.delete(uri);
     if (token.isCancellationRequested || replaced) return { ...EMPTY, cancelled: true };
-    let report: CheckReport | undefined;
+    let report: FileReport | undefined;
     try {
-      report = stdout.trim() ? (JSON.parse(stdout.trim().split('\n')[0]) as CheckReport) : undefined;
+      report = stdout.trim() ? (JSON.parse(stdout.trim().split('\n')[0]) as FileReport) : undefined;
     } catch {
       report = undefined;
     }
