@@ -4,7 +4,7 @@
 
 import type { Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Analysis, LineCutter, type Syscall, analyzeTextAsync, buildLineIndex } from './analysis';
+import { type Analysis, type Syscall, TextLines, analyzeTextAsync, buildLineIndex } from './analysis';
 import type { LineSource } from './convert';
 
 export interface Settings {
@@ -16,21 +16,19 @@ export const defaultSettings: Settings = { unreadWrite: true, inlayHints: true }
 
 /**
  * A finished analysis of one version of a document, with its line → syscall index and its
- * own table of line starts: a Uint32Array is half the size of the offsets TextDocument would
- * build on first use, and computing it is one indexOf pass.
+ * own lines (TextLines: a Uint32Array of line starts is half the size of the offsets
+ * TextDocument would build on first use, and computing it is one pass).
  */
 export class DumpIndex implements LineSource {
   readonly uri: string;
   readonly lineCount: number;
-  private readonly text: string;
-  private readonly lineStarts: Uint32Array;
+  private readonly lines: TextLines;
   private readonly lineIndex: Int32Array;
 
   constructor(readonly document: TextDocument, readonly analysis: Analysis) {
     this.uri = document.uri;
-    this.text = document.getText();
-    this.lineStarts = lineStarts(this.text);
-    this.lineCount = this.lineStarts.length;
+    this.lines = new TextLines(document.getText());
+    this.lineCount = this.lines.lineCount;
     this.lineIndex = buildLineIndex(analysis, this.lineCount);
   }
 
@@ -41,36 +39,12 @@ export class DumpIndex implements LineSource {
 
   /** The text of a line without its line break (empty past the end). */
   lineText(line: number): string {
-    if (line < 0 || line >= this.lineCount) return '';
-    const start = this.lineStarts[line];
-    let end = line + 1 < this.lineCount ? this.lineStarts[line + 1] - 1 : this.text.length;
-    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
-    return this.text.slice(start, end);
+    return this.lines.lineText(line);
   }
 }
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
- * Where each line starts, in one pass over the text (the array doubles as it fills). Lines are
- * cut as the analysis cuts them (LineCutter: `\n`, `\r\n`, a lone `\r`), which is how VS Code
- * numbers them.
- */
-function lineStarts(text: string): Uint32Array {
-  let starts = new Uint32Array(1024);
-  let count = 1;
-  const lines = new LineCutter(text);
-  for (let start = 0; lines.lineEnd(start) < text.length; start = lines.next) {
-    if (count === starts.length) {
-      const grown = new Uint32Array(starts.length * 2);
-      grown.set(starts);
-      starts = grown;
-    }
-    starts[count++] = lines.next;
-  }
-  return starts.slice(0, count);
 }
 
 interface Entry {

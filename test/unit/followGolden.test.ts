@@ -4,7 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fixturePath, runCli } from '../helpers/repo';
 
 const UPDATE = process.env.UPDATE === '1';
@@ -57,4 +59,22 @@ test('follow: a line without a socket event, a missing file and a bad argument a
   const bad = runCli(['follow', 'test/fixtures/seed-epipe.scap.txt']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /FILE:LINE/);
+});
+
+test('follow and diagram number the lines of a CR-only dump as the analysis does (a line number means the same line everywhere)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scap-lens-cr-'));
+  const file = join(dir, 'seed-cr.scap.txt');
+  // The seed with every `\n` turned into a lone `\r`: VS Code and the analysis count 36 lines.
+  writeFileSync(file, readFileSync(fixturePath('seed-epipe.scap.txt'), 'latin1').replace(/\n/g, '\r'), 'latin1');
+  const lf = runCli(['follow', 'test/fixtures/seed-epipe.scap.txt:34']);
+  const cr = runCli(['follow', `${file}:34`]);
+  assert.equal(cr.status, 0, cr.stderr);
+  assert.equal(cr.stdout, lf.stdout);
+  const svg = join(dir, 'race.svg');
+  const diagram = runCli(['diagram', `${file}:34`, '-o', svg]);
+  assert.equal(diagram.status, 0, diagram.stderr);
+  assert.match(readFileSync(svg, 'utf8'), /EPIPE/);
+  const past = runCli(['diagram', `${file}:37`]);
+  assert.equal(past.status, 2);
+  assert.match(past.stderr, /has 36 lines; there is no line 37/);
 });

@@ -2,42 +2,10 @@
 // at once (analyzeText) or in slices that yield to the event loop (analyzeTextAsync).
 
 import { DumpAnalyzer } from './analyzer';
+import { LineCutter } from './lines';
 import { payloadsOfText } from './alignment';
 import type { FindingOptions } from './findings';
 import type { Analysis } from './model';
-
-/**
- * Cuts a text into lines as VS Code numbers them: at `\n`, at `\r\n` (the line keeps its `\r`,
- * which addLineAt drops) and at a lone `\r` (a file with old Mac line ends is 36 lines to VS
- * Code, not one). A text without `\r` costs one indexOf per line, as before.
- */
-export class LineCutter {
-  /** The first `\r` at or after the last line's start, or -1 when there is none left. */
-  private cr: number;
-  /** Where the line after the one last cut starts. */
-  next = 0;
-
-  constructor(private readonly text: string) {
-    this.cr = text.indexOf('\r');
-  }
-
-  /** The end of the line starting at `start`, before its `\n` or lone `\r`; sets `next`. */
-  lineEnd(start: number): number {
-    const text = this.text;
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    this.next = end + 1;
-    if (this.cr >= 0) {
-      if (this.cr < start) this.cr = text.indexOf('\r', start);
-      // A `\r` right before the `\n` is a CRLF; one that ends the text is a line break.
-      if (this.cr >= 0 && (this.cr < end - 1 || (this.cr === end - 1 && end === text.length))) {
-        end = this.cr;
-        this.next = end + 1;
-      }
-    }
-    return end;
-  }
-}
 
 /** Analyses a whole dump held in memory (the language server's case). */
 export function analyzeText(text: string, options: FindingOptions = {}): Analysis {

@@ -2,14 +2,15 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ByteLineReader } from './byteScanner';
 import { DumpAnalyzer } from './analyzer';
-import { LineCutter, analyzeText, analyzeTextAsync, buildLineIndex } from './drivers';
+import { analyzeText, analyzeTextAsync, buildLineIndex } from './drivers';
+import { LineCutter, TextLines } from './lines';
 import { parseSocketAddress } from './addresses';
 import type { FindingOptions } from './findings';
 import type { AnalyzerOptions } from './analyzer';
 import type { Analysis } from './model';
 
 export * from './model';
-export { DumpAnalyzer, LineCutter, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
+export { DumpAnalyzer, LineCutter, TextLines, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
 export type { AnalyzerOptions } from './analyzer';
 export type { AsyncAnalysisHooks } from './drivers';
 export type { FindingOptions };

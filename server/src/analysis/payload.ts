@@ -7,13 +7,10 @@
 //   strace          `"\1\1\0\1\0\10\0\0"` C escapes (`-x`/`-xx`: `\x01`), cut by `-s` with `"..."...`
 // A payload never invents a byte: what the dump does not show is marked unknown or left out.
 
+import { type DumpLines } from './lines';
 import { type Syscall } from './model';
 
-/** A dump's lines by number; the language server's DumpIndex and the CLI's TextLines are both one. */
-export interface DumpLines {
-  readonly lineCount: number;
-  lineText(line: number): string;
-}
+export { type DumpLines, TextLines } from './lines';
 
 export type PayloadForm = 'hex' | 'ascii' | 'strace' | 'printable';
 
@@ -32,25 +29,6 @@ export interface Payload {
   form: PayloadForm;
   /** sysdig -A's text as printed, when its bytes could not be recovered exactly. */
   text?: string;
-}
-
-/** Lines holding all the parts of a record, as text split in lines. */
-export class TextLines implements DumpLines {
-  readonly lineCount: number;
-  private readonly starts: number[] = [0];
-
-  constructor(private readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-    this.lineCount = this.starts.length;
-  }
-
-  lineText(line: number): string {
-    if (line < 0 || line >= this.lineCount) return '';
-    const start = this.starts[line];
-    let end = line + 1 < this.lineCount ? this.starts[line + 1] - 1 : this.text.length;
-    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
-    return this.text.slice(start, end);
-  }
 }
 
 /** sysdig's printable form keeps at most this many bytes (FORMAT.md §3.6). */

@@ -48,13 +48,12 @@ export async function diagramCommand(argv: string[]): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     return fail(code === 'ENOENT' ? `${file} does not exist` : `${file} cannot be read (${code ?? String(error)})`);
   }
-  const lines = text.split('\n');
-  if (line >= lines.length || (line === lines.length - 1 && lines[line] === '')) {
-    return fail(`${file} has ${lines.length - (lines[lines.length - 1] === '' ? 1 : 0)} lines; there is no line ${line + 1}`);
-  }
+  // Lines as the analysis numbers them (`\n`, `\r\n` or a lone `\r`); a final line break starts no line.
+  const dump = new TextLines(text);
+  const lineCount = dump.lineCount - (dump.lineText(dump.lineCount - 1) === '' ? 1 : 0);
+  if (line >= lineCount) return fail(`${file} has ${lineCount} lines; there is no line ${line + 1}`);
   const analysis = analyzeText(text);
   const call = callOnLine(analysis.calls, line);
-  const dump = new TextLines(text);
   const sequence = sequenceOfCall(call, (l) => dump.lineText(l), (connection) => streamRecordNamer(dump, connection));
   if (!sequence) {
     return fail(`line ${line + 1} of ${file} is not a call on a socket that the capture follows: give the line of a read, write, connect, accept or close of a socket`);
