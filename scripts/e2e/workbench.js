@@ -39,13 +39,23 @@ const norm = (/** @type {string} */ s) => s.replace(/\u00a0/g, ' ');
 
 /** Open a file with Quick Open (Ctrl+P) and wait until the editor shows `expectText`. */
 async function quickOpen(page, fileName, expectText, timeout = 20000) {
-  await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout });
-  await input.fill(fileName);
-  // The focused row, not any row: the list of recently opened files is shown before the
-  // filter applies, and Enter opens whichever row has the focus.
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor({ timeout });
+  // A webview that had the focus (the diagram) can take it back while Quick Open opens, and
+  // Quick Open closes when it loses the focus: then it is opened again, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    try {
+      await input.waitFor({ state: 'visible', timeout: attempt < 3 ? 5000 : timeout });
+      await input.fill(fileName, { timeout: attempt < 3 ? 5000 : timeout });
+      // The focused row, not any row: the list of recently opened files is shown before the
+      // filter applies, and Enter opens whichever row has the focus.
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: fileName }).first().waitFor({ timeout });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
   await page.waitForFunction((t) => [...document.querySelectorAll('.editor-instance .view-line')]
     .some((l) => (l.textContent || '').replace(/\u00a0/g, ' ').includes(t)), expectText, { timeout });
