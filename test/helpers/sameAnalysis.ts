@@ -2,6 +2,7 @@
 // scanner with the JavaScript parser (test/unit/byteScanner.test.ts, robustness.test.ts).
 
 import { DumpAnalyzer, LineCutter, type Analysis, type Syscall } from '../../server/src/analysis';
+import { ByteLineReader } from '../../server/src/analysis/byteScanner';
 
 /**
  * The reference: every line through the analyzer's JavaScript path, as the language server
@@ -35,3 +36,16 @@ export function gist(analysis: Analysis) {
   };
 }
 
+/** The CLI's way: the bytes through the WebAssembly scanner, in reads of `readSize` bytes. */
+export function analyzeScanned(bytes: Uint8Array, readSize: number): Analysis {
+  const analyzer = new DumpAnalyzer({ retainCalls: false });
+  const reader = new ByteLineReader(analyzer);
+  for (let at = 0; at < bytes.length; at += readSize) reader.push(bytes.subarray(at, at + readSize));
+  reader.end();
+  return analyzer.finish();
+}
+
+/** Lines as every reader counts them: cut at `\n`, `\r\n` and a lone `\r`; a final break starts none. */
+export function countLines(text: string): number {
+  return text.length === 0 ? 0 : text.split(/\r\n|\r|\n/).length - (/(\r\n|\r|\n)$/.test(text) ? 1 : 0);
+}

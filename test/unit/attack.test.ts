@@ -24,21 +24,10 @@ import { provideInlayHints } from '../../server/src/inlayHints';
 import { terminalText } from '../../server/src/terminal';
 import { cliPath, readFixture, repoRoot, runCli } from '../helpers/repo';
 import { LspSession } from './lspClient';
+import { random } from '../helpers/random';
 
 const dir = mkdtempSync(join(tmpdir(), 'scap-lens-attack-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** mulberry32: the same inputs on every machine. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The CPU time `run` takes, in ms, best of three. CPU time, not wall time: on a machine with

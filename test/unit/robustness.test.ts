@@ -23,22 +23,11 @@ import { provideInlayHints } from '../../server/src/inlayHints';
 import { provideDocumentHighlights, provideReferences } from '../../server/src/references';
 import { provideFollowStream } from '../../server/src/followStream';
 import { readFixture, repoRoot } from '../helpers/repo';
-import { analyzeLines, gist } from '../helpers/sameAnalysis';
+import { analyzeLines, analyzeScanned, countLines, gist } from '../helpers/sameAnalysis';
+import { random } from '../helpers/random';
 
 const CASES = 400;
 const SEED = 20261127;
-
-/** mulberry32: the same cases on every machine. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Fragments that look like parts of a sysdig line, so that mutated lines get deep into the parser.
 const FRAGMENTS = ['(', ')', ' ', '=', '<', '>', '->', '\r', '\x1b[0m', '\x00', '-', '9', 'fd=', 'res=-32(EPIPE)',
@@ -111,12 +100,8 @@ test(`${CASES} damaged windows of the real fixtures: the analysis and every LSP 
     const analysis = analyzeText(text);
     // The CLI reads the same bytes through its WebAssembly scanner: the same analysis.
     const bytes = Buffer.from(text, 'latin1');
-    const cli = new DumpAnalyzer({ retainCalls: false });
-    const reader = new ByteLineReader(cli);
-    for (let at = 0; at < bytes.length; at += 997) reader.push(bytes.subarray(at, at + 997));
-    reader.end();
-    assert.deepEqual(gist(cli.finish()), gist(analyzeLines(bytes.toString('latin1'))), `${what}: the CLI's scanner agrees`);
-    const lineCount = text.length === 0 ? 0 : text.split(/\r\n|\r|\n/).length - (/(\r\n|\r|\n)$/.test(text) ? 1 : 0);
+    assert.deepEqual(gist(analyzeScanned(bytes, 997)), gist(analyzeLines(bytes.toString('latin1'))), `${what}: the CLI's scanner agrees`);
+    const lineCount = countLines(text);
     assert.equal(analysis.stats.lines, lineCount, `${what}: every line is counted once`);
     for (const finding of analysis.findings) {
       assert.ok(finding.line >= 0 && finding.line < lineCount, `${what}: finding on line ${finding.line}`);
@@ -194,13 +179,9 @@ test(`${CASES / 2} damaged windows of the strace fixtures: the analysis and ever
     const what = `strace case ${k} (seed ${SEED + 1}): ${fixture.name} from line ${start + 1}`;
     const analysis = analyzeText(text);
     const bytes = Buffer.from(text, 'latin1');
-    const cli = new DumpAnalyzer({ retainCalls: false });
-    const reader = new ByteLineReader(cli);
-    for (let at = 0; at < bytes.length; at += 997) reader.push(bytes.subarray(at, at + 997));
-    reader.end();
-    assert.deepEqual(gist(cli.finish()), gist(analyzeLines(bytes.toString('latin1'))), `${what}: the CLI's scanner agrees`);
+    assert.deepEqual(gist(analyzeScanned(bytes, 997)), gist(analyzeLines(bytes.toString('latin1'))), `${what}: the CLI's scanner agrees`);
     // A lone CR ends a line too, in every reader.
-    const lineCount = text.length === 0 ? 0 : text.split(/\r\n|\r|\n/).length - (/(\r\n|\r|\n)$/.test(text) ? 1 : 0);
+    const lineCount = countLines(text);
     assert.equal(analysis.stats.lines, lineCount, `${what}: every line is counted once`);
     for (const finding of analysis.findings) {
       assert.ok(finding.line >= 0 && finding.line < lineCount, `${what}: finding on line ${finding.line}`);
@@ -275,12 +256,7 @@ test('CRLF line ends and a payload cut short: the scanner measures a line as the
   assert.ok(read > 0);
   lines[read] = lines[read].trimEnd().slice(0, -1);
   const text = lines.join('\r\n') + '\r\n';
-  const bytes = Buffer.from(text, 'latin1');
-  const cli = new DumpAnalyzer({ retainCalls: false });
-  const reader = new ByteLineReader(cli);
-  reader.push(bytes);
-  reader.end();
-  const scanned = cli.finish();
+  const scanned = analyzeScanned(Buffer.from(text, 'latin1'), text.length);
   const parsed = analyzeLines(text);
   assert.deepEqual(gist(scanned), gist(parsed));
   assert.equal(scanned.stats.continuationLines, 1);
