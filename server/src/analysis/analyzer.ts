@@ -16,6 +16,7 @@ import { type DumpLines, type Payload, readPayload } from './payload';
 import { EVENT_ROLE_BY_TYPE, type EventRole, PID_TYPES } from './pairing';
 import { CLOSED_ALONE_LIMIT, StraceJoins, isPeerSide, peerSideOf } from './straceJoins';
 import { SOCKET_TAGS, type SocketAddress, addressOfTuple, datagramAddress, kindOfTag, parseSocketAddress } from './addresses';
+import { ConnectionPacker, type Packability, packable } from './leanPack';
 
 /** Characters from `res=`'s value that hold `data=` and its 80 characters (sampleCall). */
 const PAYLOAD_SPAN = 128;
@@ -32,6 +33,10 @@ const SNAPLEN = 80;
 const MAX_ENDPOINT_TIDS = 64;
 /** How far from the end of the lean connection list a closed connection is looked for. */
 const RECENT_CONNECTIONS = 64;
+/** Lean mode: connections kept as objects before the idlest is packed (AnalyzerOptions.hotConnections). */
+const HOT_CONNECTIONS = 1024;
+/** What a packed connection's object keeps as its endpoints until it leaves the connection list. */
+const PACKED: Endpoint[] = [];
 const SPACE = 32;
 // eslint-disable-next-line no-control-regex
 const ANSI_ONLY = /\x1b\[[0-9;]*m|\s/g;
@@ -62,6 +67,11 @@ export interface AnalyzerOptions extends FindingOptions {
    * their findings: millions of never-closed sockets end with a message, not a crash.
    */
   overBudget?: () => boolean;
+  /**
+   * Lean mode: how many connections stay objects; beyond that, the one idle longest is packed
+   * into a string (leanPack.ts) until its sockets are seen again. Tests set 0 to pack them all.
+   */
+  hotConnections?: number;
 }
 
 /** Names longer than this are not cached: a 1 MB socket name 4 096 times would be 4 GB. */
@@ -101,7 +111,18 @@ export class DumpAnalyzer {
   private readonly unpairedCache = new Map<string, SocketAddress>();
   /** Per process and fd, the conversations its datagrams' tuples chose (rememberDatagram). */
   private readonly datagramEnds = new Map<string, Set<Endpoint>>();
-  private readonly live = new Map<string, Connection>();
+  /** The connection on each key that a new call would join; lean mode packs idle ones (coolOne). */
+  private readonly live = new Map<string, Connection | string>();
+  /** Lean mode: what packs and unpacks connections, and the connections as objects, oldest first. */
+  private readonly packer: ConnectionPacker | undefined;
+  private readonly hot: (Connection | undefined)[] = [];
+  /** For each connection in `hot`, the call count when it was queued: a call since means it is not idle. */
+  private readonly hotSince: number[] = [];
+  private hotHead = 0;
+  private readonly hotLimit: number;
+  private connectionCount = 0;
+  /** Whether a connection was unpacked: it joined the list at its end, out of order. */
+  private unpackedAny = false;
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
   private endpointCount = 0;
@@ -131,7 +152,7 @@ export class DumpAnalyzer {
   /** Lean mode: connections created (counted for the overBudget check), and whether it said yes. */
   private newConnections = 0;
   private overBudget = false;
-  /** Lean mode: released connections still in `connections`, dropped in batches (dropReleased). */
+  /** Lean mode: released and packed connections still in `connections`, dropped in batches (dropReleased). */
   private releasedInList = 0;
   /** The dump's format (formats/index.ts), picked by its first event. */
   private format: TraceFormat | undefined;
@@ -158,6 +179,8 @@ export class DumpAnalyzer {
 
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.retainCalls = options.retainCalls !== false;
+    this.packer = this.retainCalls ? undefined : new ConnectionPacker();
+    this.hotLimit = options.hotConnections ?? HOT_CONNECTIONS;
   }
 
   private socketAddress(tag: string | undefined, name: string | undefined): SocketAddress | undefined {
@@ -329,6 +352,9 @@ export class DumpAnalyzer {
     if (event.pid !== undefined) this.pidOfTid.set(event.tid, event.pid);
     if (event.exit) this.addExit(event);
     else this.addEnter(event);
+    // Between events nothing but the live map, the connection list and pending calls holds a
+    // connection's objects: the time to pack one.
+    if (this.hot.length - this.hotHead > this.hotLimit) this.coolOne();
   }
 
   // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
@@ -783,7 +809,8 @@ export class DumpAnalyzer {
     const fdKey = local !== undefined && address.kind !== 'unix' ? threadFdKey(local.slice(0, local.indexOf(':')), call.tid, call.fd) : undefined;
     if (local !== undefined && this.joins.waitingByLocal.size > 0) this.joins.joinWaiting(address, local, fdKey);
     const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
-    let connection = this.live.get(address.key);
+    const found = this.live.get(address.key);
+    let connection = typeof found === 'string' ? this.unpackLive(address.key, found) : found;
     // Both ends' names (and a connect's tuple) give the same key in different string objects.
     // Adopting the live connection's one lets the next lookup from this address find it by
     // identity, without comparing its 40 characters again.
@@ -817,7 +844,7 @@ export class DumpAnalyzer {
     }
     if (!connection) {
       connection = {
-        id: this.connections.length,
+        id: this.connectionCount++,
         kind: address.kind,
         datagram: address.kind === 'udp4' || address.kind === 'udp6',
         // Addresses reach here owned (socketAddress, ownAddress): no slice of the input.
@@ -834,6 +861,7 @@ export class DumpAnalyzer {
       this.connections.push(connection);
       this.stats.connections++;
       this.live.set(connection.key, connection);
+      if (this.packer !== undefined) this.queueHot(connection);
     } else if (connection.kind !== address.kind && (address.kind === 'tcp4' || address.kind === 'tcp6')
       && connection.kind === (address.kind === 'tcp4' ? 'ip4' : 'ip6')) {
       // `> connect fd=1(<4>)` names the family alone (its exit's tuple= the addresses); a later
@@ -944,12 +972,82 @@ export class DumpAnalyzer {
     }
   }
 
-  /** Lean mode: removes the released connections from the list, keeping the order of the others. */
+  /**
+   * Lean mode: removes the released connections (unless they are kept) and the packed ones from
+   * the list, keeping the order of the others.
+   */
   private dropReleased(): void {
+    const keepReleased = this.options.keepConnections === true;
     let kept = 0;
-    for (const connection of this.connections) if (!connection.released) this.connections[kept++] = connection;
+    for (const connection of this.connections) {
+      if (connection.endpoints !== PACKED && (keepReleased || !connection.released)) this.connections[kept++] = connection;
+    }
     this.connections.length = kept;
     this.releasedInList = 0;
+  }
+
+  /** Lean mode: a connection becomes objects again (leanPack.ts), live and in the list. */
+  private unpackLive(key: string, packed: string): Connection {
+    const connection = this.packer!.unpack(key, packed);
+    this.live.set(key, connection);
+    this.connections.push(connection);
+    this.unpackedAny = true;
+    this.queueHot(connection);
+    return connection;
+  }
+
+  private queueHot(connection: Connection): void {
+    this.hot.push(connection);
+    this.hotSince.push(this.callCount);
+  }
+
+  /**
+   * Lean mode, more connections as objects than hotConnections: the one queued first is packed
+   * if it has been idle since (no call), else queued again. A connection that can never be
+   * packed (strace's local ends, datagrams) leaves the queue and stays as it is.
+   */
+  private coolOne(): void {
+    const connection = this.hot[this.hotHead]!;
+    const since = this.hotSince[this.hotHead];
+    this.hot[this.hotHead++] = undefined;
+    if (this.hotHead >= 1024 && this.hotHead * 2 >= this.hot.length) {
+      this.hot.splice(0, this.hotHead);
+      this.hotSince.splice(0, this.hotHead);
+      this.hotHead = 0;
+    }
+    if (connection.released || this.live.get(connection.key) !== connection) return;
+    const state = this.packability(connection, since);
+    if (state === 'later') this.queueHot(connection);
+    if (state !== 'yes') return;
+    const packed = this.packer!.pack(connection);
+    // A key made by concatenation is a chain of pieces, each a view into a longer name; reading
+    // a character makes V8 copy it into one flat string, and the pieces are then garbage.
+    connection.key.charCodeAt(0);
+    this.live.set(connection.key, packed);
+    // The object stays in the list until dropReleased: it keeps nothing else alive.
+    connection.endpoints = PACKED;
+    connection.calls = [];
+    if (++this.releasedInList >= 1024 && this.releasedInList * 2 >= this.connections.length) this.dropReleased();
+  }
+
+  /**
+   * Whether a connection can be packed now: idle since `since`, no pending call or waiting
+   * receive on one of its ends (they hold its objects), and nothing that keeps it elsewhere.
+   */
+  private packability(connection: Connection, since: number): Packability {
+    for (const e of connection.endpoints) if (e.lastCall !== undefined && e.lastCall.id >= since) return 'later';
+    if (connection.datagram) return 'never';
+    for (const e of connection.endpoints) {
+      // A pending call's thread is among its end's threads, as long as all are listed.
+      if (e.local !== undefined || e.tids.length >= MAX_ENDPOINT_TIDS) return 'never';
+      for (const tid of e.tids) {
+        const pending = this.pending.get(tid);
+        if (pending !== undefined && typeof pending !== 'string' && pending.endpoint === e) return 'later';
+      }
+      if (this.datagramEnds.size > 0 && this.datagramEnds.get(`${e.process}|${e.fd}`)?.has(e)) return 'never';
+    }
+    if (this.awaitingTuple?.call.endpoint?.connection === connection) return 'later';
+    return packable(connection) ? 'yes' : 'never';
   }
 
   /**
@@ -959,7 +1057,18 @@ export class DumpAnalyzer {
   finish(payloads?: PayloadSource): Analysis {
     if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
+    if (this.packer !== undefined) {
+      for (const [key, value] of this.live) {
+        if (typeof value !== 'string') continue;
+        const connection = this.packer.unpack(key, value);
+        this.live.set(key, connection);
+        this.connections.push(connection);
+        this.unpackedAny = true;
+      }
+    }
     if (this.releasedInList > 0) this.dropReleased();
+    // Unpacked connections joined the list at its end: the list is in order of creation again.
+    if (this.unpackedAny) this.connections.sort((a, b) => a.id - b.id);
     // Calls are created in dump order of their first line, which is the order features want.
     for (const connection of this.connections) {
       if (payloads !== undefined) alignConnection(connection, payloads);
