@@ -1057,34 +1057,71 @@ export class DumpAnalyzer {
   finish(payloads?: PayloadSource): Analysis {
     if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
-    if (this.packer !== undefined) {
-      for (const [key, value] of this.live) {
-        if (typeof value !== 'string') continue;
-        const connection = this.packer.unpack(key, value);
-        this.live.set(key, connection);
-        this.connections.push(connection);
-        this.unpackedAny = true;
-      }
-    }
     if (this.releasedInList > 0) this.dropReleased();
     // Unpacked connections joined the list at its end: the list is in order of creation again.
     if (this.unpackedAny) this.connections.sort((a, b) => a.id - b.id);
-    // Calls are created in dump order of their first line, which is the order features want.
+    if (this.packer === undefined) {
+      // Calls are created in dump order of their first line, which is the order features want.
+      for (const connection of this.connections) this.finishConnection(connection, payloads);
+      return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
+    }
+    // Lean mode: the packed connections are unpacked one at a time, in order of creation among
+    // the others, and (without keepConnections) dropped once their findings are known: as
+    // objects all at once, millions of them would not fit.
+    const keep = this.options.keepConnections === true;
+    const kept: Connection[] = [];
+    const packed = this.packedInOrder();
+    let next = 0;
+    const finishPacked = (before: number) => {
+      for (; next < packed.order.length && packed.ids[packed.order[next]] < before; next++) {
+        const key = packed.keys[packed.order[next]];
+        const connection = this.packer!.unpack(key, this.live.get(key) as string);
+        this.finishConnection(connection);
+        if (keep) kept.push(connection);
+      }
+    };
     for (const connection of this.connections) {
-      if (payloads !== undefined) alignConnection(connection, payloads);
-      else if (!this.retainCalls && !connection.released) alignConnection(connection, sampledPayload, true);
-      if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
-      // The language server keeps these lists for as long as the document is open. Grown
-      // one push at a time, a short list has room for 17: an exact copy is a third the size.
-      if (this.retainCalls) {
-        connection.calls = connection.calls.slice();
-        for (const e of connection.endpoints) {
-          e.writes = e.writes.slice();
-          e.reads = e.reads.slice();
-        }
+      finishPacked(connection.id);
+      this.finishConnection(connection);
+      if (keep) kept.push(connection);
+    }
+    finishPacked(Infinity);
+    return { stats: this.stats, calls: this.calls, connections: kept, findings: sortFindings(this.findings), format: this.format?.name };
+  }
+
+  /**
+   * Lean mode: the keys of the packed connections and their ids, and the order of creation as
+   * indexes into both (a few bytes a connection: there may be millions).
+   */
+  private packedInOrder(): { keys: string[]; ids: number[]; order: Uint32Array } {
+    const keys: string[] = [];
+    const ids: number[] = [];
+    for (const [key, value] of this.live) {
+      if (typeof value !== 'string') continue;
+      keys.push(key);
+      ids.push(this.packer!.idOf(value));
+    }
+    const order = new Uint32Array(keys.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    // Mostly in order already: the live map keeps keys in the order connections were made.
+    order.sort((a, b) => ids[a] - ids[b]);
+    return { keys, ids, order };
+  }
+
+  /** A connection's alignment and findings at the end of the dump. */
+  private finishConnection(connection: Connection, payloads?: PayloadSource): void {
+    if (payloads !== undefined) alignConnection(connection, payloads);
+    else if (!this.retainCalls && !connection.released) alignConnection(connection, sampledPayload, true);
+    if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
+    // The language server keeps these lists for as long as the document is open. Grown
+    // one push at a time, a short list has room for 17: an exact copy is a third the size.
+    if (this.retainCalls) {
+      connection.calls = connection.calls.slice();
+      for (const e of connection.endpoints) {
+        e.writes = e.writes.slice();
+        e.reads = e.reads.slice();
       }
     }
-    return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
   }
 }
 

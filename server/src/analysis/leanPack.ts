@@ -13,7 +13,7 @@
 // is no integer (NaN, a fraction, an event number above 2^53) is written as its 8 bytes.
 
 import type { Connection, Endpoint, SocketKind, Syscall, CallRole } from './model';
-import type { Payload } from './payload';
+import { type Payload, PRINTABLE_LIMIT } from './payload';
 
 const KINDS: SocketKind[] = ['unix', 'tcp4', 'tcp6', 'udp4', 'udp6', 'ip4', 'ip6'];
 const ROLES: CallRole[] = ['write', 'read', 'connect', 'accept', 'close', 'shutdown', 'other'];
@@ -26,13 +26,21 @@ const MAX_SHARED = 65536;
 /** Integers written as such: zigzag-coded, they stay below 2^53. */
 const MAX_INTEGER = 2 ** 50;
 
-// Call flags.
-const HAS_ENTER_TIME = 1;
-const HAS_EXIT_TIME = 2;
-const HAS_RANGE = 4;
-const OTHER_PROCESS = 8;
-const OTHER_TID = 16;
-const OTHER_FD = 32;
+// Call flags, after the role's three bits. A value the reader can tell from others (an event
+// number from its line, a size equal to res=) costs a bit, not a byte.
+const HAS_ENTER_TIME = 1 << 3;
+const HAS_EXIT_TIME = 1 << 4;
+const HAS_RANGE = 1 << 5;
+const OTHER_PROCESS = 1 << 6;
+const OTHER_TID = 1 << 7;
+const OTHER_FD = 1 << 8;
+const OTHER_ENTER_NUM = 1 << 9;
+const OTHER_EXIT_NUM = 1 << 10;
+const HAS_ERRNO = 1 << 11;
+const OTHER_SIZE = 1 << 12;
+const OTHER_RANGE_END = 1 << 13;
+const OTHER_COLUMNS = 1 << 14;
+const ROLE_BITS = 7;
 // Connection flags.
 const DATAGRAM = 1;
 const LINE_NUMBERED = 2;
@@ -40,10 +48,20 @@ const HAS_PATH = 4;
 const HAS_UNKNOWN_PEER = 8;
 const TUPLE_FORWARD = 16;
 const TUPLE_BACKWARD = 32;
-// Sample kinds.
+// Sample kinds, and flags of a sample whose lists repeat one another (a midway writer's
+// sampled writes are its writes; a reader whose reads all returned bytes has one list twice).
 const NO_SAMPLE = 0;
 const FULL_SAMPLE = 1;
 const SAMPLE = 2;
+const SAMPLE_FULL = 4;
+const WRITES_AS_ENDPOINT = 8;
+const READ_CALLS_AS_READS = 16;
+// Payload flags: which `known` marks it has (none, those its bytes give, others), whether its
+// length is not the call's res= and its byte count not min(res=, 80).
+const KNOWN_DERIVED = 1;
+const KNOWN_OTHER = 2;
+const OTHER_LENGTH = 4;
+const OTHER_COUNT = 8;
 
 /** Whether a connection can be packed, and if not, whether it may be later. */
 export type Packability = 'yes' | 'later' | 'never';
@@ -131,18 +149,27 @@ export class ConnectionPacker {
     this.uint(calls.length);
     let previousId = connection.id;
     let previousLine = 0;
+    // Columns as the previous call's: calls of one thread print their fields at the same places.
+    let typeCol = -1;
+    let fdCol = -1;
+    let resCol = -1;
     for (const call of calls) {
       const endpoint = call.endpoint!;
-      const end = ends.length === 1 ? 0 : ends.indexOf(endpoint);
-      let callFlags = ROLES.indexOf(call.role) << 6;
+      let callFlags = ROLES.indexOf(call.role);
       if (call.enterTime !== undefined) callFlags |= HAS_ENTER_TIME;
       if (call.exitTime !== undefined) callFlags |= HAS_EXIT_TIME;
       if (call.range !== undefined) callFlags |= HAS_RANGE;
       if (call.process !== endpoint.process) callFlags |= OTHER_PROCESS;
       if (call.tid !== endpoint.tids[0]) callFlags |= OTHER_TID;
       if (call.fd !== endpoint.fd) callFlags |= OTHER_FD;
+      if (!Object.is(call.enterNum, numberAt(call.enterLine, numShift))) callFlags |= OTHER_ENTER_NUM;
+      if (!Object.is(call.exitNum, numberAt(call.exitLine, numShift))) callFlags |= OTHER_EXIT_NUM;
+      if (call.errno !== undefined) callFlags |= HAS_ERRNO;
+      if (!Object.is(call.size, call.res)) callFlags |= OTHER_SIZE;
+      if (call.range !== undefined && !Object.is(call.range.end, plus(call.range.start, call.res))) callFlags |= OTHER_RANGE_END;
+      if (call.typeCol !== typeCol || call.fdCol !== fdCol || call.resCol !== resCol) callFlags |= OTHER_COLUMNS;
       this.uint(callFlags);
-      if (ends.length > 1) this.uint(end);
+      if (ends.length > 1) this.uint(ends.indexOf(endpoint));
       this.number(call.id, previousId);
       previousId = call.id;
       this.string(call.type, true);
@@ -150,21 +177,26 @@ export class ConnectionPacker {
       if (callFlags & OTHER_TID) this.number(call.tid, endpoint.tids[0]);
       if (callFlags & OTHER_FD) this.number(call.fd, endpoint.fd);
       this.number(call.enterLine, previousLine);
-      this.number(call.enterNum, plus(call.enterLine, numShift));
+      if (callFlags & OTHER_ENTER_NUM) this.number(call.enterNum, plus(call.enterLine, numShift));
       this.number(call.exitLine, call.enterLine);
-      this.number(call.exitNum, plus(call.exitLine, numShift));
+      if (callFlags & OTHER_EXIT_NUM) this.number(call.exitNum, plus(call.exitLine, numShift));
       previousLine = call.exitLine >= 0 ? call.exitLine : call.enterLine;
       this.number(call.res, 0);
-      this.number(call.size, call.res);
-      this.string(call.errno, true);
-      this.number(call.typeCol, 0);
-      this.number(call.fdCol, call.typeCol);
-      this.number(call.resCol, call.typeCol);
+      if (callFlags & OTHER_SIZE) this.number(call.size, call.res);
+      if (callFlags & HAS_ERRNO) this.string(call.errno, true);
+      if (callFlags & OTHER_COLUMNS) {
+        this.number(call.typeCol, 0);
+        this.number(call.fdCol, call.typeCol);
+        this.number(call.resCol, call.typeCol);
+        typeCol = call.typeCol;
+        fdCol = call.fdCol;
+        resCol = call.resCol;
+      }
       if (callFlags & HAS_ENTER_TIME) this.number(call.enterTime, 0);
       if (callFlags & HAS_EXIT_TIME) this.number(call.exitTime, 0);
       if (call.range !== undefined) {
         this.number(call.range.start, 0);
-        this.number(call.range.end, plus(call.range.start, call.res));
+        if (callFlags & OTHER_RANGE_END) this.number(call.range.end, plus(call.range.start, call.res));
       }
     }
     // What each end keeps of its calls, by their place in the list above.
@@ -184,11 +216,12 @@ export class ConnectionPacker {
       if (sample === undefined) this.byte(NO_SAMPLE);
       else if (sample.full && sample.writes.length + sample.reads.length + sample.readCalls.length + sample.payloads.size === 0) this.byte(FULL_SAMPLE);
       else {
-        this.byte(SAMPLE);
-        this.byte(sample.full ? 1 : 0);
-        this.calls(sample.writes);
+        const writesAsEndpoint = sameCalls(sample.writes, e.writes);
+        const readCallsAsReads = sameCalls(sample.readCalls, sample.reads);
+        this.byte(SAMPLE | (sample.full ? SAMPLE_FULL : 0) | (writesAsEndpoint ? WRITES_AS_ENDPOINT : 0) | (readCallsAsReads ? READ_CALLS_AS_READS : 0));
+        if (!writesAsEndpoint) this.calls(sample.writes);
         this.calls(sample.reads);
-        this.calls(sample.readCalls);
+        if (!readCallsAsReads) this.calls(sample.readCalls);
         this.uint(sample.payloads.size);
         for (const [call, payload] of sample.payloads) {
           this.call(call);
@@ -199,6 +232,15 @@ export class ConnectionPacker {
     this.calls(connection.calls);
     this.callIndex.clear();
     return latin1(this.out, this.at);
+  }
+
+  /** The id of the connection `packed` holds, without unpacking it. */
+  idOf(packed: string): number {
+    this.text = packed;
+    this.pos = 2;
+    const id = this.readUint();
+    this.text = '';
+    return id;
   }
 
   /** The connection `packed` holds, as pack() found it; `key` is its key, the live map's. */
@@ -267,6 +309,9 @@ export class ConnectionPacker {
     const calls: Syscall[] = [];
     let previousId = id;
     let previousLine = 0;
+    let typeCol = -1;
+    let fdCol = -1;
+    let resCol = -1;
     for (let c = 0; c < callCount; c++) {
       const callFlags = this.readUint();
       const endpoint = ends[endCount > 1 ? this.readUint() : 0];
@@ -276,21 +321,23 @@ export class ConnectionPacker {
       const tid = callFlags & OTHER_TID ? this.readNumber(endpoint.tids[0])! : endpoint.tids[0];
       const fd = callFlags & OTHER_FD ? this.readNumber(endpoint.fd)! : endpoint.fd;
       const enterLine = this.readNumber(previousLine)!;
-      const enterNum = this.readNumber(plus(enterLine, numShift))!;
+      const enterNum = callFlags & OTHER_ENTER_NUM ? this.readNumber(plus(enterLine, numShift))! : numberAt(enterLine, numShift);
       const exitLine = this.readNumber(enterLine)!;
-      const exitNum = this.readNumber(plus(exitLine, numShift))!;
+      const exitNum = callFlags & OTHER_EXIT_NUM ? this.readNumber(plus(exitLine, numShift))! : numberAt(exitLine, numShift);
       previousLine = exitLine >= 0 ? exitLine : enterLine;
       const res = this.readNumber(0);
-      const size = this.readNumber(res);
-      const errno = this.readString();
-      const typeCol = this.readNumber(0)!;
-      const fdCol = this.readNumber(typeCol)!;
-      const resCol = this.readNumber(typeCol)!;
+      const size = callFlags & OTHER_SIZE ? this.readNumber(res) : res;
+      const errno = callFlags & HAS_ERRNO ? this.readString() : undefined;
+      if (callFlags & OTHER_COLUMNS) {
+        typeCol = this.readNumber(0)!;
+        fdCol = this.readNumber(typeCol)!;
+        resCol = this.readNumber(typeCol)!;
+      }
       // The shape newCall gives a call, with its times added after as the analyzer adds them.
       const call: Syscall = {
         id: callId,
         type,
-        role: ROLES[callFlags >> 6],
+        role: ROLES[callFlags & ROLE_BITS],
         process,
         tid,
         fd,
@@ -311,7 +358,7 @@ export class ConnectionPacker {
       if (callFlags & HAS_EXIT_TIME) call.exitTime = this.readNumber(0);
       if (callFlags & HAS_RANGE) {
         const start = this.readNumber(0)!;
-        call.range = { start, end: this.readNumber(plus(start, res))! };
+        call.range = { start, end: callFlags & OTHER_RANGE_END ? this.readNumber(plus(start, res))! : start + res! };
       }
       calls.push(call);
     }
@@ -329,11 +376,12 @@ export class ConnectionPacker {
       e.reads = this.readCalls(calls);
       const sampleKind = this.readByte();
       if (sampleKind === FULL_SAMPLE) e.sample = { writes: [], reads: [], readCalls: [], payloads: new Map(), full: true };
-      else if (sampleKind === SAMPLE) {
-        const full = this.readByte() === 1;
-        const writes = this.readCalls(calls);
+      else if (sampleKind & SAMPLE) {
+        const full = (sampleKind & SAMPLE_FULL) !== 0;
+        // Lists of their own, as sampleCall grows them: never one list in two places.
+        const writes = sampleKind & WRITES_AS_ENDPOINT ? e.writes.slice() : this.readCalls(calls);
         const reads = this.readCalls(calls);
-        const readCalls = this.readCalls(calls);
+        const readCalls = sampleKind & READ_CALLS_AS_READS ? reads.slice() : this.readCalls(calls);
         const payloads = new Map<Syscall, Payload>();
         const payloadCount = this.readUint();
         for (let p = 0; p < payloadCount; p++) {
@@ -385,24 +433,27 @@ export class ConnectionPacker {
     const known = payload.known;
     let derived = known !== undefined;
     if (known !== undefined) for (let i = 0; i < bytes.length && derived; i++) derived = known[i] === knownOf(bytes[i]);
-    this.byte(known === undefined ? 0 : derived ? 1 : 2);
-    this.number(payload.length, call.res);
-    this.uint(bytes.length);
+    let flags = known === undefined ? 0 : derived ? KNOWN_DERIVED : KNOWN_OTHER;
+    if (!Object.is(payload.length, call.res)) flags |= OTHER_LENGTH;
+    if (bytes.length !== printedCount(call)) flags |= OTHER_COUNT;
+    this.byte(flags);
+    if (flags & OTHER_LENGTH) this.number(payload.length, call.res);
+    if (flags & OTHER_COUNT) this.uint(bytes.length);
     for (let i = 0; i < bytes.length; i++) this.byte(bytes[i]);
     if (known !== undefined && !derived) for (let i = 0; i < bytes.length; i++) this.byte(known[i]);
   }
 
   private readPayload(call: Syscall): Payload {
-    const knownKind = this.readByte();
-    const length = this.readNumber(call.res)!;
-    const count = this.readUint();
+    const flags = this.readByte();
+    const length = flags & OTHER_LENGTH ? this.readNumber(call.res)! : call.res!;
+    const count = flags & OTHER_COUNT ? this.readUint() : printedCount(call);
     const bytes = new Uint8Array(count);
     for (let i = 0; i < count; i++) bytes[i] = this.text.charCodeAt(this.pos++);
     let known: Uint8Array | undefined;
-    if (knownKind === 1) {
+    if (flags & KNOWN_DERIVED) {
       known = new Uint8Array(count);
       for (let i = 0; i < count; i++) known[i] = knownOf(bytes[i]);
-    } else if (knownKind === 2) {
+    } else if (flags & KNOWN_OTHER) {
       known = new Uint8Array(count);
       for (let i = 0; i < count; i++) known[i] = this.text.charCodeAt(this.pos++);
     }
@@ -539,6 +590,22 @@ export class ConnectionPacker {
 /** What payload.ts's printable form says of a byte: 2 for a `.`, 0 above 126, else 1. */
 function knownOf(byte: number): number {
   return byte === 46 ? 2 : byte > 126 ? 0 : 1;
+}
+
+/** How many bytes sysdig's printable form shows of a call's payload: min(res=, 80). */
+function printedCount(call: Syscall): number {
+  return call.res !== undefined && call.res >= 0 ? Math.min(call.res, PRINTABLE_LIMIT) : -1;
+}
+
+function sameCalls(a: Syscall[], b: Syscall[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The event number a call's line gives, -1 (no event) for line -1. */
+function numberAt(line: number, shift: number): number {
+  return line < 0 ? -1 : line + shift;
 }
 
 function plus(a: number | undefined, b: number | undefined): number | undefined {
