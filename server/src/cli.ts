@@ -168,7 +168,8 @@ async function check(files: string[], format: OutputFormat, unreadWrite: boolean
   let status = EXIT_OK;
   const sarifReports: FileReport[] = [];
   for (const name of files) {
-    const input = await analyzeInput(name, { unreadWrite, progress });
+    // Only counts and findings are reported: connections open at the end are dropped one by one.
+    const input = await analyzeInput(name, { unreadWrite, progress, dropOpenConnections: true });
     if (!input) {
       status = EXIT_BAD_INPUT;
       continue;

@@ -45,6 +45,10 @@ test('packing every connection as soon as it is idle changes no finding and no c
       const objects = await analyzeFile(fixturePath(name), { keepConnections });
       const packed = await analyzeFile(fixturePath(name), { keepConnections, hotConnections: 0 });
       assert.equal(printed(packed), printed(objects), `${name}, keepConnections ${keepConnections}`);
+      // `scap-lens check`'s way: the open connections are dropped at the end, their findings kept.
+      const dropped = await analyzeFile(fixturePath(name), { keepConnections, hotConnections: 0, dropOpenConnections: true });
+      assert.equal(JSON.stringify(dropped.findings.map((f) => f.message)), JSON.stringify(objects.findings.map((f) => f.message)), name);
+      assert.equal(dropped.connections.length, keepConnections ? objects.connections.length : 0, name);
       if (objects.findings.length > 0 || objects.connections.length > 0) compared++;
     }
   }

@@ -61,6 +61,12 @@ export interface AnalyzerOptions extends FindingOptions {
    */
   keepConnections?: boolean;
   /**
+   * Without retainCalls nor keepConnections: leave the connections still open at the end out
+   * of Analysis.connections too, each dropped once its findings are known, so that finishing
+   * needs no more memory than reading (`scap-lens check`, which reports counts and findings).
+   */
+  dropOpenConnections?: boolean;
+  /**
    * Asked every 4 096 new connections in lean mode: true when memory is running out (the CLI
    * compares V8's heap with its limit). From then on no new connection is followed, their calls
    * are counted in overBudgetSocketCalls, and the connections already followed still give
@@ -1066,9 +1072,9 @@ export class DumpAnalyzer {
       return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
     }
     // Lean mode: the packed connections are unpacked one at a time, in order of creation among
-    // the others, and (without keepConnections) dropped once their findings are known: as
+    // the others, and with dropOpenConnections dropped once their findings are known: as
     // objects all at once, millions of them would not fit.
-    const keep = this.options.keepConnections === true;
+    const keep = this.options.dropOpenConnections !== true || this.options.keepConnections === true;
     const kept: Connection[] = [];
     const packed = this.packedInOrder();
     let next = 0;
