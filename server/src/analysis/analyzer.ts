@@ -119,16 +119,6 @@ export class DumpAnalyzer {
   private readonly datagramEnds = new Map<string, Set<Endpoint>>();
   /** The connection on each key that a new call would join; lean mode packs idle ones (coolOne). */
   private readonly live = new Map<string, Connection | string>();
-  /** Lean mode: what packs and unpacks connections, and the connections as objects, oldest first. */
-  private readonly packer: ConnectionPacker | undefined;
-  private readonly hot: (Connection | undefined)[] = [];
-  /** For each connection in `hot`, the call count when it was queued: a call since means it is not idle. */
-  private readonly hotSince: number[] = [];
-  private hotHead = 0;
-  private readonly hotLimit: number;
-  private connectionCount = 0;
-  /** Whether a connection was unpacked: it joined the list at its end, out of order. */
-  private unpackedAny = false;
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
   private endpointCount = 0;
@@ -179,14 +169,21 @@ export class DumpAnalyzer {
     return this.joins.waitingByLocal;
   }
 
+  /**
+   * Lean mode: packing idle connections (coolOne). The last field, as one object: V8 keeps an
+   * object's first fields inside it, and the per-line ones above must stay there.
+   */
+  private readonly packing: Packing | undefined;
+
   private joinAlone(local: string): void {
     this.joins.joinAlone(local);
   }
 
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.retainCalls = options.retainCalls !== false;
-    this.packer = this.retainCalls ? undefined : new ConnectionPacker();
-    this.hotLimit = options.hotConnections ?? HOT_CONNECTIONS;
+    this.packing = this.retainCalls ? undefined : {
+      packer: new ConnectionPacker(), hot: [], since: [], head: 0, limit: options.hotConnections ?? HOT_CONNECTIONS, created: 0, unpackedAny: false,
+    };
   }
 
   private socketAddress(tag: string | undefined, name: string | undefined): SocketAddress | undefined {
@@ -360,7 +357,8 @@ export class DumpAnalyzer {
     else this.addEnter(event);
     // Between events nothing but the live map, the connection list and pending calls holds a
     // connection's objects: the time to pack one.
-    if (this.hot.length - this.hotHead > this.hotLimit) this.coolOne();
+    const packing = this.packing;
+    if (packing !== undefined && packing.hot.length - packing.head > packing.limit) this.coolOne(packing);
   }
 
   // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
@@ -850,7 +848,8 @@ export class DumpAnalyzer {
     }
     if (!connection) {
       connection = {
-        id: this.connectionCount++,
+        // The list loses released connections: ids count the connections made.
+        id: this.packing === undefined ? this.connections.length : this.packing.created++,
         kind: address.kind,
         datagram: address.kind === 'udp4' || address.kind === 'udp6',
         // Addresses reach here owned (socketAddress, ownAddress): no slice of the input.
@@ -867,7 +866,10 @@ export class DumpAnalyzer {
       this.connections.push(connection);
       this.stats.connections++;
       this.live.set(connection.key, connection);
-      if (this.packer !== undefined) this.queueHot(connection);
+      // While few connections are live, none will need packing: a connection made then that
+      // stays open counts towards the live ones of every later one, so at most half of
+      // hotConnections are left out of the queue for good.
+      if (this.packing !== undefined && this.live.size * 2 > this.packing.limit) queueHot(this.packing, connection, this.callCount);
     } else if (connection.kind !== address.kind && (address.kind === 'tcp4' || address.kind === 'tcp6')
       && connection.kind === (address.kind === 'tcp4' ? 'ip4' : 'ip6')) {
       // `> connect fd=1(<4>)` names the family alone (its exit's tuple= the addresses); a later
@@ -994,17 +996,13 @@ export class DumpAnalyzer {
 
   /** Lean mode: a connection becomes objects again (leanPack.ts), live and in the list. */
   private unpackLive(key: string, packed: string): Connection {
-    const connection = this.packer!.unpack(key, packed);
+    const packing = this.packing!;
+    const connection = packing.packer.unpack(key, packed);
     this.live.set(key, connection);
     this.connections.push(connection);
-    this.unpackedAny = true;
-    this.queueHot(connection);
+    packing.unpackedAny = true;
+    queueHot(packing, connection, this.callCount);
     return connection;
-  }
-
-  private queueHot(connection: Connection): void {
-    this.hot.push(connection);
-    this.hotSince.push(this.callCount);
   }
 
   /**
@@ -1012,20 +1010,22 @@ export class DumpAnalyzer {
    * if it has been idle since (no call), else queued again. A connection that can never be
    * packed (strace's local ends, datagrams) leaves the queue and stays as it is.
    */
-  private coolOne(): void {
-    const connection = this.hot[this.hotHead]!;
-    const since = this.hotSince[this.hotHead];
-    this.hot[this.hotHead++] = undefined;
-    if (this.hotHead >= 1024 && this.hotHead * 2 >= this.hot.length) {
-      this.hot.splice(0, this.hotHead);
-      this.hotSince.splice(0, this.hotHead);
-      this.hotHead = 0;
+  private coolOne(packing: Packing): void {
+    const key = packing.hot[packing.head]!;
+    const since = packing.since[packing.head];
+    packing.hot[packing.head++] = undefined;
+    if (packing.head >= 1024 && packing.head * 2 >= packing.hot.length) {
+      packing.hot.splice(0, packing.head);
+      packing.since.splice(0, packing.head);
+      packing.head = 0;
     }
-    if (connection.released || this.live.get(connection.key) !== connection) return;
+    // Released, or packed already (a key queued twice: released, then used again).
+    const connection = this.live.get(key);
+    if (connection === undefined || typeof connection === 'string' || connection.released) return;
     const state = this.packability(connection, since);
-    if (state === 'later') this.queueHot(connection);
+    if (state === 'later') queueHot(packing, connection, this.callCount);
     if (state !== 'yes') return;
-    const packed = this.packer!.pack(connection);
+    const packed = packing.packer.pack(connection);
     // A key made by concatenation is a chain of pieces, each a view into a longer name; reading
     // a character makes V8 copy it into one flat string, and the pieces are then garbage.
     connection.key.charCodeAt(0);
@@ -1064,13 +1064,14 @@ export class DumpAnalyzer {
     if (this.awaitingTuple !== undefined) this.settleAwaitingTuple();
     for (const local of [...this.waitingByLocal.keys()]) this.joinAlone(local);
     if (this.releasedInList > 0) this.dropReleased();
-    // Unpacked connections joined the list at its end: the list is in order of creation again.
-    if (this.unpackedAny) this.connections.sort((a, b) => a.id - b.id);
-    if (this.packer === undefined) {
+    const packing = this.packing;
+    if (packing === undefined) {
       // Calls are created in dump order of their first line, which is the order features want.
       for (const connection of this.connections) this.finishConnection(connection, payloads);
       return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
     }
+    // Unpacked connections joined the list at its end: the list is in order of creation again.
+    if (packing.unpackedAny) this.connections.sort((a, b) => a.id - b.id);
     // Lean mode: the packed connections are unpacked one at a time, in order of creation among
     // the others, and with dropOpenConnections dropped once their findings are known: as
     // objects all at once, millions of them would not fit.
@@ -1081,7 +1082,7 @@ export class DumpAnalyzer {
     const finishPacked = (before: number) => {
       for (; next < packed.order.length && packed.ids[packed.order[next]] < before; next++) {
         const key = packed.keys[packed.order[next]];
-        const connection = this.packer!.unpack(key, this.live.get(key) as string);
+        const connection = packing.packer.unpack(key, this.live.get(key) as string);
         this.finishConnection(connection);
         if (keep) kept.push(connection);
       }
@@ -1105,7 +1106,7 @@ export class DumpAnalyzer {
     for (const [key, value] of this.live) {
       if (typeof value !== 'string') continue;
       keys.push(key);
-      ids.push(this.packer!.idOf(value));
+      ids.push(this.packing!.packer.idOf(value));
     }
     const order = new Uint32Array(keys.length);
     for (let i = 0; i < order.length; i++) order[i] = i;
@@ -1129,6 +1130,32 @@ export class DumpAnalyzer {
       }
     }
   }
+}
+
+/** Lean mode's packing of idle connections (DumpAnalyzer.coolOne, leanPack.ts). */
+interface Packing {
+  readonly packer: ConnectionPacker;
+  /**
+   * The keys of connections as objects, oldest first (taken from `head` on), each with the call
+   * count when it was queued. Keys, not connections: a connection released soon after it was
+   * made must die young, not live on in this queue into the old generation (that cost 15 % of
+   * the CLI's instructions on the bench dump).
+   */
+  readonly hot: (string | undefined)[];
+  readonly since: number[];
+  head: number;
+  /** How many stay objects (AnalyzerOptions.hotConnections). */
+  readonly limit: number;
+  /** Connections made so far, for their ids. */
+  created: number;
+  /** Whether a connection was unpacked: it joined the list at its end, out of order. */
+  unpackedAny: boolean;
+}
+
+/** Queues a connection that is objects now; `callCount` tells later whether it had a call since. */
+function queueHot(packing: Packing, connection: Connection, callCount: number): void {
+  packing.hot.push(connection.key);
+  packing.since.push(callCount);
 }
 
 /** A dump of one line, `text` at `line`: what readPayload needs to read one exit line. */
