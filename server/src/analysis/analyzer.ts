@@ -4,7 +4,7 @@
 
 import {
   type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
-  type Syscall, type TraceEvent, peerOf,
+  Syscall, type TraceEvent, peerOf,
 } from './model';
 import { newTraceEvent, parseSysdigSpan } from './sysdigParser';
 import { threadFdKey } from './straceParser';
@@ -643,7 +643,7 @@ export class DumpAnalyzer {
     if (!this.retainCalls && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
     if (!this.retainCalls && (call.role === 'read' || call.role === 'write')) this.sampleCall(call, res);
     if (call.role === 'write' && res > 0) {
-      call.range = { start: endpoint.bytesWritten, end: endpoint.bytesWritten + res };
+      call.rangeStart = endpoint.bytesWritten;
       endpoint.bytesWritten += res;
       // A first element as a literal: grown by push, a list of one has room for 17 (128 bytes
       // more for each of millions of connections left open, issue 12).
@@ -651,7 +651,7 @@ export class DumpAnalyzer {
       else endpoint.writes.push(call);
     } else if (call.role === 'read') {
       if (res > 0) {
-        call.range = { start: endpoint.bytesRead, end: endpoint.bytesRead + res };
+        call.rangeStart = endpoint.bytesRead;
         endpoint.bytesRead += res;
         if (this.retainCalls) endpoint.reads.push(call);
         else this.forgetConsumed(endpoint, call);
@@ -712,7 +712,7 @@ export class DumpAnalyzer {
     // the capture. Otherwise the writes wait for alignment.ts, as long as it may use them.
     if (!writer || writer.writes.length < 64 || (writer.opened === undefined && !writer.sample?.full)) return;
     let consumed = 0;
-    while (consumed < writer.writes.length && writer.writes[consumed].range!.end <= reader.bytesRead) consumed++;
+    while (consumed < writer.writes.length && writer.writes[consumed].rangeEnd <= reader.bytesRead) consumed++;
     if (consumed > 0) writer.writes.splice(0, consumed);
   }
 
@@ -747,27 +747,7 @@ export class DumpAnalyzer {
   }
 
   private newCall(event: TraceEvent, role: CallRole): Syscall {
-    const call: Syscall = {
-      id: this.callCount++,
-      type: event.type,
-      role,
-      process: event.process,
-      tid: event.tid,
-      fd: event.fd ?? -1,
-      enterNum: -1,
-      enterLine: -1,
-      exitNum: -1,
-      exitLine: -1,
-      // Every field is set here, even if undefined: V8 then gives all calls one compact shape.
-      res: undefined,
-      errno: undefined,
-      size: undefined,
-      fdCol: event.exit ? -1 : event.fdCol,
-      resCol: -1,
-      typeCol: event.typeCol,
-      endpoint: undefined,
-      range: undefined,
-    };
+    const call = new Syscall(this.callCount++, event.type, role, event.process, event.tid, event.fd ?? -1, event.exit ? -1 : event.fdCol, event.typeCol);
     if ((role === 'close' || role === 'shutdown') && !event.exit && !Number.isNaN(event.time)) call.enterTime = event.time;
     if (this.retainCalls) this.calls.push(call);
     return call;
