@@ -955,7 +955,9 @@ export class DumpAnalyzer {
         }
       }
     }
-    return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
+    // The same for the list of every call: grown by push, it has room for half as many again.
+    const calls = this.retainCalls ? this.calls.slice() : this.calls;
+    return { stats: this.stats, calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
   }
 }
 
