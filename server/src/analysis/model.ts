@@ -86,19 +86,33 @@ const enterTimes = new WeakMap<Syscall, number>();
 const exitTimes = new WeakMap<Syscall, number>();
 const errnos = new WeakMap<Syscall, string>();
 
-/** Syscall.packed: typeCol + 1 above these bits, the role's number, and the bit for the side tables. */
-const PACKED_FIELDS = 16;
-const ROLE_UNIT = 2;
+/**
+ * Syscall.packed, from its lowest bit: whether a side table holds something of the call (1 bit),
+ * the role's number (3 bits), then the type, fd and res columns + 1 (8 bits each; 0 is -1,
+ * absent). A column of WIDE_COLUMN or more (sysdig prints them within the first hundred
+ * characters; a strace line can be longer) has all 8 bits set and its value in wideColumns.
+ * 28 bits: a small integer even where V8 keeps only 31 bits of one.
+ */
 const HAS_RARE = 1;
+const ROLE_SHIFT = 1;
+const ROLE_BITS = 7;
+const TYPE_COL_SHIFT = 4;
+const FD_COL_SHIFT = 12;
+const RES_COL_SHIFT = 20;
+const COLUMN_BITS = 255;
+const WIDE_COLUMN = COLUMN_BITS - 1;
+/** Columns too wide for Syscall.packed, by the shift of their place in it. */
+const wideColumns = new WeakMap<Syscall, Map<number, number>>();
 
 /**
  * One syscall: its enter and exit lines merged (either may be missing).
  *
  * The language server keeps every socket call of a dump for as long as it is open (188 000
  * for the bench's 50 MB dump), so this is a class with as few fields as will do: a JavaScript
- * object in a 64-bit Node costs 8 bytes a field. The role and the type column share one field,
- * a read or write's byte range is its start alone (its end is start + res), and what few calls
- * have is kept in side tables (see enterTimes). Users read them as before, through getters.
+ * object in a 64-bit Node costs 8 bytes a field. The role and the three columns share one
+ * field (packed), a read or write's byte range is its start alone (its end is start + res),
+ * and what few calls have is kept in side tables (see enterTimes). Users read them all as
+ * before, through getters.
  */
 export class Syscall {
   readonly id: number;
@@ -114,16 +128,13 @@ export class Syscall {
   res: number | undefined = undefined;
   /** `size=` (the buffer size asked for, not the bytes moved). */
   size: number | undefined = undefined;
-  /** Column of the fd on the enter line and of `res=`'s value on the exit line (-1 if absent). */
-  fdCol: number;
-  resCol = -1;
   endpoint: Endpoint | undefined = undefined;
   /**
    * For successful reads and writes: the offset of the first byte this call moved in its
    * direction, -1 for other calls. The call moved `res` bytes from there (see range).
    */
   rangeStart = -1;
-  /** (typeCol + 1) * PACKED_FIELDS + role's number * ROLE_UNIT + HAS_RARE when a side table holds something of this call. */
+  /** The role, the columns and a bit for the side tables (see HAS_RARE). */
   private packed: number;
 
   constructor(id: number, type: string, role: CallRole, process: string, tid: number, fd: number, fdCol: number, typeCol: number) {
@@ -132,19 +143,52 @@ export class Syscall {
     this.process = process;
     this.tid = tid;
     this.fd = fd;
-    this.fdCol = fdCol;
-    // Arithmetic, not shifts: a column past 2^26 (it cannot be: lines are at most 1 MB) would
-    // still come back right.
-    this.packed = (typeCol + 1) * PACKED_FIELDS + ROLE_NUMBERS.get(role)! * ROLE_UNIT;
+    this.packed = ROLE_NUMBERS.get(role)! << ROLE_SHIFT;
+    this.setColumn(TYPE_COL_SHIFT, typeCol);
+    this.setColumn(FD_COL_SHIFT, fdCol);
   }
 
   get role(): CallRole {
-    return CALL_ROLES[(this.packed % PACKED_FIELDS) >> 1];
+    return CALL_ROLES[(this.packed >> ROLE_SHIFT) & ROLE_BITS];
   }
 
   /** Column where the syscall name starts (always present). */
   get typeCol(): number {
-    return Math.floor(this.packed / PACKED_FIELDS) - 1;
+    return this.column(TYPE_COL_SHIFT);
+  }
+
+  /** Column of the fd on the enter line (-1 if absent). */
+  get fdCol(): number {
+    return this.column(FD_COL_SHIFT);
+  }
+
+  set fdCol(column: number) {
+    this.setColumn(FD_COL_SHIFT, column);
+  }
+
+  /** Column of `res=`'s value on the exit line (-1 if absent). */
+  get resCol(): number {
+    return this.column(RES_COL_SHIFT);
+  }
+
+  set resCol(column: number) {
+    this.setColumn(RES_COL_SHIFT, column);
+  }
+
+  private column(shift: number): number {
+    const stored = (this.packed >> shift) & COLUMN_BITS;
+    return stored === COLUMN_BITS ? wideColumns.get(this)!.get(shift)! : stored - 1;
+  }
+
+  private setColumn(shift: number, column: number): void {
+    let stored = column + 1;
+    if (!(column >= -1 && column < WIDE_COLUMN)) {
+      let wide = wideColumns.get(this);
+      if (wide === undefined) wideColumns.set(this, wide = new Map());
+      wide.set(shift, column);
+      stored = COLUMN_BITS;
+    }
+    this.packed = (this.packed & ~(COLUMN_BITS << shift)) | (stored << shift);
   }
 
   /** For successful reads and writes: the bytes this call moved, as offsets in its direction. */
@@ -162,7 +206,7 @@ export class Syscall {
    * Only those are kept: they are what a finding's "how long before" needs.
    */
   get enterTime(): number | undefined {
-    return this.packed % ROLE_UNIT === 0 ? undefined : enterTimes.get(this);
+    return (this.packed & HAS_RARE) === 0 ? undefined : enterTimes.get(this);
   }
 
   set enterTime(time: number | undefined) {
@@ -170,7 +214,7 @@ export class Syscall {
   }
 
   get exitTime(): number | undefined {
-    return this.packed % ROLE_UNIT === 0 ? undefined : exitTimes.get(this);
+    return (this.packed & HAS_RARE) === 0 ? undefined : exitTimes.get(this);
   }
 
   set exitTime(time: number | undefined) {
@@ -179,7 +223,7 @@ export class Syscall {
 
   /** The errno name of a failed call (`res=-32(EPIPE)`). */
   get errno(): string | undefined {
-    return this.packed % ROLE_UNIT === 0 ? undefined : errnos.get(this);
+    return (this.packed & HAS_RARE) === 0 ? undefined : errnos.get(this);
   }
 
   set errno(name: string | undefined) {
@@ -188,11 +232,11 @@ export class Syscall {
 
   private setRare<T>(table: WeakMap<Syscall, T>, value: T | undefined): void {
     if (value === undefined) {
-      if (this.packed % ROLE_UNIT !== 0) table.delete(this);
+      if ((this.packed & HAS_RARE) !== 0) table.delete(this);
       return;
     }
     table.set(this, value);
-    if (this.packed % ROLE_UNIT === 0) this.packed += HAS_RARE;
+    if ((this.packed & HAS_RARE) === 0) this.packed |= HAS_RARE;
   }
 }
 
