@@ -72,19 +72,25 @@ export interface ByteRange {
 
 export type CallRole = 'write' | 'read' | 'connect' | 'accept' | 'close' | 'shutdown' | 'other';
 
-/** The roles in the order Syscall's packed field numbers them. */
+/** The roles in the order Syscall's packed field numbers them (LAST_BYTES_ROLE, CLOSE_ROLE and SHUTDOWN_ROLE below). */
 const CALL_ROLES: readonly CallRole[] = ['write', 'read', 'connect', 'accept', 'close', 'shutdown', 'other'];
-const ROLE_NUMBERS = new Map<CallRole, number>(CALL_ROLES.map((role, number) => [role, number]));
 
 /**
  * What few calls have, kept beside them rather than in a field every call would pay for: the
- * enter time of a close or shutdown (an eighth of the calls), the exit time and errno of a
- * failed call (under 1 %). Weak maps, so that they go with their calls. Syscall's packed field
- * has a bit that says whether a call has any of them, so the others look nothing up.
+ * exit time and errno of a failed call (under 1 % of the calls), and an enter time where
+ * Syscall.spot cannot hold it. Weak maps, so that they go with their calls. Syscall's packed
+ * field has a bit that says whether a call has any of them, so the others look nothing up.
+ * (An enter time is an eighth of the calls: in a weak map, the garbage collector's work on
+ * them made the analysis 5 % slower.)
  */
 const enterTimes = new WeakMap<Syscall, number>();
 const exitTimes = new WeakMap<Syscall, number>();
 const errnos = new WeakMap<Syscall, string>();
+
+/** The role numbers (CALL_ROLES) of the calls that move bytes, and of those that end a connection. */
+const LAST_BYTES_ROLE = 1;
+const CLOSE_ROLE = 4;
+const SHUTDOWN_ROLE = 5;
 
 /**
  * Syscall.packed, from its lowest bit: whether a side table holds something of the call (1 bit),
@@ -111,7 +117,8 @@ const wideColumns = new WeakMap<Syscall, Map<number, number>>();
  * for the bench's 50 MB dump), so this is a class with as few fields as will do: a JavaScript
  * object in a 64-bit Node costs 8 bytes a field. The role and the three columns share one
  * field (packed), a read or write's byte range is its start alone (its end is start + res),
- * and what few calls have is kept in side tables (see enterTimes). Users read them all as
+ * a close's enter time shares a field with the range (a close moves no bytes), and what
+ * few calls have is kept in side tables (see enterTimes). Users read them all as
  * before, through getters.
  */
 export class Syscall {
@@ -130,10 +137,11 @@ export class Syscall {
   size: number | undefined = undefined;
   endpoint: Endpoint | undefined = undefined;
   /**
-   * For successful reads and writes: the offset of the first byte this call moved in its
-   * direction, -1 for other calls. The call moved `res` bytes from there (see range).
+   * A read or write's rangeStart, a close or shutdown's enterTime: a call has only ever one of
+   * them. Undefined when it has none, not -1: a field that starts as a small integer and is
+   * then given a time (not one) would make V8 box the field of every call as a double.
    */
-  rangeStart = -1;
+  private spot: number | undefined = undefined;
   /** The role, the columns and a bit for the side tables (see HAS_RARE). */
   private packed: number;
 
@@ -143,13 +151,13 @@ export class Syscall {
     this.process = process;
     this.tid = tid;
     this.fd = fd;
-    this.packed = ROLE_NUMBERS.get(role)! << ROLE_SHIFT;
+    this.packed = CALL_ROLES.indexOf(role) << ROLE_SHIFT;
     this.setColumn(TYPE_COL_SHIFT, typeCol);
     this.setColumn(FD_COL_SHIFT, fdCol);
   }
 
   get role(): CallRole {
-    return CALL_ROLES[(this.packed >> ROLE_SHIFT) & ROLE_BITS];
+    return CALL_ROLES[this.roleNumber()];
   }
 
   /** Column where the syscall name starts (always present). */
@@ -193,7 +201,21 @@ export class Syscall {
 
   /** For successful reads and writes: the bytes this call moved, as offsets in its direction. */
   get range(): ByteRange | undefined {
-    return this.rangeStart < 0 ? undefined : { start: this.rangeStart, end: this.rangeStart + this.res! };
+    const start = this.rangeStart;
+    return start < 0 ? undefined : { start, end: start + this.res! };
+  }
+
+  /**
+   * For successful reads and writes: the offset of the first byte this call moved in its
+   * direction, -1 for other calls. The call moved `res` bytes from there (see range).
+   */
+  get rangeStart(): number {
+    return this.roleNumber() <= LAST_BYTES_ROLE ? this.spot ?? -1 : -1;
+  }
+
+  set rangeStart(start: number) {
+    if (this.roleNumber() > LAST_BYTES_ROLE) throw new Error(`a ${this.role} moves no bytes`);
+    this.spot = start;
   }
 
   /** range's end without making the range: where the next call's bytes start. */
@@ -201,16 +223,26 @@ export class Syscall {
     return this.rangeStart + this.res!;
   }
 
+  private roleNumber(): number {
+    return (this.packed >> ROLE_SHIFT) & ROLE_BITS;
+  }
+
   /**
    * When a close or shutdown started, and when a failed call returned, in ns modulo one day.
    * Only those are kept: they are what a finding's "how long before" needs.
    */
   get enterTime(): number | undefined {
+    const role = this.roleNumber();
+    if ((role === CLOSE_ROLE || role === SHUTDOWN_ROLE) && this.spot !== undefined) return this.spot;
     return (this.packed & HAS_RARE) === 0 ? undefined : enterTimes.get(this);
   }
 
   set enterTime(time: number | undefined) {
-    this.setRare(enterTimes, time);
+    const role = this.roleNumber();
+    const ends = role === CLOSE_ROLE || role === SHUTDOWN_ROLE;
+    const inSpot = ends && time !== undefined && time >= 0;
+    if (ends) this.spot = inSpot ? time : undefined;
+    this.setRare(enterTimes, inSpot ? undefined : time);
   }
 
   get exitTime(): number | undefined {
