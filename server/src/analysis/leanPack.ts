@@ -12,7 +12,7 @@
 // line), so that a typical call takes about twenty bytes. Any value is kept exactly: one that
 // is no integer (NaN, a fraction, an event number above 2^53) is written as its 8 bytes.
 
-import type { Connection, Endpoint, SocketKind, Syscall, CallRole } from './model';
+import { type Connection, type Endpoint, type SocketKind, type CallRole, Syscall } from './model';
 import { type Payload, PRINTABLE_LIMIT } from './payload';
 
 const KINDS: SocketKind[] = ['unix', 'tcp4', 'tcp6', 'udp4', 'udp6', 'ip4', 'ip6'];
@@ -38,7 +38,6 @@ const OTHER_ENTER_NUM = 1 << 9;
 const OTHER_EXIT_NUM = 1 << 10;
 const HAS_ERRNO = 1 << 11;
 const OTHER_SIZE = 1 << 12;
-const OTHER_RANGE_END = 1 << 13;
 const OTHER_COLUMNS = 1 << 14;
 const ROLE_BITS = 7;
 // Connection flags.
@@ -155,19 +154,26 @@ export class ConnectionPacker {
     let resCol = -1;
     for (const call of calls) {
       const endpoint = call.endpoint!;
+      // Each getter once: columns, times and errno are packed or in side tables (model.ts).
+      const enterTime = call.enterTime;
+      const exitTime = call.exitTime;
+      const errno = call.errno;
+      const rangeStart = call.rangeStart;
+      const callTypeCol = call.typeCol;
+      const callFdCol = call.fdCol;
+      const callResCol = call.resCol;
       let callFlags = ROLES.indexOf(call.role);
-      if (call.enterTime !== undefined) callFlags |= HAS_ENTER_TIME;
-      if (call.exitTime !== undefined) callFlags |= HAS_EXIT_TIME;
-      if (call.range !== undefined) callFlags |= HAS_RANGE;
+      if (enterTime !== undefined) callFlags |= HAS_ENTER_TIME;
+      if (exitTime !== undefined) callFlags |= HAS_EXIT_TIME;
+      if (rangeStart >= 0) callFlags |= HAS_RANGE;
       if (call.process !== endpoint.process) callFlags |= OTHER_PROCESS;
       if (call.tid !== endpoint.tids[0]) callFlags |= OTHER_TID;
       if (call.fd !== endpoint.fd) callFlags |= OTHER_FD;
       if (!Object.is(call.enterNum, numberAt(call.enterLine, numShift))) callFlags |= OTHER_ENTER_NUM;
       if (!Object.is(call.exitNum, numberAt(call.exitLine, numShift))) callFlags |= OTHER_EXIT_NUM;
-      if (call.errno !== undefined) callFlags |= HAS_ERRNO;
+      if (errno !== undefined) callFlags |= HAS_ERRNO;
       if (!Object.is(call.size, call.res)) callFlags |= OTHER_SIZE;
-      if (call.range !== undefined && !Object.is(call.range.end, plus(call.range.start, call.res))) callFlags |= OTHER_RANGE_END;
-      if (call.typeCol !== typeCol || call.fdCol !== fdCol || call.resCol !== resCol) callFlags |= OTHER_COLUMNS;
+      if (callTypeCol !== typeCol || callFdCol !== fdCol || callResCol !== resCol) callFlags |= OTHER_COLUMNS;
       this.uint(callFlags);
       if (ends.length > 1) this.uint(ends.indexOf(endpoint));
       this.number(call.id, previousId);
@@ -183,21 +189,19 @@ export class ConnectionPacker {
       previousLine = call.exitLine >= 0 ? call.exitLine : call.enterLine;
       this.number(call.res, 0);
       if (callFlags & OTHER_SIZE) this.number(call.size, call.res);
-      if (callFlags & HAS_ERRNO) this.string(call.errno, true);
+      if (callFlags & HAS_ERRNO) this.string(errno, true);
       if (callFlags & OTHER_COLUMNS) {
-        this.number(call.typeCol, 0);
-        this.number(call.fdCol, call.typeCol);
-        this.number(call.resCol, call.typeCol);
-        typeCol = call.typeCol;
-        fdCol = call.fdCol;
-        resCol = call.resCol;
+        this.number(callTypeCol, 0);
+        this.number(callFdCol, callTypeCol);
+        this.number(callResCol, callTypeCol);
+        typeCol = callTypeCol;
+        fdCol = callFdCol;
+        resCol = callResCol;
       }
-      if (callFlags & HAS_ENTER_TIME) this.number(call.enterTime, 0);
-      if (callFlags & HAS_EXIT_TIME) this.number(call.exitTime, 0);
-      if (call.range !== undefined) {
-        this.number(call.range.start, 0);
-        if (callFlags & OTHER_RANGE_END) this.number(call.range.end, plus(call.range.start, call.res));
-      }
+      if (callFlags & HAS_ENTER_TIME) this.number(enterTime, 0);
+      if (callFlags & HAS_EXIT_TIME) this.number(exitTime, 0);
+      // A range is its start: it ends res= bytes later (model.ts).
+      if (callFlags & HAS_RANGE) this.number(rangeStart, 0);
     }
     // What each end keeps of its calls, by their place in the list above.
     for (const e of ends) {
@@ -333,33 +337,20 @@ export class ConnectionPacker {
         fdCol = this.readNumber(typeCol)!;
         resCol = this.readNumber(typeCol)!;
       }
-      // The shape newCall gives a call, with its times added after as the analyzer adds them.
-      const call: Syscall = {
-        id: callId,
-        type,
-        role: ROLES[callFlags & ROLE_BITS],
-        process,
-        tid,
-        fd,
-        enterNum,
-        enterLine,
-        exitNum,
-        exitLine,
-        res,
-        errno,
-        size,
-        fdCol,
-        resCol,
-        typeCol,
-        endpoint,
-        range: undefined,
-      };
+      // As newCall makes a call and the analyzer fills it in.
+      const call = new Syscall(callId, type, ROLES[callFlags & ROLE_BITS], process, tid, fd, fdCol, typeCol);
+      call.enterNum = enterNum;
+      call.enterLine = enterLine;
+      call.exitNum = exitNum;
+      call.exitLine = exitLine;
+      call.res = res;
+      call.size = size;
+      call.resCol = resCol;
+      call.endpoint = endpoint;
+      if (errno !== undefined) call.errno = errno;
       if (callFlags & HAS_ENTER_TIME) call.enterTime = this.readNumber(0);
       if (callFlags & HAS_EXIT_TIME) call.exitTime = this.readNumber(0);
-      if (callFlags & HAS_RANGE) {
-        const start = this.readNumber(0)!;
-        call.range = { start, end: callFlags & OTHER_RANGE_END ? this.readNumber(plus(start, res))! : start + res! };
-      }
+      if (callFlags & HAS_RANGE) call.rangeStart = this.readNumber(0)!;
       calls.push(call);
     }
     for (const e of ends) {
