@@ -279,29 +279,31 @@ function alignDirection(writer: Endpoint, reader: Endpoint, calls: DirectionCall
     return known ?? undefined;
   };
 
-  const candidates = proposeShifts(writes, reads, payload);
-  const valid: { shift: number; evidence: Evidence }[] = [];
-  let checked = 0;
-  for (const [shift] of [...candidates].sort((a, b) => b[1] - a[1])) {
-    if (shift < lowest.shift || shift > highest.shift) continue;
-    // More plausible shifts than can be checked: the answer would not be sure.
-    if (checked++ >= CANDIDATE_CAP) return undefined;
-    const evidence = checkShift(writes, reads, shift, payload);
-    if (evidence !== undefined && enough(evidence)) valid.push({ shift, evidence });
-    // Two shifts that fit, or one beside the shift the sizes leave: the answer is already no.
-    if (valid.length > 1 || (lowest.shift === highest.shift && valid.length > 0 && valid[0].shift !== lowest.shift)) return undefined;
-  }
   let alignment: StreamAlignment;
   if (lowest.shift === highest.shift) {
-    // The sizes leave one shift: the payloads there must not disagree, and none may fit elsewhere.
+    // The sizes leave one shift: the payloads there must not disagree. No other shift is
+    // possible, so none is searched for: proposeShifts would find candidates that are all
+    // ruled out (nearly every direction of a real capture, and most of the CLI's cost there).
     const shift = lowest.shift;
     const evidence = checkShift(writes, reads, shift, payload);
-    if (evidence === undefined || valid.some((v) => v.shift !== shift)) return undefined;
+    if (evidence === undefined) return undefined;
     if (enough(evidence)) alignment = { by: 'payload', shift, write: evidence.write, read: evidence.read };
     else if (eof !== undefined) alignment = { by: 'eof', shift, read: eof };
     else alignment = { by: 'size', shift, read: lowest.read, write: undefined };
     if (alignment.by === 'size' && highest.read !== lowest.read) alignment.write = highest.read;
   } else {
+    const candidates = proposeShifts(writes, reads, payload);
+    const valid: { shift: number; evidence: Evidence }[] = [];
+    let checked = 0;
+    for (const [shift] of [...candidates].sort((a, b) => b[1] - a[1])) {
+      if (shift < lowest.shift || shift > highest.shift) continue;
+      // More plausible shifts than can be checked: the answer would not be sure.
+      if (checked++ >= CANDIDATE_CAP) return undefined;
+      const evidence = checkShift(writes, reads, shift, payload);
+      if (evidence !== undefined && enough(evidence)) valid.push({ shift, evidence });
+      // Two shifts that fit: the answer is already no.
+      if (valid.length > 1) return undefined;
+    }
     if (valid.length !== 1) return undefined;
     const [{ shift, evidence }] = valid;
     alignment = { by: 'payload', shift, write: evidence.write, read: evidence.read };
