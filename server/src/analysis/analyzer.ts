@@ -74,6 +74,16 @@ const MAX_CACHED_NAME = 1024;
 const ADDRESS_CACHE_LIMIT = 50000;
 const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
+/** The byte reader's line being added through addSysdigEvent (byteScanner.ts). */
+export interface ScannedLine {
+  /** Up to `length` characters from column `from`. */
+  lineText(from: number, length: number): string;
+  /** The line's length as addLineAt measures it: without the `\r` of a CRLF line end. */
+  lineLength(): number;
+  /** positional(readPayload(...)) of the line from column `from`, for at most `length` characters, when in sysdig's printable form. */
+  linePayload(from: number, length: number, moved: number): Payload | undefined;
+}
+
 export class DumpAnalyzer {
   private readonly stats = emptyStats();
   private readonly scratch = newTraceEvent();
@@ -113,8 +123,8 @@ export class DumpAnalyzer {
   private spanText = '';
   private spanStart = 0;
   private spanEnd = 0;
-  /** Up to `length` characters from column `from` of the line being added through addSysdigEvent: set once by the byte reader. */
-  scannerLine: ((from: number, length: number) => string) | undefined;
+  /** The line being added through addSysdigEvent, as the byte reader holds it: set once by the reader. */
+  scannerLine: ScannedLine | undefined;
   /** Each syscall name's role, keyed by the very string objects the parsers hand over (see roleOf). */
   private readonly roles = new Map<string, EventRole>();
   private callCount = 0;
@@ -133,8 +143,10 @@ export class DumpAnalyzer {
   private overBudget = false;
   /** Lean mode: released connections still in `connections`, dropped in batches (dropReleased). */
   private releasedInList = 0;
-  /** The dump's format (formats/index.ts), picked by its first event. */
+  /** The dump's format (formats/index.ts), picked by its first event (setFormat). */
   private format: TraceFormat | undefined;
+  /** Whether the format is undefined or one the byte reader parses (takesSysdigEvents, asked for every line). */
+  private scannedFormat = true;
   /** Events a format hands over from a line that holds a whole call (strace). */
   private readonly addCallEvent = (event: TraceEvent) => {
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
@@ -244,10 +256,10 @@ export class DumpAnalyzer {
     for (const format of FORMATS) {
       // Set before the line is parsed: connections its events make already know the format
       // (a strace trace's say "line N", not "event N").
-      this.format = format;
+      this.setFormat(format);
       const event = format.parseLine(text, start, stop, line, this.scratch, this.state, this.addCallEvent);
       if (event === undefined) {
-        this.format = undefined;
+        this.setFormat(undefined);
         continue;
       }
       if (event === CALL_LINE) this.stats.events++;
@@ -257,30 +269,37 @@ export class DumpAnalyzer {
     return false;
   }
 
+  private setFormat(format: TraceFormat | undefined): void {
+    this.format = format;
+    this.scannedFormat = format === undefined || format.scanned;
+  }
+
   /** Whether a line a reader parsed as a sysdig event is one (false once the dump is strace, LID-DS or JSON). */
   get takesSysdigEvents(): boolean {
-    return this.format === undefined || this.format.scanned;
+    // A field, not the format's own flag: the byte reader asks for every line.
+    return this.scannedFormat;
   }
 
   /**
    * For a reader that parsed a sysdig line itself (byteScanner.ts): what addLineAt does once
-   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space;
-   * `length` is the line's length.
+   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space.
+   * The line's length and text are asked of scannerLine, only in the rare cases that need them:
+   * reading them for every line was a tenth of the byte reader's cost per line.
    */
-  addSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
+  addSysdigEvent(event: TraceEvent, open: boolean): void {
     this.stats.lines++;
     if (this.payloadLeft > 0) {
+      const length = this.scannerLine!.lineLength();
       // A payload line the scanner took for an event (`1 1.1 0 x (1) < connect res=0 tuple=A->B `)
       // is still the payload's: its ` tuple=` ends a waiting receive's record, as in addLineAt.
-      if (this.awaitingTuple !== undefined && this.scannerLine !== undefined) {
-        this.continuationTuple(this.scannerLine(0, length), 0, length);
-      }
+      if (this.awaitingTuple !== undefined) this.continuationTuple(this.scannerLine!.lineText(0, length), 0, length);
       this.payloadLine(length, !open);
       return;
     }
     this.stringsOwned = true;
-    this.format ??= sysdigFormat;
-    this.takeRecord(event, open, length);
+    if (this.format === undefined) this.setFormat(sysdigFormat);
+    // Only a record that goes on below (`open`) needs the length (takeRecord).
+    this.takeRecord(event, open, open ? this.scannerLine!.lineLength() : 0);
     this.stringsOwned = false;
   }
 
@@ -687,11 +706,12 @@ export class DumpAnalyzer {
     if (res <= 0 || call.exitLine !== this.lineNow) return;
     // Only the part from `res=` on: `res=141 data=` and at most 80 characters of payload.
     if (call.resCol < 0) return;
-    const text = this.stringsOwned ? this.scannerLine?.(call.resCol, PAYLOAD_SPAN)
-      : this.spanText.slice(this.spanStart + call.resCol, Math.min(this.spanEnd, this.spanStart + call.resCol + PAYLOAD_SPAN));
     // The same reader as the language server's, on that part of the exit line alone: the
     // payload's lines below (-x, -X, -A) are not read yet, so only sysdig's printable form counts.
-    const payload = text === undefined ? undefined : positional(readPayload(oneLine(call.exitLine, text), call));
+    // The byte reader reads it from its bytes as readPayload would from the text.
+    const payload = this.stringsOwned ? this.scannerLine?.linePayload(call.resCol, PAYLOAD_SPAN, res)
+      : positional(readPayload(oneLine(call.exitLine,
+        this.spanText.slice(this.spanStart + call.resCol, Math.min(this.spanEnd, this.spanStart + call.resCol + PAYLOAD_SPAN))), call));
     // Its own copy: a line the JavaScript path parsed may be a slice of a 256 KiB chunk.
     if (payload !== undefined && payload.form === 'printable') sample.payloads.set(call, payload);
   }
