@@ -105,8 +105,13 @@ export class DumpAnalyzer {
   private readonly pending = new Map<number, Syscall | string | undefined>();
   private readonly pendingTag = new Map<number, string>();
   private readonly pendingLocal = new Map<number, string>();
-  /** Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit names no peer. */
-  private readonly pendingUnpaired = new Map<number, SocketAddress>();
+  /**
+   * Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit
+   * names no peer. The entry names its call: one left by an earlier call of the thread (whose
+   * exit was lost) is ignored, so an enter need not delete it. Threads blocked in such a read
+   * keep the map from being empty, and a delete on every enter cost 1 % of the CLI's time.
+   */
+  private readonly pendingUnpaired = new Map<number, { call: Syscall; address: SocketAddress }>();
   /** unpairedAddress's answers, by process, fd and the fd's printed name: a socket's calls repeat them. */
   private readonly unpairedCache = new Map<string, SocketAddress>();
   /** Per process and fd, the conversations its datagrams' tuples chose (rememberDatagram). */
@@ -138,6 +143,10 @@ export class DumpAnalyzer {
    * line that starts inside the payload is payload, whatever it looks like.
    */
   private payloadLeft = 0;
+  /** What messageEnter and closeEnter found besides the address (see addEnter). */
+  private enterUnpaired: SocketAddress | undefined = undefined;
+  private enterDatagram = false;
+  private enterClosesDatagrams: Set<Endpoint> | undefined = undefined;
   /** Lean mode: connections created (counted for the overBudget check), and whether it said yes. */
   private newConnections = 0;
   private overBudget = false;
@@ -359,7 +368,6 @@ export class DumpAnalyzer {
     // call's exit was lost.
     if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
-    if (this.pendingUnpaired.size > 0) this.pendingUnpaired.delete(event.tid);
     let address = this.socketAddress(event.fdTag, event.fdName);
     // A read that learns its peer at its exit: see the exit, which attaches it.
     let unpaired: SocketAddress | undefined;
@@ -367,44 +375,20 @@ export class DumpAnalyzer {
     let closesDatagrams: Set<Endpoint> | undefined;
     // A send whose peer is its own tuple= (an unconnected datagram socket).
     let datagram = false;
-    if (tag !== undefined && event.local === undefined && (role === 'write' || role === 'read')) {
-      // On a datagram socket (or one sysdig has not typed, `<4>`), a send's `tuple=` names the
-      // peer of that message, whatever the fd's name says: sysdig names an unconnected socket
-      // after its last datagram, e.g. `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`.
-      const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
-      if ((address === undefined || messages) && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
-        if (role === 'write') {
-          const peer = messages ? this.ownAddress(datagramAddress(tag, event.tuple)) : undefined;
-          if (peer !== undefined) {
-            address = peer;
-            datagram = true;
-          }
-          // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
-          address ??= this.unpairedAddress(event);
-        } else if (address === undefined || event.type === 'recvfrom' || event.type === 'recvmsg') {
-          // A receive's sender is on its exit; the fd's name (or its unpaired conversation) is the fallback.
-          unpaired = address ?? this.unpairedAddress(event);
-          address = undefined;
+    // What datagrams and sockets whose fd names no pair need is in messageEnter and closeEnter:
+    // kept out of this function, which runs for every enter, so that it stays small.
+    if (tag !== undefined && event.local === undefined && event.fd !== undefined) {
+      if (role === 'write' || role === 'read') {
+        // On a datagram socket (or one sysdig has not typed, `<4>`), a send's `tuple=` names the
+        // peer of that message, whatever the fd's name says.
+        if (address === undefined || (tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */)) {
+          address = this.messageEnter(event, role, address);
+          unpaired = this.enterUnpaired;
+          datagram = this.enterDatagram;
         }
-      }
-    } else if (tag !== undefined && event.local === undefined && (role === 'close' || role === 'shutdown')
-      && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
-      // The conversations this fd's datagrams had, each with its own peer: the close ends them all.
-      closesDatagrams = this.datagramEnds.size > 0 ? this.datagramEnds.get(`${event.process}|${event.fd}`) : undefined;
-      if (closesDatagrams !== undefined) this.datagramEnds.delete(`${event.process}|${event.fd}`);
-      if (address === undefined) {
-        // A close ends an unpaired socket's conversation, if it had one; alone it is not one.
-        const known = this.unpairedAddress(event);
-        if (this.live.has(known.key)) address = known;
-      } else if ((tag === '4u' || tag === '6u') && !this.live.has(address.key)) {
-        // An unconnected datagram socket is named after its last datagram, even
-        // `<4u>100.64.0.10:53->100.64.0.10:53`: a close on a name no message used opens nothing.
-        address = undefined;
-      }
-      if (address === undefined && closesDatagrams !== undefined) {
-        let last: Connection | undefined;
-        for (const end of closesDatagrams) last = end.connection;
-        if (last !== undefined) address = { kind: last.kind, key: last.key, tuple: last.tuple, path: last.path };
+      } else if (role === 'close' || role === 'shutdown') {
+        address = this.closeEnter(event, address);
+        closesDatagrams = this.enterClosesDatagrams;
       }
     }
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
@@ -454,7 +438,68 @@ export class DumpAnalyzer {
     this.pending.set(event.tid, call);
     if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, event.fdTag);
     if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
-    if (unpaired) this.pendingUnpaired.set(event.tid, unpaired);
+    if (unpaired) this.pendingUnpaired.set(event.tid, { call, address: unpaired });
+  }
+
+  /**
+   * addEnter's read or write on a socket whose fd names no pair, or on a datagram socket:
+   * the address its bytes go to (or undefined), with enterUnpaired and enterDatagram set.
+   *   `> sendto fd=3(<4>0.0.0.0:0) size=95 tuple=0.0.0.0:55658->100.64.0.10:53`
+   */
+  private messageEnter(event: TraceEvent, role: EventRole, known: SocketAddress | undefined): SocketAddress | undefined {
+    let address = known;
+    this.enterUnpaired = undefined;
+    this.enterDatagram = false;
+    const tag = event.fdTag!;
+    if (!SOCKET_TAGS.has(tag)) return address;
+    // sysdig names an unconnected socket after its last datagram, e.g.
+    // `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`: its name says nothing of this message's peer.
+    const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
+    if (role === 'write') {
+      const peer = messages ? this.ownAddress(datagramAddress(tag, event.tuple)) : undefined;
+      if (peer !== undefined) {
+        address = peer;
+        this.enterDatagram = true;
+      }
+      // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
+      address ??= this.unpairedAddress(event);
+    } else if (address === undefined || event.type === 'recvfrom' || event.type === 'recvmsg') {
+      // A receive's sender is on its exit; the fd's name (or its unpaired conversation) is the fallback.
+      this.enterUnpaired = address ?? this.unpairedAddress(event);
+      address = undefined;
+    }
+    return address;
+  }
+
+  /**
+   * addEnter's close or shutdown of a socket: the address it ends (or undefined), with
+   * enterClosesDatagrams set to the conversations this fd's datagrams had, each with its own
+   * peer: the close ends them all.
+   *   `> close fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`
+   */
+  private closeEnter(event: TraceEvent, known: SocketAddress | undefined): SocketAddress | undefined {
+    let address = known;
+    this.enterClosesDatagrams = undefined;
+    const tag = event.fdTag!;
+    if (!SOCKET_TAGS.has(tag)) return address;
+    const closesDatagrams = this.datagramEnds.size > 0 ? this.datagramEnds.get(`${event.process}|${event.fd}`) : undefined;
+    if (closesDatagrams !== undefined) this.datagramEnds.delete(`${event.process}|${event.fd}`);
+    if (address === undefined) {
+      // A close ends an unpaired socket's conversation, if it had one; alone it is not one.
+      const unpaired = this.unpairedAddress(event);
+      if (this.live.has(unpaired.key)) address = unpaired;
+    } else if ((tag === '4u' || tag === '6u') && !this.live.has(address.key)) {
+      // An unconnected datagram socket is named after its last datagram, even
+      // `<4u>100.64.0.10:53->100.64.0.10:53`: a close on a name no message used opens nothing.
+      address = undefined;
+    }
+    if (address === undefined && closesDatagrams !== undefined) {
+      let last: Connection | undefined;
+      for (const end of closesDatagrams) last = end.connection;
+      if (last !== undefined) address = { kind: last.kind, key: last.key, tuple: last.tuple, path: last.path };
+    }
+    this.enterClosesDatagrams = closesDatagrams;
+    return address;
   }
 
   /**
@@ -533,8 +578,11 @@ export class DumpAnalyzer {
         this.pendingLocal.delete(event.tid);
       }
       if (this.pendingUnpaired.size > 0) {
-        unpaired = this.pendingUnpaired.get(event.tid);
-        this.pendingUnpaired.delete(event.tid);
+        const entry = this.pendingUnpaired.get(event.tid);
+        if (entry !== undefined && entry.call === call) {
+          unpaired = entry.address;
+          this.pendingUnpaired.delete(event.tid);
+        }
       }
     } else {
       // A new thread's first line is the exit of the clone that made it: not an orphan.
