@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { commands, EventEmitter, ExtensionContext, LogLevel, LogOutputChannel, window, workspace } from 'vscode';
 import { LanguageClient, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { Commands } from '../../server/src/lsp_ext';
+import serverFlags from '../../server/src/serverFlags.json';
 import { registerCaptures } from './captures';
 import { registerConnectionDumps } from './connectionDumps';
 import { registerFollowStream } from './followStream';
@@ -17,8 +18,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
   registerLanguageDetection(context);
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    // The server's Node options (its heap sizing) are in one file, which the bench reads too.
+    run: { module, transport: TransportKind.ipc, options: { execArgv: serverFlags.execArgv } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...serverFlags.execArgv, '--nolazy', '--inspect=6009'] } },
   };
   client = new LanguageClient('scapLens', 'Scap Lens', serverOptions, {
     documentSelector: [{ language: 'scap' }, { language: 'strace' }],

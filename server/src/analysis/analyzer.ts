@@ -4,7 +4,7 @@
 
 import {
   type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
-  type Syscall, type TraceEvent, peerOf,
+  Syscall, type TraceEvent, peerOf,
 } from './model';
 import { newTraceEvent, parseSysdigSpan } from './sysdigParser';
 import { threadFdKey } from './straceParser';
@@ -117,6 +117,8 @@ export class DumpAnalyzer {
   /** Per process and fd, the conversations its datagrams' tuples chose (rememberDatagram). */
   private readonly datagramEnds = new Map<string, Set<Endpoint>>();
   private readonly live = new Map<string, Connection>();
+  /** Retain mode: the connections whose lists trimIfDone copied, with how many calls they had then. */
+  private readonly trimmed = new Map<Connection, number>();
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
   private endpointCount = 0;
@@ -550,6 +552,7 @@ export class DumpAnalyzer {
     if (call.role === 'close') {
       endpoint.closed ??= call;
       if (!this.retainCalls) this.releaseIfDone(endpoint.connection);
+      else this.trimIfDone(endpoint.connection);
     } else if (call.role === 'shutdown') {
       endpoint.shutdown ??= call;
     }
@@ -710,7 +713,7 @@ export class DumpAnalyzer {
     if (!this.retainCalls && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
     if (!this.retainCalls && (call.role === 'read' || call.role === 'write')) this.sampleCall(call, res);
     if (call.role === 'write' && res > 0) {
-      call.range = { start: endpoint.bytesWritten, end: endpoint.bytesWritten + res };
+      call.rangeStart = endpoint.bytesWritten;
       endpoint.bytesWritten += res;
       // A first element as a literal: grown by push, a list of one has room for 17 (128 bytes
       // more for each of millions of connections left open, issue 12).
@@ -718,7 +721,7 @@ export class DumpAnalyzer {
       else endpoint.writes.push(call);
     } else if (call.role === 'read') {
       if (res > 0) {
-        call.range = { start: endpoint.bytesRead, end: endpoint.bytesRead + res };
+        call.rangeStart = endpoint.bytesRead;
         endpoint.bytesRead += res;
         if (this.retainCalls) endpoint.reads.push(call);
         else this.forgetConsumed(endpoint, call);
@@ -780,7 +783,7 @@ export class DumpAnalyzer {
     // the capture. Otherwise the writes wait for alignment.ts, as long as it may use them.
     if (!writer || writer.writes.length < 64 || (writer.opened === undefined && !writer.sample?.full)) return;
     let consumed = 0;
-    while (consumed < writer.writes.length && writer.writes[consumed].range!.end <= reader.bytesRead) consumed++;
+    while (consumed < writer.writes.length && writer.writes[consumed].rangeEnd <= reader.bytesRead) consumed++;
     if (consumed > 0) writer.writes.splice(0, consumed);
   }
 
@@ -815,27 +818,7 @@ export class DumpAnalyzer {
   }
 
   private newCall(event: TraceEvent, role: CallRole): Syscall {
-    const call: Syscall = {
-      id: this.callCount++,
-      type: event.type,
-      role,
-      process: event.process,
-      tid: event.tid,
-      fd: event.fd ?? -1,
-      enterNum: -1,
-      enterLine: -1,
-      exitNum: -1,
-      exitLine: -1,
-      // Every field is set here, even if undefined: V8 then gives all calls one compact shape.
-      res: undefined,
-      errno: undefined,
-      size: undefined,
-      fdCol: event.exit ? -1 : event.fdCol,
-      resCol: -1,
-      typeCol: event.typeCol,
-      endpoint: undefined,
-      range: undefined,
-    };
+    const call = new Syscall(this.callCount++, event.type, role, event.process, event.tid, event.fd ?? -1, event.exit ? -1 : event.fdCol, event.typeCol);
     if ((role === 'close' || role === 'shutdown') && !event.exit && !Number.isNaN(event.time)) call.enterTime = event.time;
     if (this.retainCalls) this.calls.push(call);
     return call;
@@ -1012,6 +995,21 @@ export class DumpAnalyzer {
     }
   }
 
+  /**
+   * Retain mode: once every end has closed, the connection's lists are copied to their exact
+   * size (see finish), now rather than at the end. Copied at the end, 11 000 connections'
+   * grown lists would all die at once among the calls that stay, scattered over the heap's
+   * pages, and V8 keeps such half-empty pages: 6 MB for the bench's dump. Dying soon after
+   * they are made, most never leave the young generation. A call that comes later (a read
+   * that returns after another thread's close) still lands in its list.
+   */
+  private trimIfDone(connection: Connection): void {
+    for (const e of connection.endpoints) if (e.closed === undefined) return;
+    if (this.trimmed.get(connection) === connection.calls.length) return;
+    trimLists(connection);
+    this.trimmed.set(connection, connection.calls.length);
+  }
+
   /** Lean mode: removes the released connections from the list, keeping the order of the others. */
   private dropReleased(): void {
     let kept = 0;
@@ -1035,15 +1033,23 @@ export class DumpAnalyzer {
       if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
       // The language server keeps these lists for as long as the document is open. Grown
       // one push at a time, a short list has room for 17: an exact copy is a third the size.
-      if (this.retainCalls) {
-        connection.calls = connection.calls.slice();
-        for (const e of connection.endpoints) {
-          e.writes = e.writes.slice();
-          e.reads = e.reads.slice();
-        }
-      }
+      if (this.retainCalls && this.trimmed.get(connection) !== connection.calls.length) trimLists(connection);
     }
-    return { stats: this.stats, calls: this.calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
+    this.trimmed.clear();
+    // The same for the list of every call: grown by push, it has room for half as many again.
+    const calls = this.retainCalls ? this.calls.slice() : this.calls;
+    return { stats: this.stats, calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
+  }
+}
+
+/** Exact copies of a connection's lists of calls, endpoints and threads (see finish). */
+function trimLists(connection: Connection): void {
+  connection.calls = connection.calls.slice();
+  if (connection.endpoints.length > 1) connection.endpoints = connection.endpoints.slice();
+  for (const e of connection.endpoints) {
+    e.writes = e.writes.slice();
+    e.reads = e.reads.slice();
+    if (e.tids.length > 1) e.tids = e.tids.slice();
   }
 }
 

@@ -9,6 +9,7 @@
 // the end of it, yields no unread-write warning.
 
 import { alignmentOf, readUpTo } from './alignment';
+import { detach } from './strings';
 import {
   type Connection, type Endpoint, type Finding, type RelatedEvent, type Syscall,
   callRef, firstLine, peerOf, primaryLine, threadLabel,
@@ -190,13 +191,15 @@ function lastReadEvent(writer: Endpoint, reader: Endpoint): RelatedEvent | undef
 function relatedEvent(call: Syscall, message: string): RelatedEvent {
   // A close is remembered where it starts (its enter line), everything else where it returns.
   const line = call.role === 'close' || call.role === 'shutdown' ? firstLine(call) : primaryLine(call);
-  return { call, line, message };
+  return { call, line, message: detach(message) };
 }
 
 function finding(code: Finding['code'], severity: Finding['severity'], call: Syscall, message: string, related: RelatedEvent[]): Finding {
   const line = primaryLine(call);
   const column = call.exitLine >= 0 && call.resCol >= 0 ? call.resCol : call.exitLine < 0 && call.fdCol >= 0 ? call.fdCol : call.typeCol;
-  return { code, severity, call, line, column, message, related };
+  // A message built from a template is a tree of a dozen pieces until something flattens it;
+  // the language server keeps thousands of them (1.5 MB for the bench's dump), flat they are a third.
+  return { code, severity, call, line, column, message: detach(message), related };
 }
 
 /** How long before `later` the call `earlier` happened, as text (`89 µs`), when the times allow it. */

@@ -72,36 +72,204 @@ export interface ByteRange {
 
 export type CallRole = 'write' | 'read' | 'connect' | 'accept' | 'close' | 'shutdown' | 'other';
 
-/** One syscall: its enter and exit lines merged (either may be missing). */
-export interface Syscall {
-  id: number;
-  type: string;
-  role: CallRole;
+/** The roles in the order Syscall's packed field numbers them (LAST_BYTES_ROLE, CLOSE_ROLE and SHUTDOWN_ROLE below). */
+const CALL_ROLES: readonly CallRole[] = ['write', 'read', 'connect', 'accept', 'close', 'shutdown', 'other'];
+
+/**
+ * What few calls have, kept beside them rather than in a field every call would pay for: the
+ * exit time and errno of a failed call (under 1 % of the calls), and an enter time where
+ * Syscall.spot cannot hold it. Weak maps, so that they go with their calls. Syscall's packed
+ * field has a bit that says whether a call has any of them, so the others look nothing up.
+ * (An enter time is an eighth of the calls: in a weak map, the garbage collector's work on
+ * them made the analysis 5 % slower.)
+ */
+const enterTimes = new WeakMap<Syscall, number>();
+const exitTimes = new WeakMap<Syscall, number>();
+const errnos = new WeakMap<Syscall, string>();
+
+/** The role numbers (CALL_ROLES) of the calls that move bytes, and of those that end a connection. */
+const LAST_BYTES_ROLE = 1;
+const CLOSE_ROLE = 4;
+const SHUTDOWN_ROLE = 5;
+
+/**
+ * Syscall.packed, from its lowest bit: whether a side table holds something of the call (1 bit),
+ * the role's number (3 bits), then the type, fd and res columns + 1 (8 bits each; 0 is -1,
+ * absent). A column of WIDE_COLUMN or more (sysdig prints them within the first hundred
+ * characters; a strace line can be longer) has all 8 bits set and its value in wideColumns.
+ * 28 bits: a small integer even where V8 keeps only 31 bits of one.
+ */
+const HAS_RARE = 1;
+const ROLE_SHIFT = 1;
+const ROLE_BITS = 7;
+const TYPE_COL_SHIFT = 4;
+const FD_COL_SHIFT = 12;
+const RES_COL_SHIFT = 20;
+const COLUMN_BITS = 255;
+const WIDE_COLUMN = COLUMN_BITS - 1;
+/** Columns too wide for Syscall.packed, by the shift of their place in it. */
+const wideColumns = new WeakMap<Syscall, Map<number, number>>();
+
+/**
+ * One syscall: its enter and exit lines merged (either may be missing).
+ *
+ * The language server keeps every socket call of a dump for as long as it is open (188 000
+ * for the bench's 50 MB dump), so this is a class with as few fields as will do: a JavaScript
+ * object in a 64-bit Node costs 8 bytes a field. The role and the three columns share one
+ * field (packed), a read or write's byte range is its start alone (its end is start + res),
+ * a close's enter time shares a field with the range (a close moves no bytes), and what
+ * few calls have is kept in side tables (see enterTimes). Users read them all as
+ * before, through getters.
+ */
+export class Syscall {
+  readonly id: number;
+  readonly type: string;
   process: string;
   tid: number;
   fd: number;
   /** Event numbers and 0-based lines of the enter and exit records; -1 when not in the dump. */
-  enterNum: number;
-  enterLine: number;
-  exitNum: number;
-  exitLine: number;
+  enterNum = -1;
+  enterLine = -1;
+  exitNum = -1;
+  exitLine = -1;
+  res: number | undefined = undefined;
+  /** `size=` (the buffer size asked for, not the bytes moved). */
+  size: number | undefined = undefined;
+  endpoint: Endpoint | undefined = undefined;
+  /**
+   * A read or write's rangeStart, a close or shutdown's enterTime: a call has only ever one of
+   * them. Undefined when it has none, not -1: a field that starts as a small integer and is
+   * then given a time (not one) would make V8 box the field of every call as a double.
+   */
+  private spot: number | undefined = undefined;
+  /** The role, the columns and a bit for the side tables (see HAS_RARE). */
+  private packed: number;
+
+  constructor(id: number, type: string, role: CallRole, process: string, tid: number, fd: number, fdCol: number, typeCol: number) {
+    this.id = id;
+    this.type = type;
+    this.process = process;
+    this.tid = tid;
+    this.fd = fd;
+    this.packed = CALL_ROLES.indexOf(role) << ROLE_SHIFT;
+    this.setColumn(TYPE_COL_SHIFT, typeCol);
+    this.setColumn(FD_COL_SHIFT, fdCol);
+  }
+
+  get role(): CallRole {
+    return CALL_ROLES[this.roleNumber()];
+  }
+
+  /** Column where the syscall name starts (always present). */
+  get typeCol(): number {
+    return this.column(TYPE_COL_SHIFT);
+  }
+
+  /** Column of the fd on the enter line (-1 if absent). */
+  get fdCol(): number {
+    return this.column(FD_COL_SHIFT);
+  }
+
+  set fdCol(column: number) {
+    this.setColumn(FD_COL_SHIFT, column);
+  }
+
+  /** Column of `res=`'s value on the exit line (-1 if absent). */
+  get resCol(): number {
+    return this.column(RES_COL_SHIFT);
+  }
+
+  set resCol(column: number) {
+    this.setColumn(RES_COL_SHIFT, column);
+  }
+
+  private column(shift: number): number {
+    const stored = (this.packed >> shift) & COLUMN_BITS;
+    return stored === COLUMN_BITS ? wideColumns.get(this)!.get(shift)! : stored - 1;
+  }
+
+  private setColumn(shift: number, column: number): void {
+    let stored = column + 1;
+    if (!(column >= -1 && column < WIDE_COLUMN)) {
+      let wide = wideColumns.get(this);
+      if (wide === undefined) wideColumns.set(this, wide = new Map());
+      wide.set(shift, column);
+      stored = COLUMN_BITS;
+    }
+    this.packed = (this.packed & ~(COLUMN_BITS << shift)) | (stored << shift);
+  }
+
+  /** For successful reads and writes: the bytes this call moved, as offsets in its direction. */
+  get range(): ByteRange | undefined {
+    const start = this.rangeStart;
+    return start < 0 ? undefined : { start, end: start + this.res! };
+  }
+
+  /**
+   * For successful reads and writes: the offset of the first byte this call moved in its
+   * direction, -1 for other calls. The call moved `res` bytes from there (see range).
+   */
+  get rangeStart(): number {
+    return this.roleNumber() <= LAST_BYTES_ROLE ? this.spot ?? -1 : -1;
+  }
+
+  set rangeStart(start: number) {
+    if (this.roleNumber() > LAST_BYTES_ROLE) throw new Error(`a ${this.role} moves no bytes`);
+    this.spot = start;
+  }
+
+  /** range's end without making the range: where the next call's bytes start. */
+  get rangeEnd(): number {
+    return this.rangeStart + this.res!;
+  }
+
+  private roleNumber(): number {
+    return (this.packed >> ROLE_SHIFT) & ROLE_BITS;
+  }
+
   /**
    * When a close or shutdown started, and when a failed call returned, in ns modulo one day.
-   * Only those are kept: they are what a finding's "how long before" needs, and a number per
-   * call for every call would cost a boxed double each.
+   * Only those are kept: they are what a finding's "how long before" needs.
    */
-  enterTime?: number;
-  exitTime?: number;
-  res: number | undefined;
-  errno: string | undefined;
-  size: number | undefined;
-  /** Column of the fd on the enter line and of `res=`'s value on the exit line (-1 if absent). */
-  fdCol: number;
-  resCol: number;
-  typeCol: number;
-  endpoint: Endpoint | undefined;
-  /** For successful reads and writes: the bytes this call moved, as offsets in its direction. */
-  range: ByteRange | undefined;
+  get enterTime(): number | undefined {
+    const role = this.roleNumber();
+    if ((role === CLOSE_ROLE || role === SHUTDOWN_ROLE) && this.spot !== undefined) return this.spot;
+    return (this.packed & HAS_RARE) === 0 ? undefined : enterTimes.get(this);
+  }
+
+  set enterTime(time: number | undefined) {
+    const role = this.roleNumber();
+    const ends = role === CLOSE_ROLE || role === SHUTDOWN_ROLE;
+    const inSpot = ends && time !== undefined && time >= 0;
+    if (ends) this.spot = inSpot ? time : undefined;
+    this.setRare(enterTimes, inSpot ? undefined : time);
+  }
+
+  get exitTime(): number | undefined {
+    return (this.packed & HAS_RARE) === 0 ? undefined : exitTimes.get(this);
+  }
+
+  set exitTime(time: number | undefined) {
+    this.setRare(exitTimes, time);
+  }
+
+  /** The errno name of a failed call (`res=-32(EPIPE)`). */
+  get errno(): string | undefined {
+    return (this.packed & HAS_RARE) === 0 ? undefined : errnos.get(this);
+  }
+
+  set errno(name: string | undefined) {
+    this.setRare(errnos, name);
+  }
+
+  private setRare<T>(table: WeakMap<Syscall, T>, value: T | undefined): void {
+    if (value === undefined) {
+      if ((this.packed & HAS_RARE) !== 0) table.delete(this);
+      return;
+    }
+    table.set(this, value);
+    if ((this.packed & HAS_RARE) === 0) this.packed |= HAS_RARE;
+  }
 }
 
 /** One end of a connection: a process and the fd it holds (threads of one process share it). */
