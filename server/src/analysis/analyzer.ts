@@ -710,22 +710,25 @@ export class DumpAnalyzer {
   private account(call: Syscall): void {
     const res = call.res ?? 0;
     const endpoint = call.endpoint!;
-    if (!this.retainCalls && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
-    if (!this.retainCalls && (call.role === 'read' || call.role === 'write')) this.sampleCall(call, res);
-    if (call.role === 'write' && res > 0) {
+    // Read once: the role and errno are getters of the compact Syscall, costly until V8 optimises.
+    const role = call.role;
+    const errno = call.errno;
+    if (!this.retainCalls && (errno === 'EPIPE' || errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
+    if (!this.retainCalls && (role === 'read' || role === 'write')) this.sampleCall(call, res, role === 'write');
+    if (role === 'write' && res > 0) {
       call.rangeStart = endpoint.bytesWritten;
       endpoint.bytesWritten += res;
       // A first element as a literal: grown by push, a list of one has room for 17 (128 bytes
       // more for each of millions of connections left open, issue 12).
       if (endpoint.writes.length === 0) endpoint.writes = [call];
       else endpoint.writes.push(call);
-    } else if (call.role === 'read') {
+    } else if (role === 'read') {
       if (res > 0) {
         call.rangeStart = endpoint.bytesRead;
         endpoint.bytesRead += res;
         if (this.retainCalls) endpoint.reads.push(call);
         else this.forgetConsumed(endpoint, call);
-      } else if (res === 0 && call.errno === undefined) {
+      } else if (res === 0 && errno === undefined) {
         endpoint.eof ??= call;
       }
     }
@@ -736,16 +739,16 @@ export class DumpAnalyzer {
    * capture (or is not seen yet), with their payloads, for alignment.ts once the connection
    * ends. The language server reads the same from its calls and its text.
    */
-  private sampleCall(call: Syscall, res: number): void {
+  private sampleCall(call: Syscall, res: number, write: boolean): void {
     const endpoint = call.endpoint!;
     // A read before the writer's first event took bytes written before the capture: alignment
     // leaves it out (alignment.ts), and a connection whose peer is never seen costs nothing.
-    const writer = call.role === 'write' ? endpoint : peerOf(endpoint);
-    if (writer === undefined || writer.opened !== undefined || (call.role === 'write' && res <= 0)) return;
+    const writer = write ? endpoint : peerOf(endpoint);
+    if (writer === undefined || writer.opened !== undefined || (write && res <= 0)) return;
     let sample = endpoint.sample;
     if (sample === undefined) sample = endpoint.sample = { writes: [], reads: [], readCalls: [], payloads: new Map(), full: false };
     if (sample.full) return;
-    if (call.role === 'write') sample.writes.push(call);
+    if (write) sample.writes.push(call);
     else {
       sample.readCalls.push(call);
       if (res > 0) sample.reads.push(call);
@@ -756,13 +759,14 @@ export class DumpAnalyzer {
     }
     if (res <= 0 || call.exitLine !== this.lineNow) return;
     // Only the part from `res=` on: `res=141 data=` and at most 80 characters of payload.
-    if (call.resCol < 0) return;
+    const resCol = call.resCol;
+    if (resCol < 0) return;
     // The same reader as the language server's, on that part of the exit line alone: the
     // payload's lines below (-x, -X, -A) are not read yet, so only sysdig's printable form counts.
     // The byte reader reads it from its bytes as readPayload would from the text.
-    const payload = this.stringsOwned ? this.scannerLine?.linePayload(call.resCol, PAYLOAD_SPAN, res)
+    const payload = this.stringsOwned ? this.scannerLine?.linePayload(resCol, PAYLOAD_SPAN, res)
       : positional(readPayload(oneLine(call.exitLine,
-        this.spanText.slice(this.spanStart + call.resCol, Math.min(this.spanEnd, this.spanStart + call.resCol + PAYLOAD_SPAN))), call));
+        this.spanText.slice(this.spanStart + resCol, Math.min(this.spanEnd, this.spanStart + resCol + PAYLOAD_SPAN))), call));
     // Its own copy: a line the JavaScript path parsed may be a slice of a 256 KiB chunk.
     if (payload !== undefined && payload.form === 'printable') sample.payloads.set(call, payload);
   }
