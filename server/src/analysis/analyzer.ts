@@ -549,11 +549,12 @@ export class DumpAnalyzer {
   private markClose(call: Syscall): void {
     const endpoint = call.endpoint;
     if (!endpoint || call.enterLine < 0) return;
-    if (call.role === 'close') {
+    const role = call.role;
+    if (role === 'close') {
       endpoint.closed ??= call;
       if (!this.retainCalls) this.releaseIfDone(endpoint.connection);
       else this.trimIfDone(endpoint.connection);
-    } else if (call.role === 'shutdown') {
+    } else if (role === 'shutdown') {
       endpoint.shutdown ??= call;
     }
   }
@@ -607,7 +608,8 @@ export class DumpAnalyzer {
     call.resCol = event.resCol;
     if (call.size === undefined) call.size = event.size;
 
-    if (call.role === 'accept') {
+    const callRole = call.role;
+    if (callRole === 'accept') {
       // `< accept fd=10(<u>A->B /tmp/helloFastCGI.s) tuple=A->B /tmp/helloFastCGI.s queuepct=0`
       if (event.fd === undefined || event.fd < 0) return;
       call.fd = event.fd;
@@ -616,7 +618,7 @@ export class DumpAnalyzer {
       if (address) this.attach(call, address, 'accept', event.local);
       return;
     }
-    if (call.role === 'connect') {
+    if (callRole === 'connect') {
       // `< connect res=0 tuple=ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s`; a failed
       // connect (`res=-2(ENOENT) tuple=0->ffff...`) opens nothing. EINPROGRESS is a non-blocking
       // connect that completes later, so it does open the connection.
