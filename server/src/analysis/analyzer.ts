@@ -90,6 +90,16 @@ const MAX_CACHED_NAME = 1024;
 const ADDRESS_CACHE_LIMIT = 50000;
 const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
+/** The byte reader's line being added through addSysdigEvent (byteScanner.ts). */
+export interface ScannedLine {
+  /** Up to `length` characters from column `from`. */
+  lineText(from: number, length: number): string;
+  /** The line's length as addLineAt measures it: without the `\r` of a CRLF line end. */
+  lineLength(): number;
+  /** positional(readPayload(...)) of the line from column `from`, for at most `length` characters, when in sysdig's printable form. */
+  linePayload(from: number, length: number, moved: number): Payload | undefined;
+}
+
 export class DumpAnalyzer {
   private readonly stats = emptyStats();
   private readonly scratch = newTraceEvent();
@@ -111,8 +121,13 @@ export class DumpAnalyzer {
   private readonly pending = new Map<number, Syscall | string | undefined>();
   private readonly pendingTag = new Map<number, string>();
   private readonly pendingLocal = new Map<number, string>();
-  /** Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit names no peer. */
-  private readonly pendingUnpaired = new Map<number, SocketAddress>();
+  /**
+   * Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit
+   * names no peer. The entry names its call: one left by an earlier call of the thread (whose
+   * exit was lost) is ignored, so an enter need not delete it. Threads blocked in such a read
+   * keep the map from being empty, and a delete on every enter cost 1 % of the CLI's time.
+   */
+  private readonly pendingUnpaired = new Map<number, { call: Syscall; address: SocketAddress }>();
   /** unpairedAddress's answers, by process, fd and the fd's printed name: a socket's calls repeat them. */
   private readonly unpairedCache = new Map<string, SocketAddress>();
   /** Per process and fd, the conversations its datagrams' tuples chose (rememberDatagram). */
@@ -132,8 +147,8 @@ export class DumpAnalyzer {
   private spanText = '';
   private spanStart = 0;
   private spanEnd = 0;
-  /** Up to `length` characters from column `from` of the line being added through addSysdigEvent: set once by the byte reader. */
-  scannerLine: ((from: number, length: number) => string) | undefined;
+  /** The line being added through addSysdigEvent, as the byte reader holds it: set once by the reader. */
+  scannerLine: ScannedLine | undefined;
   /** Each syscall name's role, keyed by the very string objects the parsers hand over (see roleOf). */
   private readonly roles = new Map<string, EventRole>();
   private callCount = 0;
@@ -147,13 +162,19 @@ export class DumpAnalyzer {
    * line that starts inside the payload is payload, whatever it looks like.
    */
   private payloadLeft = 0;
+  /** What messageEnter and closeEnter found besides the address (see addEnter). */
+  private enterUnpaired: SocketAddress | undefined = undefined;
+  private enterDatagram = false;
+  private enterClosesDatagrams: Set<Endpoint> | undefined = undefined;
   /** Lean mode: connections created (counted for the overBudget check), and whether it said yes. */
   private newConnections = 0;
   private overBudget = false;
   /** Lean mode: released and packed connections still in `connections`, dropped in batches (dropReleased). */
   private releasedInList = 0;
-  /** The dump's format (formats/index.ts), picked by its first event. */
+  /** The dump's format (formats/index.ts), picked by its first event (setFormat). */
   private format: TraceFormat | undefined;
+  /** Whether the format is undefined or one the byte reader parses (takesSysdigEvents, asked for every line). */
+  private scannedFormat = true;
   /** Events a format hands over from a line that holds a whole call (strace). */
   private readonly addCallEvent = (event: TraceEvent) => {
     // The local end is kept as a map key and on the endpoint: it must not pin its line.
@@ -272,10 +293,10 @@ export class DumpAnalyzer {
     for (const format of FORMATS) {
       // Set before the line is parsed: connections its events make already know the format
       // (a strace trace's say "line N", not "event N").
-      this.format = format;
+      this.setFormat(format);
       const event = format.parseLine(text, start, stop, line, this.scratch, this.state, this.addCallEvent);
       if (event === undefined) {
-        this.format = undefined;
+        this.setFormat(undefined);
         continue;
       }
       if (event === CALL_LINE) this.stats.events++;
@@ -285,30 +306,37 @@ export class DumpAnalyzer {
     return false;
   }
 
+  private setFormat(format: TraceFormat | undefined): void {
+    this.format = format;
+    this.scannedFormat = format === undefined || format.scanned;
+  }
+
   /** Whether a line a reader parsed as a sysdig event is one (false once the dump is strace, LID-DS or JSON). */
   get takesSysdigEvents(): boolean {
-    return this.format === undefined || this.format.scanned;
+    // A field, not the format's own flag: the byte reader asks for every line.
+    return this.scannedFormat;
   }
 
   /**
    * For a reader that parsed a sysdig line itself (byteScanner.ts): what addLineAt does once
-   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space;
-   * `length` is the line's length.
+   * parseSysdigSpan has given an event. `open` is true when the line does not end with a space.
+   * The line's length and text are asked of scannerLine, only in the rare cases that need them:
+   * reading them for every line was a tenth of the byte reader's cost per line.
    */
-  addSysdigEvent(event: TraceEvent, open: boolean, length: number): void {
+  addSysdigEvent(event: TraceEvent, open: boolean): void {
     this.stats.lines++;
     if (this.payloadLeft > 0) {
+      const length = this.scannerLine!.lineLength();
       // A payload line the scanner took for an event (`1 1.1 0 x (1) < connect res=0 tuple=A->B `)
       // is still the payload's: its ` tuple=` ends a waiting receive's record, as in addLineAt.
-      if (this.awaitingTuple !== undefined && this.scannerLine !== undefined) {
-        this.continuationTuple(this.scannerLine(0, length), 0, length);
-      }
+      if (this.awaitingTuple !== undefined) this.continuationTuple(this.scannerLine!.lineText(0, length), 0, length);
       this.payloadLine(length, !open);
       return;
     }
     this.stringsOwned = true;
-    this.format ??= sysdigFormat;
-    this.takeRecord(event, open, length);
+    if (this.format === undefined) this.setFormat(sysdigFormat);
+    // Only a record that goes on below (`open`) needs the length (takeRecord).
+    this.takeRecord(event, open, open ? this.scannerLine!.lineLength() : 0);
     this.stringsOwned = false;
   }
 
@@ -372,7 +400,6 @@ export class DumpAnalyzer {
     // call's exit was lost.
     if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
-    if (this.pendingUnpaired.size > 0) this.pendingUnpaired.delete(event.tid);
     let address = this.socketAddress(event.fdTag, event.fdName);
     // A read that learns its peer at its exit: see the exit, which attaches it.
     let unpaired: SocketAddress | undefined;
@@ -380,44 +407,20 @@ export class DumpAnalyzer {
     let closesDatagrams: Set<Endpoint> | undefined;
     // A send whose peer is its own tuple= (an unconnected datagram socket).
     let datagram = false;
-    if (tag !== undefined && event.local === undefined && (role === 'write' || role === 'read')) {
-      // On a datagram socket (or one sysdig has not typed, `<4>`), a send's `tuple=` names the
-      // peer of that message, whatever the fd's name says: sysdig names an unconnected socket
-      // after its last datagram, e.g. `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`.
-      const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
-      if ((address === undefined || messages) && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
-        if (role === 'write') {
-          const peer = messages ? this.ownAddress(datagramAddress(tag, event.tuple)) : undefined;
-          if (peer !== undefined) {
-            address = peer;
-            datagram = true;
-          }
-          // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
-          address ??= this.unpairedAddress(event);
-        } else if (address === undefined || event.type === 'recvfrom' || event.type === 'recvmsg') {
-          // A receive's sender is on its exit; the fd's name (or its unpaired conversation) is the fallback.
-          unpaired = address ?? this.unpairedAddress(event);
-          address = undefined;
+    // What datagrams and sockets whose fd names no pair need is in messageEnter and closeEnter:
+    // kept out of this function, which runs for every enter, so that it stays small.
+    if (tag !== undefined && event.local === undefined && event.fd !== undefined) {
+      if (role === 'write' || role === 'read') {
+        // On a datagram socket (or one sysdig has not typed, `<4>`), a send's `tuple=` names the
+        // peer of that message, whatever the fd's name says.
+        if (address === undefined || (tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */)) {
+          address = this.messageEnter(event, role, address);
+          unpaired = this.enterUnpaired;
+          datagram = this.enterDatagram;
         }
-      }
-    } else if (tag !== undefined && event.local === undefined && (role === 'close' || role === 'shutdown')
-      && event.fd !== undefined && SOCKET_TAGS.has(tag)) {
-      // The conversations this fd's datagrams had, each with its own peer: the close ends them all.
-      closesDatagrams = this.datagramEnds.size > 0 ? this.datagramEnds.get(`${event.process}|${event.fd}`) : undefined;
-      if (closesDatagrams !== undefined) this.datagramEnds.delete(`${event.process}|${event.fd}`);
-      if (address === undefined) {
-        // A close ends an unpaired socket's conversation, if it had one; alone it is not one.
-        const known = this.unpairedAddress(event);
-        if (this.live.has(known.key)) address = known;
-      } else if ((tag === '4u' || tag === '6u') && !this.live.has(address.key)) {
-        // An unconnected datagram socket is named after its last datagram, even
-        // `<4u>100.64.0.10:53->100.64.0.10:53`: a close on a name no message used opens nothing.
-        address = undefined;
-      }
-      if (address === undefined && closesDatagrams !== undefined) {
-        let last: Connection | undefined;
-        for (const end of closesDatagrams) last = end.connection;
-        if (last !== undefined) address = { kind: last.kind, key: last.key, tuple: last.tuple, path: last.path };
+      } else if (role === 'close' || role === 'shutdown') {
+        address = this.closeEnter(event, address);
+        closesDatagrams = this.enterClosesDatagrams;
       }
     }
     // A connect's fd has no address yet (`> connect fd=26(<u>)`); its exit brings the tuple.
@@ -467,7 +470,68 @@ export class DumpAnalyzer {
     this.pending.set(event.tid, call);
     if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, event.fdTag);
     if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
-    if (unpaired) this.pendingUnpaired.set(event.tid, unpaired);
+    if (unpaired) this.pendingUnpaired.set(event.tid, { call, address: unpaired });
+  }
+
+  /**
+   * addEnter's read or write on a socket whose fd names no pair, or on a datagram socket:
+   * the address its bytes go to (or undefined), with enterUnpaired and enterDatagram set.
+   *   `> sendto fd=3(<4>0.0.0.0:0) size=95 tuple=0.0.0.0:55658->100.64.0.10:53`
+   */
+  private messageEnter(event: TraceEvent, role: EventRole, known: SocketAddress | undefined): SocketAddress | undefined {
+    let address = known;
+    this.enterUnpaired = undefined;
+    this.enterDatagram = false;
+    const tag = event.fdTag!;
+    if (!SOCKET_TAGS.has(tag)) return address;
+    // sysdig names an unconnected socket after its last datagram, e.g.
+    // `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`: its name says nothing of this message's peer.
+    const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
+    if (role === 'write') {
+      const peer = messages ? this.ownAddress(datagramAddress(tag, event.tuple)) : undefined;
+      if (peer !== undefined) {
+        address = peer;
+        this.enterDatagram = true;
+      }
+      // A socket whose fd names no pair (`fd=14(<u>)`, `fd=3(<4>0.0.0.0:0)`, `fd=74(<u>/var/run/docker.sock)`).
+      address ??= this.unpairedAddress(event);
+    } else if (address === undefined || event.type === 'recvfrom' || event.type === 'recvmsg') {
+      // A receive's sender is on its exit; the fd's name (or its unpaired conversation) is the fallback.
+      this.enterUnpaired = address ?? this.unpairedAddress(event);
+      address = undefined;
+    }
+    return address;
+  }
+
+  /**
+   * addEnter's close or shutdown of a socket: the address it ends (or undefined), with
+   * enterClosesDatagrams set to the conversations this fd's datagrams had, each with its own
+   * peer: the close ends them all.
+   *   `> close fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`
+   */
+  private closeEnter(event: TraceEvent, known: SocketAddress | undefined): SocketAddress | undefined {
+    let address = known;
+    this.enterClosesDatagrams = undefined;
+    const tag = event.fdTag!;
+    if (!SOCKET_TAGS.has(tag)) return address;
+    const closesDatagrams = this.datagramEnds.size > 0 ? this.datagramEnds.get(`${event.process}|${event.fd}`) : undefined;
+    if (closesDatagrams !== undefined) this.datagramEnds.delete(`${event.process}|${event.fd}`);
+    if (address === undefined) {
+      // A close ends an unpaired socket's conversation, if it had one; alone it is not one.
+      const unpaired = this.unpairedAddress(event);
+      if (this.live.has(unpaired.key)) address = unpaired;
+    } else if ((tag === '4u' || tag === '6u') && !this.live.has(address.key)) {
+      // An unconnected datagram socket is named after its last datagram, even
+      // `<4u>100.64.0.10:53->100.64.0.10:53`: a close on a name no message used opens nothing.
+      address = undefined;
+    }
+    if (address === undefined && closesDatagrams !== undefined) {
+      let last: Connection | undefined;
+      for (const end of closesDatagrams) last = end.connection;
+      if (last !== undefined) address = { kind: last.kind, key: last.key, tuple: last.tuple, path: last.path };
+    }
+    this.enterClosesDatagrams = closesDatagrams;
+    return address;
   }
 
   /**
@@ -515,11 +579,12 @@ export class DumpAnalyzer {
   private markClose(call: Syscall): void {
     const endpoint = call.endpoint;
     if (!endpoint || call.enterLine < 0) return;
-    if (call.role === 'close') {
+    const role = call.role;
+    if (role === 'close') {
       endpoint.closed ??= call;
       if (!this.retainCalls) this.releaseIfDone(endpoint.connection);
       else this.trimIfDone(endpoint.connection);
-    } else if (call.role === 'shutdown') {
+    } else if (role === 'shutdown') {
       endpoint.shutdown ??= call;
     }
   }
@@ -547,8 +612,11 @@ export class DumpAnalyzer {
         this.pendingLocal.delete(event.tid);
       }
       if (this.pendingUnpaired.size > 0) {
-        unpaired = this.pendingUnpaired.get(event.tid);
-        this.pendingUnpaired.delete(event.tid);
+        const entry = this.pendingUnpaired.get(event.tid);
+        if (entry !== undefined && entry.call === call) {
+          unpaired = entry.address;
+          this.pendingUnpaired.delete(event.tid);
+        }
       }
     } else {
       // A new thread's first line is the exit of the clone that made it: not an orphan.
@@ -570,7 +638,8 @@ export class DumpAnalyzer {
     call.resCol = event.resCol;
     if (call.size === undefined) call.size = event.size;
 
-    if (call.role === 'accept') {
+    const callRole = call.role;
+    if (callRole === 'accept') {
       // `< accept fd=10(<u>A->B /tmp/helloFastCGI.s) tuple=A->B /tmp/helloFastCGI.s queuepct=0`
       if (event.fd === undefined || event.fd < 0) return;
       call.fd = event.fd;
@@ -579,7 +648,7 @@ export class DumpAnalyzer {
       if (address) this.attach(call, address, 'accept', event.local);
       return;
     }
-    if (call.role === 'connect') {
+    if (callRole === 'connect') {
       // `< connect res=0 tuple=ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s`; a failed
       // connect (`res=-2(ENOENT) tuple=0->ffff...`) opens nothing. EINPROGRESS is a non-blocking
       // connect that completes later, so it does open the connection.
@@ -673,22 +742,25 @@ export class DumpAnalyzer {
   private account(call: Syscall): void {
     const res = call.res ?? 0;
     const endpoint = call.endpoint!;
-    if (!this.retainCalls && (call.errno === 'EPIPE' || call.errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
-    if (!this.retainCalls && (call.role === 'read' || call.role === 'write')) this.sampleCall(call, res);
-    if (call.role === 'write' && res > 0) {
+    // Read once: the role and errno are getters of the compact Syscall, costly until V8 optimises.
+    const role = call.role;
+    const errno = call.errno;
+    if (!this.retainCalls && (errno === 'EPIPE' || errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
+    if (!this.retainCalls && (role === 'read' || role === 'write')) this.sampleCall(call, res, role === 'write');
+    if (role === 'write' && res > 0) {
       call.rangeStart = endpoint.bytesWritten;
       endpoint.bytesWritten += res;
       // A first element as a literal: grown by push, a list of one has room for 17 (128 bytes
       // more for each of millions of connections left open, issue 12).
       if (endpoint.writes.length === 0) endpoint.writes = [call];
       else endpoint.writes.push(call);
-    } else if (call.role === 'read') {
+    } else if (role === 'read') {
       if (res > 0) {
         call.rangeStart = endpoint.bytesRead;
         endpoint.bytesRead += res;
         if (this.retainCalls) endpoint.reads.push(call);
         else this.forgetConsumed(endpoint, call);
-      } else if (res === 0 && call.errno === undefined) {
+      } else if (res === 0 && errno === undefined) {
         endpoint.eof ??= call;
       }
     }
@@ -699,16 +771,16 @@ export class DumpAnalyzer {
    * capture (or is not seen yet), with their payloads, for alignment.ts once the connection
    * ends. The language server reads the same from its calls and its text.
    */
-  private sampleCall(call: Syscall, res: number): void {
+  private sampleCall(call: Syscall, res: number, write: boolean): void {
     const endpoint = call.endpoint!;
     // A read before the writer's first event took bytes written before the capture: alignment
     // leaves it out (alignment.ts), and a connection whose peer is never seen costs nothing.
-    const writer = call.role === 'write' ? endpoint : peerOf(endpoint);
-    if (writer === undefined || writer.opened !== undefined || (call.role === 'write' && res <= 0)) return;
+    const writer = write ? endpoint : peerOf(endpoint);
+    if (writer === undefined || writer.opened !== undefined || (write && res <= 0)) return;
     let sample = endpoint.sample;
     if (sample === undefined) sample = endpoint.sample = { writes: [], reads: [], readCalls: [], payloads: new Map(), full: false };
     if (sample.full) return;
-    if (call.role === 'write') sample.writes.push(call);
+    if (write) sample.writes.push(call);
     else {
       sample.readCalls.push(call);
       if (res > 0) sample.reads.push(call);
@@ -719,12 +791,14 @@ export class DumpAnalyzer {
     }
     if (res <= 0 || call.exitLine !== this.lineNow) return;
     // Only the part from `res=` on: `res=141 data=` and at most 80 characters of payload.
-    if (call.resCol < 0) return;
-    const text = this.stringsOwned ? this.scannerLine?.(call.resCol, PAYLOAD_SPAN)
-      : this.spanText.slice(this.spanStart + call.resCol, Math.min(this.spanEnd, this.spanStart + call.resCol + PAYLOAD_SPAN));
+    const resCol = call.resCol;
+    if (resCol < 0) return;
     // The same reader as the language server's, on that part of the exit line alone: the
     // payload's lines below (-x, -X, -A) are not read yet, so only sysdig's printable form counts.
-    const payload = text === undefined ? undefined : positional(readPayload(oneLine(call.exitLine, text), call));
+    // The byte reader reads it from its bytes as readPayload would from the text.
+    const payload = this.stringsOwned ? this.scannerLine?.linePayload(resCol, PAYLOAD_SPAN, res)
+      : positional(readPayload(oneLine(call.exitLine,
+        this.spanText.slice(this.spanStart + resCol, Math.min(this.spanEnd, this.spanStart + resCol + PAYLOAD_SPAN))), call));
     // Its own copy: a line the JavaScript path parsed may be a slice of a 256 KiB chunk.
     if (payload !== undefined && payload.form === 'printable') sample.payloads.set(call, payload);
   }

@@ -5,8 +5,9 @@
 // back as its span and goes through the analyzer's JavaScript path, exactly as before.
 
 import scannerWasm from './wasm/scanner.wasm';
-import { DumpAnalyzer, MAX_LINE_LENGTH } from './analyzer';
+import { DumpAnalyzer, MAX_LINE_LENGTH, type ScannedLine } from './analyzer';
 import { newTraceEvent } from './sysdigParser';
+import { type Payload, looksLikeStraceLine } from './payload';
 import {
   RECORD_BYTES, RECORD_CAP, D_NUM, D_TIME, D_TID, D_PID, D_FD, D_RES, D_SIZE, I_KIND, I_START, I_END, I_EXIT,
   I_TYPE, I_TYPE_COL, I_PROCESS, I_FD_COL, I_TAG, I_FD_NAME, I_RES_COL, I_ERRNO, I_TUPLE_START, I_TUPLE_END,
@@ -21,6 +22,8 @@ export interface ScannerExports {
   inputCapacity(): number;
   recordOffset(): number;
   arenaOffset(): number;
+  payloadOffset(): number;
+  printablePayload(from: number, to: number, moved: number): number;
   consumedBytes(): number;
   internWasReset(): number;
   entryStart(id: number): number;
@@ -33,6 +36,18 @@ const RECORD_DOUBLES = RECORD_BYTES / 8;
 const RECORD_INTS = RECORD_BYTES / 4;
 
 let compiled: WebAssembly.Module | undefined;
+
+/** Where the scanner's printablePayload writes the `known` flags after the bytes (wasm/scanner.ts PAYLOAD_CAP). */
+const PAYLOAD_CAP = 128;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Two digits and a colon at `at`: how a strace line's time starts (`12:14:44.321173`). */
+function colonAt(bytes: Uint8Array, at: number): boolean {
+  return isDigit(bytes[at]) && isDigit(bytes[at + 1]) && bytes[at + 2] === 58;
+}
 
 /** A fresh scanner instance: each has its own memory, so two analyses never share state. */
 export function newScanner(): ScannerExports {
@@ -55,10 +70,13 @@ function integer(value: number): number {
   return small === value && (small !== 0 || 1 / value > 0) ? small : value;
 }
 
-export class ByteLineReader {
+export class ByteLineReader implements ScannedLine {
   private readonly scanner = newScanner();
   /** The whole wasm memory, to decode a line or a name as latin1 (one character per byte). */
   private readonly memory: Buffer;
+  /** The same bytes as a plain Uint8Array, whose slice() copies (a Buffer's does not). */
+  private readonly heap: Uint8Array;
+  private readonly payloadBase: number;
   /** The input area: bytes are read or copied here, after the unfinished line of the last read. */
   readonly input: Uint8Array;
   private readonly inputBase: number;
@@ -78,9 +96,8 @@ export class ByteLineReader {
   /** The length so far of a line too long to keep, while its end is being looked for; else -1. */
   private overlong = -1;
   private readonly event = newTraceEvent();
-  /** The line of the record being handed over, for the analyzer's scannerLine. */
-  private lineStart = 0;
-  private lineEnd = 0;
+  /** The record being handed over (its index in `ints`), for the analyzer's scannerLine. */
+  private record = 0;
 
   constructor(private readonly analyzer: DumpAnalyzer) {
     const scanner = this.scanner;
@@ -91,11 +108,58 @@ export class ByteLineReader {
     this.doubles = new Float64Array(scanner.memory.buffer, scanner.recordOffset(), RECORD_CAP * RECORD_DOUBLES);
     this.ints = new Int32Array(scanner.memory.buffer, scanner.recordOffset(), RECORD_CAP * RECORD_INTS);
     this.arenaBase = scanner.arenaOffset();
-    // Decoded only when the analyzer asks: for a payload on a connection the capture joined midway.
-    analyzer.scannerLine = (from, length) => {
-      const start = this.inputBase + this.lineStart + from;
-      return this.memory.toString('latin1', start, Math.min(this.inputBase + this.lineEnd, start + length));
+    this.heap = new Uint8Array(scanner.memory.buffer);
+    this.payloadBase = scanner.payloadOffset();
+    analyzer.scannerLine = this;
+  }
+
+  /**
+   * Up to `length` characters from column `from` of the line being handed over: decoded only
+   * when the analyzer asks, for a payload on a connection the capture joined midway.
+   */
+  lineText(from: number, length: number): string {
+    const lineStart = this.inputBase + this.ints[this.record + I_START];
+    const start = lineStart + from;
+    return this.memory.toString('latin1', start, Math.min(this.inputBase + this.ints[this.record + I_END], start + length));
+  }
+
+  /**
+   * What readPayload reads of the line being handed over, from column `from` (a read or write's
+   * `res=` value) and for at most `length` characters, when it is sysdig's printable form
+   * (`res=141 data=GET /api HTTP/1.1..`); else undefined. The scanner reads it from the bytes
+   * (wasm/scanner.ts printablePayload): no string, and no JavaScript loop over the payload.
+   */
+  linePayload(from: number, length: number, moved: number): Payload | undefined {
+    const start = this.ints[this.record + I_START] + from;
+    const end = Math.min(this.ints[this.record + I_END], start + length);
+    // readPayload reads a line that looks like strace's otherwise (never in the printable form).
+    // That takes `NN:` at its start, or after a number and spaces: only then is the text decoded.
+    const heap = this.heap;
+    let at = this.inputBase + start;
+    let strace = colonAt(heap, at);
+    if (!strace && isDigit(heap[at])) {
+      while (isDigit(heap[at])) at++;
+      if (heap[at] === 32) {
+        while (heap[at] === 32) at++;
+        strace = colonAt(heap, at);
+      }
+    }
+    if (strace && looksLikeStraceLine(this.lineText(from, length))) return undefined;
+    const count = this.scanner.printablePayload(start, end, moved);
+    if (count <= 0) return undefined;
+    const base = this.payloadBase;
+    return {
+      bytes: heap.slice(base, base + count),
+      known: heap.slice(base + PAYLOAD_CAP, base + PAYLOAD_CAP + count),
+      length: moved,
+      form: 'printable',
     };
+  }
+
+  /** The length of the line being handed over as addLineAt measures it: without the `\r` of a CRLF line end. */
+  lineLength(): number {
+    const end = this.ints[this.record + I_END];
+    return end - this.ints[this.record + I_START] - (end > 0 && this.memory[this.inputBase + end - 1] === 13 ? 1 : 0);
   }
 
   /** Room left in the input area: a caller that reads into `input` reads at most this much. */
@@ -222,15 +286,13 @@ export class ByteLineReader {
         event.tuple = this.memory.toString('latin1', lineStart + tupleStart, lineStart + ints[i + I_TUPLE_END]);
       }
       event.local = undefined;
-      event.dataCol = ints[i + I_DATA_COL];
+      const open = ints[i + I_OPEN] === 1;
+      // Read only for a record that goes on below (analyzer.ts takeRecord).
+      event.dataCol = open ? ints[i + I_DATA_COL] : -1;
       // NaN unless the model keeps this event's time (the scanner decides as sysdigParser.ts does).
       event.time = doubles[d + D_TIME];
-      this.lineStart = ints[i + I_START];
-      this.lineEnd = ints[i + I_END];
-      // The line's length as addLineAt measures it: without the `\r` of a CRLF line end.
-      const end = ints[i + I_END];
-      const length = end - ints[i + I_START] - (end > 0 && this.memory[this.inputBase + end - 1] === 13 ? 1 : 0);
-      analyzer.addSysdigEvent(event, ints[i + I_OPEN] === 1, length);
+      this.record = i;
+      analyzer.addSysdigEvent(event, open);
     }
   }
 }

@@ -41,6 +41,11 @@ const EVENT_START = /^\d+ [\d:.]+ \d+ /;
 // a strace line (a sysdig line has its CPU number and process name there).
 const STRACE_LINE = /^(?:\d+ +)?\d\d:\d\d:\d\d\.\d+ (?:[a-z_0-9]+\(|<\.\.\. )/;
 
+/** Whether readPayload reads `text` (an exit line, or its part from `res=`'s value on) as a strace line. */
+export function looksLikeStraceLine(text: string): boolean {
+  return STRACE_LINE.test(text);
+}
+
 /**
  * The payload of a read or write, from its lines in the dump, or undefined when the dump
  * shows none (a read that failed, a format without payloads). For
@@ -63,7 +68,9 @@ export function readPayload(lines: DumpLines, call: Syscall): Payload | undefine
 }
 
 /**
- * sysdig's `data=` on an exit line, in whichever buffer mode the dump was printed:
+ * sysdig's `data=` on an exit line, in whichever buffer mode the dump was printed (the CLI's
+ * byte reader reads the printable form of a line it holds as bytes the same way, wasm/scanner.ts
+ * printablePayload):
  *   `89030 07:12:54.259735774 6 httpd (22014) < writev res=699 data=..........HTTP_HOST127.0.0.1..`
  *   `9 19:44:50.040945067 0 httpd (15298) < read res=88 data=` then `\t0x0000: 4745 5420 ...` rows
  */

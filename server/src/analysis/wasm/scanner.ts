@@ -33,6 +33,9 @@ let recordBase: usize = 0;
 let slotBase: usize = 0;
 let entryBase: usize = 0;
 let arenaBase: usize = 0;
+/** printablePayload's answer: up to PAYLOAD_CAP bytes, then as many `known` flags. */
+let payloadBase: usize = 0;
+const PAYLOAD_CAP: i32 = 128;
 let arenaUsed: i32 = 0;
 let entryCount: i32 = 0;
 
@@ -55,6 +58,8 @@ export function init(): void {
   base += <usize>(ENTRY_CAP * 12);
   arenaBase = base;
   base += <usize>ARENA_CAP + 16;
+  payloadBase = base;
+  base += <usize>(PAYLOAD_CAP * 2);
   const pages = <i32>((base + 0xffff) >> 16);
   const have = memory.size();
   if (pages > have) memory.grow(pages - have);
@@ -65,6 +70,7 @@ export function inputOffset(): usize { return inBase; }
 export function inputCapacity(): i32 { return IN_CAP; }
 export function recordOffset(): usize { return recordBase; }
 export function arenaOffset(): usize { return arenaBase; }
+export function payloadOffset(): usize { return payloadBase; }
 export function consumedBytes(): i32 { return consumed; }
 export function internWasReset(): i32 { return internReset; }
 /** The arena offset and length of intern entry `id`, for the caller to decode once. */
@@ -519,6 +525,45 @@ function findLineBreak(from: usize, end: usize): usize {
   }
   while (p < end && load<u8>(p) != 10 && load<u8>(p) != 13) p++;
   return p;
+}
+
+/** sysdig's printable form keeps at most this many bytes (payload.ts PRINTABLE_LIMIT). */
+const PRINTABLE_LIMIT: i32 = 80;
+
+// `res=141 data=GET /api HTTP/1.1..Host: a..`: the payload of a read or write's exit line in
+// sysdig's printable form, from the bytes [from, to) of the input area (the line from its res=
+// value on, at most PAYLOAD_CAP bytes), read as payload.ts sysdigPayload reads that text: the
+// bytes after the first ` data=`, min(moved, 80) of them, and `known` 2 for a `.`, 0 above 126,
+// else 1. Writes them at payloadOffset() and the flags PAYLOAD_CAP bytes further; returns how
+// many, or -1 when there is no ` data=` or its value is on the next lines (-x, -X, -A).
+export function printablePayload(from: i32, to: i32, moved: f64): i32 {
+  const first = inBase + <usize>from;
+  const last = inBase + <usize>to;
+  let start: usize = 0;
+  for (let p = first; p + 6 <= last; p++) {
+    // " data=" as the bytes 20 64 61 74 61 3d.
+    if (load<u32>(p) == 0x74616420 && load<u16>(p + 4) == 0x3d61) {
+      start = p + 6;
+      break;
+    }
+  }
+  if (start == 0 || start == last) return -1;
+  // sysdig prints exactly min(res, 80) characters; the line may hold fewer (a damaged line).
+  let end = start + <usize>(<i32>min(moved, <f64>PRINTABLE_LIMIT));
+  if (end > last) {
+    end = last;
+    while (end > start && load<u8>(end - 1) == SPACE) end--;
+  }
+  // With a snaplen above 80, sysdig prints 77 bytes and `...`, which are not payload.
+  if (moved > <f64>PRINTABLE_LIMIT && end - start == <usize>PRINTABLE_LIMIT
+    && load<u8>(end - 3) == 46 && load<u8>(end - 2) == 46 && load<u8>(end - 1) == 46) end -= 3;
+  const count = <i32>(end - start);
+  for (let k = 0; k < count; k++) {
+    const code = <i32>load<u8>(start + <usize>k);
+    store<u8>(payloadBase + <usize>k, <u8>code);
+    store<u8>(payloadBase + <usize>(PAYLOAD_CAP + k), code == 46 ? 2 : code > 126 ? 0 : 1);
+  }
+  return count;
 }
 
 /**
