@@ -4,7 +4,7 @@
 
 import {
   type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
-  Syscall, type TraceEvent, peerOf,
+  Syscall, type TraceEvent, newEndpoint, peerOf,
 } from './model';
 import { newTraceEvent, parseSysdigSpan } from './sysdigParser';
 import { threadFdKey } from './straceParser';
@@ -937,29 +937,7 @@ export class DumpAnalyzer {
       // A third holder of the same socket (a forked child, a dup) is an endpoint too: sysdig
       // counts its bytes per process and fd. Which end it shares is not known, so a
       // connection with more than two ends claims no peer (peerOf).
-      endpoint = {
-        id: this.endpointCount++,
-        connection,
-        process: call.process,
-        pid,
-        local,
-        tids: [call.tid],
-        fd: call.fd,
-        role: 'unknown',
-        opened: undefined,
-        closed: undefined,
-        shutdown: undefined,
-        eof: undefined,
-        alignment: undefined,
-        sample: undefined,
-        firstCall: undefined,
-        lastCall: undefined,
-        callCount: 0,
-        writes: [],
-        reads: [],
-        bytesWritten: 0,
-        bytesRead: 0,
-      };
+      endpoint = newEndpoint(this.endpointCount++, connection, call.process, pid, local, [call.tid], call.fd, 'unknown');
       if (connection.endpoints.length === 0) connection.endpoints = [endpoint];
       else connection.endpoints.push(endpoint);
       if (connection.endpoints.length === 2) connection.pairedLine = this.lineNow;

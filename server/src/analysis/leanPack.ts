@@ -12,7 +12,7 @@
 // line), so that a typical call takes about twenty bytes. Any value is kept exactly: one that
 // is no integer (NaN, a fraction, an event number above 2^53) is written as its 8 bytes.
 
-import { type Connection, type Endpoint, type SocketKind, type CallRole, Syscall } from './model';
+import { type Connection, type Endpoint, type SocketKind, type CallRole, Syscall, newEndpoint } from './model';
 import { type Payload, PRINTABLE_LIMIT } from './payload';
 
 const KINDS: SocketKind[] = ['unix', 'tcp4', 'tcp6', 'udp4', 'udp6', 'ip4', 'ip6'];
@@ -283,29 +283,7 @@ export class ConnectionPacker {
       const pid = this.readNumber(tids[0]);
       const fd = this.readNumber(0)!;
       const role = ENDPOINT_ROLES[this.readByte()];
-      ends.push({
-        id: endId,
-        connection,
-        process,
-        pid,
-        local: undefined,
-        tids,
-        fd,
-        role,
-        opened: undefined,
-        closed: undefined,
-        shutdown: undefined,
-        eof: undefined,
-        alignment: undefined,
-        sample: undefined,
-        firstCall: undefined,
-        lastCall: undefined,
-        callCount: 0,
-        writes: [],
-        reads: [],
-        bytesWritten: 0,
-        bytesRead: 0,
-      });
+      ends.push(newEndpoint(endId, connection, process, pid, undefined, tids, fd, role));
     }
     connection.endpoints = ends;
     const numShift = this.readNumber(0)!;

@@ -315,6 +315,19 @@ export interface Endpoint {
   sample?: AlignmentSample;
 }
 
+/**
+ * A new end with no calls yet. The analyzer and the lean packer (leanPack.ts) both make ends;
+ * one factory gives them the same fields in the same order, so V8 sees one object shape.
+ */
+export function newEndpoint(id: number, connection: Connection, process: string, pid: number | undefined,
+  local: string | undefined, tids: number[], fd: number, role: Endpoint['role']): Endpoint {
+  return {
+    id, connection, process, pid, local, tids, fd, role,
+    opened: undefined, closed: undefined, shutdown: undefined, eof: undefined, alignment: undefined, sample: undefined,
+    firstCall: undefined, lastCall: undefined, callCount: 0, writes: [], reads: [], bytesWritten: 0, bytesRead: 0,
+  };
+}
+
 export interface AlignmentSample {
   writes: Syscall[];
   reads: Syscall[];
