@@ -413,8 +413,9 @@ export class DumpAnalyzer {
       if (role === 'write' || role === 'read') {
         // On a datagram socket (or one sysdig has not typed, `<4>`), a send's `tuple=` names the
         // peer of that message, whatever the fd's name says.
-        if (address === undefined || (tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */)) {
-          address = this.messageEnter(event, role, address);
+        const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
+        if (address === undefined || messages) {
+          address = this.messageEnter(event, role, address, messages);
           unpaired = this.enterUnpaired;
           datagram = this.enterDatagram;
         }
@@ -478,15 +479,14 @@ export class DumpAnalyzer {
    * the address its bytes go to (or undefined), with enterUnpaired and enterDatagram set.
    *   `> sendto fd=3(<4>0.0.0.0:0) size=95 tuple=0.0.0.0:55658->100.64.0.10:53`
    */
-  private messageEnter(event: TraceEvent, role: EventRole, known: SocketAddress | undefined): SocketAddress | undefined {
+  private messageEnter(event: TraceEvent, role: EventRole, known: SocketAddress | undefined, messages: boolean): SocketAddress | undefined {
     let address = known;
     this.enterUnpaired = undefined;
     this.enterDatagram = false;
     const tag = event.fdTag!;
     if (!SOCKET_TAGS.has(tag)) return address;
-    // sysdig names an unconnected socket after its last datagram, e.g.
-    // `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`: its name says nothing of this message's peer.
-    const messages = tag.length <= 2 && tag !== 'u' && tag.charCodeAt(tag.length - 1) !== 116 /* t */;
+    // `messages`: a datagram socket. sysdig names an unconnected one after its last datagram,
+    // e.g. `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`: its name says nothing of this message's peer.
     if (role === 'write') {
       const peer = messages ? this.ownAddress(datagramAddress(tag, event.tuple)) : undefined;
       if (peer !== undefined) {
