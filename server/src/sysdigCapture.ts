@@ -4,10 +4,22 @@
 // sysdig's output into the analysis, and the VS Code client (client/src/captures.ts), which
 // caches it as a file. Node only, no vscode and no LSP import.
 
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { constants, gunzipSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+
+// node:child_process and node:zlib are required when first needed, not at start-up: loading
+// them (and the stream modules they pull in) was a third of the CLI's start-up, and a `check`
+// of a plain text dump, nearly every run, uses neither.
+function childProcess(): typeof ChildProcess {
+  return require('node:child_process') as typeof ChildProcess;
+}
+
+/** node:zlib, loaded on first use (see childProcess). */
+export function zlib(): typeof Zlib {
+  return require('node:zlib') as typeof Zlib;
+}
 
 /** What a file's first bytes say it is. */
 export type InputKind = 'capture' | 'gzip-dump' | 'text';
@@ -44,6 +56,7 @@ export function kindOfHead(head: Buffer): InputKind {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
     try {
       // Z_SYNC_FLUSH inflates what a truncated stream holds instead of failing on its end.
+      const { gunzipSync, constants } = zlib();
       const inflated = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
       return inflated.length >= 4 && inflated.subarray(0, 4).equals(PCAPNG_MAGIC) ? 'capture' : 'gzip-dump';
     } catch {
@@ -98,7 +111,7 @@ const STDERR_KEPT = 8192;
  */
 export function runSysdig(file: string, options: SysdigOptions = {}): SysdigRun {
   const program = options.sysdigPath?.trim() || 'sysdig';
-  const child = spawn(program, sysdigArguments(file, options.filter, true), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = childProcess().spawn(program, sysdigArguments(file, options.filter, true), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let lastPercent = -1;
   child.stderr.setEncoding('latin1');

@@ -5,9 +5,8 @@
 // readInputText gives the dump's text to the subcommands that keep it (follow, diagram).
 
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { analyzeFile, analyzeStream, type Analysis, type AnalyzerOptions } from '../analysis';
-import { inputKind, runSysdig, SysdigError } from '../sysdigCapture';
+import { inputKind, runSysdig, SysdigError, zlib } from '../sysdigCapture';
 
 /** An input that cannot be analysed, with the sentence that says why (printed after `scap-lens: `). */
 export class InputError extends Error {}
@@ -67,7 +66,7 @@ export function openInput(name: string, options: InputOptions = {}): DumpInput {
     let read = 0;
     file.on('data', (chunk) => { read += chunk.length; if (size > 0) report((100 * read) / size); });
   }
-  if (kind === 'gzip-dump') return { stream: file.pipe(createGunzip()), finished: Promise.resolve(), kind };
+  if (kind === 'gzip-dump') return { stream: file.pipe(zlib().createGunzip()), finished: Promise.resolve(), kind };
   return { stream: file, finished: Promise.resolve(), kind };
 }
 
