@@ -13,6 +13,7 @@ import { inputKind } from './sysdigCapture';
 import { terminalText } from './terminal';
 import { EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, readArguments } from './cli/args';
 import type { FileReport } from './cli/report';
+import { writeErr, writeOut } from './cli/output';
 
 const USAGE = `Usage: scap-lens check [--format text|json|sarif|github] [--no-unread-write] [--progress] FILE...   (FILE - reads standard input)
 
@@ -128,7 +129,7 @@ export async function analyzeInput(name: string, options: AnalyzerOptions & { pr
   const file = stdin ? '<stdin>' : name;
   const problem = stdin ? undefined : unreadable(file);
   if (problem) {
-    process.stderr.write(`scap-lens: ${problem}\n`);
+    writeErr(`scap-lens: ${problem}\n`);
     return undefined;
   }
   let analysis: Analysis;
@@ -136,16 +137,16 @@ export async function analyzeInput(name: string, options: AnalyzerOptions & { pr
     // A text dump, standard input, a gzip-compressed dump, or a capture through sysdig (cli/input.ts).
     analysis = await analyzeNamedInput(name, { ...options, overBudget });
   } catch (error) {
-    process.stderr.write(`scap-lens: ${error instanceof InputError ? error.message : `${file} could not be read: ${(error as Error).message}`}\n`);
+    writeErr(`scap-lens: ${error instanceof InputError ? error.message : `${file} could not be read: ${(error as Error).message}`}\n`);
     return undefined;
   }
   if (analysis.stats.events === 0) {
     const sample = analysis.stats.unparsedSamples[0];
     const kind = stdin ? undefined : binaryKind(file);
-    if (kind) process.stderr.write(`scap-lens: ${kind}\n`);
-    else if (analysis.stats.lines === 0) process.stderr.write(`scap-lens: ${stdin ? 'standard input' : file} is empty: there is nothing to analyse\n`);
+    if (kind) writeErr(`scap-lens: ${kind}\n`);
+    else if (analysis.stats.lines === 0) writeErr(`scap-lens: ${stdin ? 'standard input' : file} is empty: there is nothing to analyse\n`);
     else {
-      process.stderr.write(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
+      writeErr(`scap-lens: ${file} is not a sysdig dump: none of its ${analysis.stats.lines} lines is a sysdig event`
         + (sample ? ` (line ${sample.line + 1}: ${sample.reason})` : '') + '\n');
     }
     return undefined;
@@ -164,7 +165,7 @@ export function statusAfter(status: number, file: string, analysis: Analysis): n
   const skipped = analysis.stats.overBudgetSocketCalls;
   if (skipped > 0) {
     const heapMb = Math.round(getHeapStatistics().heap_size_limit / 1e6);
-    process.stderr.write(`scap-lens: ${terminalText(file)}: too many connections open at once for the memory budget (${Math.round(HEAP_BUDGET * 100)} % of a ${heapMb} MB heap): `
+    writeErr(`scap-lens: ${terminalText(file)}: too many connections open at once for the memory budget (${Math.round(HEAP_BUDGET * 100)} % of a ${heapMb} MB heap): `
       + `${skipped} socket calls on connections opened after it was reached were not followed; the findings cover the ${analysis.stats.connections} connections followed. `
       + `A larger heap (NODE_OPTIONS=--max-old-space-size=MB) follows more.\n`);
     // An error found is reported as such (1); otherwise the run says it is incomplete (2).
@@ -187,11 +188,11 @@ async function check(files: string[], format: OutputFormat, unreadWrite: boolean
     status = statusAfter(status, file, analysis);
     const report = toReport(file, analysis);
     if (format === 'json') {
-      process.stdout.write(JSON.stringify(report) + '\n');
+      writeOut(JSON.stringify(report) + '\n');
       continue;
     }
     if (format === 'github') {
-      process.stdout.write(githubAnnotations(report));
+      writeOut(githubAnnotations(report));
       continue;
     }
     if (format === 'sarif') {
@@ -212,10 +213,10 @@ async function check(files: string[], format: OutputFormat, unreadWrite: boolean
       + `${plural(report.unparsedLines, 'unparsed line')}`
       + (report.unparsedSamples[0] ? ` (first: line ${report.unparsedSamples[0].line}, ${report.unparsedSamples[0].reason})` : ''));
     // Messages quote the dump (process names, paths): no raw control character reaches the terminal.
-    process.stdout.write(out.map(terminalText).join('\n') + '\n');
+    writeOut(out.map(terminalText).join('\n') + '\n');
   }
   // One log for the whole run: a file that could not be analysed makes it unsuccessful.
-  if (format === 'sarif') process.stdout.write(sarifText(sarifLog(sarifReports, toolInfo(), status !== EXIT_BAD_INPUT)));
+  if (format === 'sarif') writeOut(sarifText(sarifLog(sarifReports, toolInfo(), status !== EXIT_BAD_INPUT)));
   return status;
 }
 
@@ -241,29 +242,21 @@ async function main(argv: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const [command, ...files] = parsed.positionals;
   if (command !== 'check' || files.length === 0) {
-    process.stderr.write(`${command === undefined || command === 'check' ? 'scap-lens: no file given' : `scap-lens: unknown command '${command}'`}\n${USAGE}\n`);
+    writeErr(`${command === undefined || command === 'check' ? 'scap-lens: no file given' : `scap-lens: unknown command '${command}'`}\n${USAGE}\n`);
     return EXIT_BAD_INPUT;
   }
   const format = (typeof parsed.values.format === 'string' ? parsed.values.format : parsed.values.json === true ? 'json' : 'text') as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format) || (parsed.values.json === true && format !== 'json')) {
-    process.stderr.write(`scap-lens: --format takes one of ${OUTPUT_FORMATS.join(', ')}${parsed.values.json === true ? ', and --json is --format json' : ''}\n${USAGE}\n`);
+    writeErr(`scap-lens: --format takes one of ${OUTPUT_FORMATS.join(', ')}${parsed.values.json === true ? ', and --json is --format json' : ''}\n${USAGE}\n`);
     return EXIT_BAD_INPUT;
   }
   return check(files, format, parsed.values['no-unread-write'] !== true, parsed.values.progress === true);
 }
 
-// A reader that stops early (`scap-lens check --json big.scap.txt | head`) closes the pipe,
-// and the next write fails with EPIPE. That is the reader's choice, not an error of ours:
-// stop quietly, as a program killed by SIGPIPE would, instead of dying with a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(EXIT_OK);
-  throw error;
-});
-
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error: unknown) => {
-    process.stderr.write(`scap-lens: internal error: ${(error as Error).message}\n`);
+    writeErr(`scap-lens: internal error: ${(error as Error).message}\n`);
     process.exitCode = EXIT_BAD_INPUT;
   },
 );

@@ -4,6 +4,7 @@
 // treat them alike.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { writeErr, writeOut } from './output';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -24,11 +25,11 @@ export function readArguments(argv: string[], options: NonNullable<ParseArgsConf
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h', default: false } } });
   } catch (error) {
-    process.stderr.write(`${name}: ${(error as Error).message}\n${usage}\n`);
+    writeErr(`${name}: ${(error as Error).message}\n${usage}\n`);
     return EXIT_BAD_INPUT;
   }
   if (parsed.values.help === true) {
-    process.stdout.write(usage + '\n');
+    writeOut(usage + '\n');
     return EXIT_OK;
   }
   return { values: parsed.values, positionals: parsed.positionals };

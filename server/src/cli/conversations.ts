@@ -7,6 +7,7 @@ import { type Analysis, type Connection, type Endpoint, type Syscall, connection
 import { analyzeInput, statusAfter } from '../cli';
 import { EXIT_BAD_INPUT, EXIT_OK, readArguments } from './args';
 import { terminalText } from '../terminal';
+import { writeErr, writeOut } from './output';
 
 const USAGE = `Usage: scap-lens conversations [--json] FILE...   (FILE - reads standard input)
 
@@ -135,7 +136,7 @@ export async function conversations(argv: string[]): Promise<number> {
   if (typeof parsed === 'number') return parsed;
   const files = parsed.positionals;
   if (files.length === 0) {
-    process.stderr.write(`scap-lens: no file given\n${USAGE}\n`);
+    writeErr(`scap-lens: no file given\n${USAGE}\n`);
     return EXIT_BAD_INPUT;
   }
   let status = EXIT_OK;
@@ -149,7 +150,7 @@ export async function conversations(argv: string[]): Promise<number> {
     status = statusAfter(status, file, analysis);
     const list = conversationsOf(analysis);
     // The table quotes the dump (process names, paths): no raw control character reaches the terminal.
-    process.stdout.write((parsed.values.json === true ? JSON.stringify({ file, conversations: list }) : table(file, list).split('\n').map(terminalText).join('\n')) + '\n');
+    writeOut((parsed.values.json === true ? JSON.stringify({ file, conversations: list }) : table(file, list).split('\n').map(terminalText).join('\n')) + '\n');
   }
   return status;
 }

@@ -10,6 +10,7 @@ import { renderSequenceSvg } from '../analysis/sequenceSvg';
 import { terminalText } from '../terminal';
 import { EXIT_BAD_INPUT, EXIT_OK, readArguments } from './args';
 import { InputError, readInputText } from './input';
+import { writeErr, writeOut } from './output';
 
 const USAGE = `Usage: scap-lens diagram FILE:LINE [-o OUT.svg]
 
@@ -20,7 +21,7 @@ bytes, bytes never read, failed writes (EPIPE, ECONNRESET) and the race window.
 
 
 function fail(message: string): number {
-  process.stderr.write(`scap-lens diagram: ${message}\n`);
+  writeErr(`scap-lens diagram: ${message}\n`);
   return EXIT_BAD_INPUT;
 }
 
@@ -61,7 +62,7 @@ export async function diagramCommand(argv: string[]): Promise<number> {
   const svg = renderSequenceSvg(sequence);
   const output = typeof parsed.values.output === 'string' ? parsed.values.output : undefined;
   if (output === undefined || output === '-') {
-    process.stdout.write(svg);
+    writeOut(svg);
     return EXIT_OK;
   }
   try {
@@ -70,6 +71,6 @@ export async function diagramCommand(argv: string[]): Promise<number> {
     return fail(`cannot write ${output}: ${(error as Error).message}`);
   }
   // Process names are dump text: shown escaped, as the check command does.
-  process.stderr.write(`${output}: ${terminalText(sequence.lifelines.map((l) => l.label).join(' ⟷ '))}, ${sequence.rows.length} calls, ${sequence.arrows.length} arrows\n`);
+  writeErr(`${output}: ${terminalText(sequence.lifelines.map((l) => l.label).join(' ⟷ '))}, ${sequence.rows.length} calls, ${sequence.arrows.length} arrows\n`);
   return EXIT_OK;
 }

@@ -8,6 +8,7 @@ import { type ConnectionStream, assembleStream } from '../analysis/stream';
 import { renderStream } from '../followStream';
 import { EXIT_BAD_INPUT, EXIT_OK, readArguments } from './args';
 import { InputError, readInputText } from './input';
+import { writeErr, writeOut } from './output';
 
 const USAGE = `Usage: scap-lens follow [--json] [--hex] FILE:LINE
 
@@ -72,7 +73,7 @@ export async function follow(argv: string[]): Promise<number> {
   const target = parsed.positionals[0];
   const match = target === undefined ? null : /^(.+):(\d+)$/.exec(target);
   if (!match || parsed.positionals.length !== 1) {
-    process.stderr.write(`scap-lens follow: give one FILE:LINE\n${USAGE}\n`);
+    writeErr(`scap-lens follow: give one FILE:LINE\n${USAGE}\n`);
     return EXIT_BAD_INPUT;
   }
   const file = match[1];
@@ -83,7 +84,7 @@ export async function follow(argv: string[]): Promise<number> {
     // latin1: one character per byte, as the check command reads dumps; a capture goes through sysdig.
     text = await readInputText(file);
   } catch (error) {
-    process.stderr.write(`scap-lens follow: ${error instanceof InputError ? error.message : `${file} cannot be read: ${(error as Error).message}`}\n`);
+    writeErr(`scap-lens follow: ${error instanceof InputError ? error.message : `${file} cannot be read: ${(error as Error).message}`}\n`);
     return EXIT_BAD_INPUT;
   }
   const analysis: Analysis = analyzeText(text);
@@ -93,12 +94,12 @@ export async function follow(argv: string[]): Promise<number> {
   const id = line >= 0 && line < index.length ? index[line] : -1;
   const connection = id >= 0 ? analysis.calls[id].endpoint?.connection : undefined;
   if (!connection) {
-    process.stderr.write(`scap-lens follow: ${file}:${lineNumber} is not an event of a socket connection`
+    writeErr(`scap-lens follow: ${file}:${lineNumber} is not an event of a socket connection`
       + (lineNumber > lines.lineCount ? ` (the file has ${lines.lineCount} lines)` : '') + '\n');
     return EXIT_BAD_INPUT;
   }
   const stream = assembleStream(lines, connection);
-  if (parsed.values.json === true) process.stdout.write(JSON.stringify(streamJson(file, stream)) + '\n');
-  else process.stdout.write(renderStream(stream, parsed.values.hex === true ? 'hex' : 'text').text);
+  if (parsed.values.json === true) writeOut(JSON.stringify(streamJson(file, stream)) + '\n');
+  else writeOut(renderStream(stream, parsed.values.hex === true ? 'hex' : 'text').text);
   return EXIT_OK;
 }

@@ -7,6 +7,7 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { analyzeFile, analyzeStream, type Analysis, type AnalyzerOptions } from '../analysis';
 import { inputKind, runSysdig, SysdigError, zlib } from '../sysdigCapture';
+import { writeErr } from './output';
 
 /** An input that cannot be analysed, with the sentence that says why (printed after `scap-lens: `). */
 export class InputError extends Error {}
@@ -39,7 +40,7 @@ function progressWriter(enabled: boolean): (percent: number) => void {
     const whole = Math.min(100, Math.floor(percent));
     if (!enabled || whole === last) return;
     last = whole;
-    process.stderr.write(`progress: ${whole}%\n`);
+    writeErr(`progress: ${whole}%\n`);
   };
 }
 
