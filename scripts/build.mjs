@@ -25,7 +25,10 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The CLI is two bundles: cli.js (`check`, parsed on every start) requires cli-commands.js
+  // (conversations, follow, diagram) only when one of those is run (server/src/cli.ts SUBCOMMANDS).
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-commands.js'] }),
+  build({ ...common, entryPoints: ['server/src/cli/commands.ts'], outfile: 'server/out/cli-commands.js' }),
   // The sequence diagram's page runs in the webview, a browser: no Node, one script file.
   build({ ...common, entryPoints: ['client/webview/diagram.ts'], outfile: 'client/out/webview/diagram.js', platform: 'browser', format: 'iife', target: 'es2022' }),
 ]);

@@ -4,7 +4,7 @@
 // included, so the byte sums per (process, fd) can be checked against sysdig's own counts.
 
 import { type Analysis, type Connection, type Endpoint, type Syscall, connectionAlignment, firstLine, firstNum, processLabel, unknownPeerReason, unreadBytes } from '../analysis';
-import { analyzeInput, statusAfter } from '../cli';
+import { analyzeInput, statusAfter } from './analyze';
 import { EXIT_BAD_INPUT, EXIT_OK, readArguments } from './args';
 import { terminalText } from '../terminal';
 import { writeErr, writeOut } from './output';
