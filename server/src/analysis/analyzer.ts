@@ -340,6 +340,59 @@ export class DumpAnalyzer {
     this.stringsOwned = false;
   }
 
+  /**
+   * For the byte reader, before it builds a TraceEvent: does all that addSysdigEvent would do
+   * with an event that cannot touch a socket, and returns true; or, having changed nothing,
+   * returns false, and the reader hands the whole event to addSysdigEvent. Nine events in ten
+   * of a real capture are such events (`switch`, `select`, `futex`, a read of a file):
+   *   `7 21:05:36.040337566 1 kubelet (2231) > select`
+   *   `9 21:05:36.040342158 1 kubelet (2231) < read res=512 data=...` on an fd `<f>` named at its enter
+   * For them the analyzer keeps only the thread's pending call (addEnter, addExit) and the
+   * pid of a `(pid.tid)`, and the reader reads no other field of the line. `tag` is the fd's
+   * `<T>` (undefined without one). A record that continues on the next lines (`open`), a
+   * line inside a payload and the dump's first event always take the whole path.
+   */
+  addQuietEvent(line: number, tid: number, pid: number | undefined, type: string, exit: boolean, tag: string | undefined): boolean {
+    if (this.payloadLeft > 0 || this.awaitingTuple !== undefined || this.format === undefined) return false;
+    // Only sockets have addresses (parseSocketAddress), and only socket tags open the paths of
+    // messageEnter and closeEnter.
+    const socket = tag !== undefined && SOCKET_TAGS.has(tag);
+    const pending = exit ? this.pending.get(tid) : undefined;
+    let role: EventRole | undefined;
+    if (exit) {
+      // addExit: its own enter's exit is quiet; a socket call's exit takes the whole path, and
+      // so does an exit without its enter that names a socket (it may become a call).
+      const matches = typeof pending === 'string' ? pending === type : pending !== undefined && pending.type === type;
+      if (matches ? typeof pending !== 'string' : socket && !PID_TYPES.has(type)) return false;
+    } else {
+      // addEnter: an event without an exit, a call the lean analysis does not keep (`other`),
+      // and any call on an fd that is not a socket (but a connect or an accept, which learn
+      // their socket at their exit) only leave the thread's pending call.
+      role = this.roleOf(type);
+      if (role !== 'event' && !(role === 'other' && !this.retainCalls) && (socket || role === 'connect' || role === 'accept')) return false;
+    }
+    this.stats.lines++;
+    this.stats.events++;
+    this.recordOpen = false;
+    this.lineNow = line;
+    if (pid !== undefined) this.pidOfTid.set(tid, pid);
+    if (exit) {
+      if (typeof pending === 'string' && pending === type) this.pending.set(tid, undefined);
+      else if (!PID_TYPES.has(type)) {
+        // An exit whose enter is not in the capture, on no socket: counted, and nothing more.
+        this.stats.orphanExits++;
+        if (pending !== undefined) this.pending.set(tid, undefined);
+      }
+    } else if (role !== 'event') {
+      if (this.pendingTag.size > 0) this.pendingTag.delete(tid);
+      if (this.pendingLocal.size > 0) this.pendingLocal.delete(tid);
+      this.pending.set(tid, type);
+    }
+    const packing = this.packing;
+    if (packing !== undefined && packing.hot.length - packing.head > packing.limit) this.coolOne(packing);
+    return true;
+  }
+
   /** A line parsed as one event of a record format (sysdig's, LID-DS, JSON), by either parser. */
   private takeRecord(event: TraceEvent, open: boolean, length: number): void {
     this.stats.events++;

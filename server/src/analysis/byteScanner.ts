@@ -257,8 +257,12 @@ export class ByteLineReader implements ScannedLine {
         continue;
       }
       const pid = doubles[d + D_PID];
-      const fd = doubles[d + D_FD];
       const tag = ints[i + I_TAG];
+      const open = ints[i + I_OPEN] === 1;
+      // Most events cannot touch a socket: the analyzer takes them from these few fields.
+      if (!open && analyzer.addQuietEvent(line, integer(doubles[d + D_TID]), pid === pid ? integer(pid) : undefined,
+        this.text(ints[i + I_TYPE]), ints[i + I_EXIT] === 1, tag < 0 ? undefined : this.text(tag))) continue;
+      const fd = doubles[d + D_FD];
       const name = ints[i + I_FD_NAME];
       const res = doubles[d + D_RES];
       const errno = ints[i + I_ERRNO];
@@ -286,7 +290,6 @@ export class ByteLineReader implements ScannedLine {
         event.tuple = this.memory.toString('latin1', lineStart + tupleStart, lineStart + ints[i + I_TUPLE_END]);
       }
       event.local = undefined;
-      const open = ints[i + I_OPEN] === 1;
       // Read only for a record that goes on below (analyzer.ts takeRecord).
       event.dataCol = open ? ints[i + I_DATA_COL] : -1;
       // NaN unless the model keeps this event's time (the scanner decides as sysdigParser.ts does).
