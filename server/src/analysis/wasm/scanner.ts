@@ -148,13 +148,18 @@ function scanInt(pos: usize): isize {
   const digitsStart = i;
   // Integers up to 15 digits are exact in both i64 and f64, so summing in i64 gives the very
   // double the JavaScript parser computes; from the 16th digit on, f64 steps as it does.
+  // Every line has three to six numbers: the first loop is bounded once, not per byte, and
+  // tells a digit with one unsigned comparison.
+  const limit = min(lineEnd, digitsStart + 15);
   let whole: i64 = 0;
-  let c = codeAt(i);
-  while (isDigit(c) && i - digitsStart < 15) {
-    whole = whole * 10 + <i64>(c - 48);
-    c = codeAt(++i);
+  while (i < limit) {
+    const digit = <u32>load<u8>(i) - 48;
+    if (digit > 9) break;
+    whole = whole * 10 + <i64>digit;
+    i++;
   }
   let value = <f64>whole;
+  let c = codeAt(i);
   while (isDigit(c)) {
     value = value * 10 + <f64>(c - 48);
     c = codeAt(++i);
