@@ -186,10 +186,16 @@ function fixedTime(at: usize): f64 {
 
 // ---- The intern table: one id per distinct byte string ----
 
+/** The ids of the last line's syscall name and process name, for internLike (-1: none). */
+let lastType: i32 = -1;
+let lastProcess: i32 = -1;
+
 function clearIntern(): void {
   memory.fill(slotBase, 0xff, <usize>(SLOTS * 4));
   entryCount = 0;
   arenaUsed = 0;
+  lastType = -1;
+  lastProcess = -1;
 }
 
 /** Whether the `length` bytes at `start` are one of the names of `list` (a shared.ts name list). */
@@ -256,6 +262,19 @@ function intern(start: usize, end: usize): i32 {
   arenaUsed += length;
   store<i32>(slotBase + (<usize>slot << 2), id);
   return id;
+}
+
+/**
+ * intern() for a name that is often the previous line's: a thread's exit follows its enter,
+ * and one process writes many lines in a row. That entry is compared first, with no hash.
+ */
+function internLike(start: usize, end: usize, previous: i32): i32 {
+  if (previous >= 0) {
+    const entry = entryBase + <usize>previous * 12;
+    const length = <i32>(end - start);
+    if (load<i32>(entry + 4) == length && sameBytes(arenaBase + <usize>load<i32>(entry), start, length)) return previous;
+  }
+  return intern(start, end);
 }
 
 // ---- Parameters (sysdigParser.ts readInfo and what it calls) ----
@@ -479,8 +498,10 @@ function parseLine(base: usize): bool {
   let typeEnd = find(SPACE, typeCol);
   if (typeEnd < 0) typeEnd = <isize>lineEnd;
   if (<usize>typeEnd == typeCol) return false;
-  const type = intern(typeCol, <usize>typeEnd);
-  const process = intern(nameStart, <usize>open);
+  const type = internLike(typeCol, <usize>typeEnd, lastType);
+  const process = internLike(nameStart, <usize>open, lastProcess);
+  lastType = type;
+  lastProcess = process;
   if (internFull) return false;
   // Like the JavaScript parser, the default layout's digits are read only where the model keeps
   // a time: close and shutdown enters, and failed calls (below, once the errno is known).
