@@ -2,7 +2,10 @@
 // `npm run bench`: speed and memory of the analysis, as ratios to a floor measured in
 // the same run on the same machine (so the targets hold on slow and fast hardware).
 //
-//   node --expose-gc scripts/bench.mjs [--mb 50] [--runs 3] [--large [--large-mb 1000]]
+//   node --expose-gc scripts/bench.mjs [--mb 50] [--runs 3] [--large [--large-mb 1000]] [--server-only]
+//
+// --server-only runs step c alone (and the floor server beside it), skipping the floor and the
+// CLI: for work on the server's memory, where those steps only cost time.
 //
 // Builds nothing: `npm run bench` runs scripts/build.mjs first. Every measured step runs
 // in a fresh child process, so each peak RSS belongs to that step alone.
@@ -51,11 +54,12 @@ const TARGETS = {
 };
 
 function parseArgs(argv) {
-  const o = { mb: 50, runs: 3, large: false, largeMb: 1000 };
+  const o = { mb: 50, runs: 3, large: false, largeMb: 1000, serverOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--mb') o.mb = Number(argv[++i]);
     else if (argv[i] === '--large') o.large = true;
     else if (argv[i] === '--large-mb') { o.large = true; o.largeMb = Number(argv[++i]); }
+    else if (argv[i] === '--server-only') o.serverOnly = true;
     else if (argv[i] === '--runs') o.runs = Math.max(1, Number(argv[++i]) | 0);
     else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -631,10 +635,11 @@ async function run() {
     }
   };
 
-  const { floor, cli } = await stepFloorAndCli(file, opts.runs, attempt);
+  const skipped = { error: 'skipped (--server-only)' };
+  const { floor, cli } = opts.serverOnly ? { floor: skipped, cli: skipped } : await stepFloorAndCli(file, opts.runs, attempt);
   // The generated dump is a stress mix: 77 % of its lines are socket calls, where the real
   // captures of the corpus have 1.4-20 %. The same ratio on a real one, for comparison.
-  const real = fs.existsSync(K8S_DUMP)
+  const real = opts.serverOnly ? { floor: skipped, cli: {} } : fs.existsSync(K8S_DUMP)
     ? await stepFloorAndCli(K8S_DUMP, opts.runs, (name, fn) => attempt(`real capture: ${name}`, fn))
     : { floor: { error: 'the shared corpus is not checked out next to this repository' }, cli: {} };
   const server = await attempt('language server', () => stepServer(file, fileBytes));
