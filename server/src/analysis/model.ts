@@ -262,6 +262,24 @@ export class Syscall {
     this.setRare(errnos, name);
   }
 
+  /**
+   * The packed field, for callTable.ts to copy into its columns; -1 when the call has something
+   * in the side tables (enterTimes, wideColumns, ...), whose keys are the call objects
+   * themselves, so that only the call itself can answer for it.
+   */
+  static storedPacked(call: Syscall): number {
+    const packed = call.packed;
+    if ((packed & HAS_RARE) !== 0) return -1;
+    if (((packed >> TYPE_COL_SHIFT) & COLUMN_BITS) === COLUMN_BITS || ((packed >> FD_COL_SHIFT) & COLUMN_BITS) === COLUMN_BITS
+      || ((packed >> RES_COL_SHIFT) & COLUMN_BITS) === COLUMN_BITS) return -1;
+    return packed;
+  }
+
+  /** The spot (a range start or an enter time, see spot), for callTable.ts. */
+  static storedSpot(call: Syscall): number | undefined {
+    return call.spot;
+  }
+
   private setRare<T>(table: WeakMap<Syscall, T>, value: T | undefined): void {
     if (value === undefined) {
       if ((this.packed & HAS_RARE) !== 0) table.delete(this);
