@@ -5,7 +5,8 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Analysis, type Syscall, TextLines, analyzeTextAsync, buildLineIndex, packCalls } from './analysis';
+import { type Analysis, type Syscall, TextLines, analyzeTextAsync, buildLineIndex } from './analysis';
+import { packCalls } from './analysis/callTable';
 import type { LineSource } from './convert';
 
 export interface Settings {

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Analysis, analyzeText, packCalls, Syscall } from '../../server/src/analysis';
+import { type Analysis, analyzeText, Syscall } from '../../server/src/analysis';
+import { packCalls } from '../../server/src/analysis/callTable';
 import { provideCodeActions } from '../../server/src/codeActions';
 import { provideDefinition } from '../../server/src/definition';
 import { provideSequenceDiagram } from '../../server/src/diagram';

@@ -10,7 +10,6 @@ import type { AnalyzerOptions } from './analyzer';
 import type { Analysis } from './model';
 
 export * from './model';
-export { packCalls } from './callTable';
 export { DumpAnalyzer, LineCutter, TextLines, analyzeText, analyzeTextAsync, buildLineIndex, parseSocketAddress };
 export type { AnalyzerOptions } from './analyzer';
 export type { AsyncAnalysisHooks } from './drivers';
