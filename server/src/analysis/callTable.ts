@@ -15,7 +15,7 @@
 // both as Syscall. Only the language server packs (DumpIndex): the CLI's lean analysis drops
 // its calls as it goes and never holds them all.
 
-import { type Analysis, type Endpoint, Syscall } from './model';
+import { type Analysis, type Endpoint, Syscall, storedPacked, storedSpot } from './model';
 
 /** Stands for undefined in the res and size columns, and NaN in the spot column. */
 const NO_INT = -(2 ** 31);
@@ -154,8 +154,8 @@ export function packCalls(analysis: Analysis): void {
   const views: Syscall[] = new Array(calls.length);
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i];
-    const packed = Syscall.storedPacked(call);
-    const spot = Syscall.storedSpot(call);
+    const packed = storedPacked(call);
+    const spot = storedSpot(call);
     if (call.type !== lastType || lastTypeRow < 0) {
       lastType = call.type;
       lastTypeRow = nameRow(columns, nameRows, lastType);
