@@ -37,7 +37,7 @@ const PRELOAD = path.join(ROOT, 'scripts/bench/peak-rss.cjs');
 const GC_PRELOAD = path.join(ROOT, 'scripts/bench/gc-on-signal.cjs');
 // The Node options VS Code starts the language server with (client/src/extension.ts reads the
 // same file): the bench measures the server as it runs there.
-const SERVER_FLAGS = JSON.parse(fs.readFileSync(path.join(ROOT, 'server/src/serverFlags.json'), 'utf8')).execArgv;
+const { execArgv: SERVER_FLAGS, env: SERVER_ENV } = JSON.parse(fs.readFileSync(path.join(ROOT, 'server/src/serverFlags.json'), 'utf8'));
 const K8S_DUMP = path.resolve(ROOT, '../shared/corpus/sysdig/k8strouble__capture.scap.txt');
 const WAIT_MS = 120_000; // upper bound for every wait, so the bench never hangs
 const MB = 1e6; // sizes and throughput use decimal megabytes
@@ -270,9 +270,10 @@ function startServer(serverJs = path.join(ROOT, 'server/out/server.js')) {
   if (!fs.existsSync(serverJs)) throw new Error('server/out/server.js missing (run npm run build)');
   // --expose-gc + the preload let the bench ask for one full collection (SIGUSR2) after
   // indexing; the servers run unchanged otherwise. Both the server and the floor server get
-  // the product's Node options (SERVER_FLAGS), so that the floor differs from the server by
-  // the analysis alone, not by how V8 sizes its heap.
-  const child = spawn(process.execPath, [...SERVER_FLAGS, '--expose-gc', '--require', GC_PRELOAD, serverJs, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  // the product's Node options and environment (SERVER_FLAGS, SERVER_ENV), so that the floor
+  // differs from the server by the analysis alone, not by how V8 or the C library size the heap.
+  const child = spawn(process.execPath, [...SERVER_FLAGS, '--expose-gc', '--require', GC_PRELOAD, serverJs, '--stdio'],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SERVER_ENV } });
   let stderr = '';
   child.stderr.on('data', (d) => { if (stderr.length < 20000) stderr += d; });
   // Any wait fails fast (instead of running into its time limit) once the server is gone.
