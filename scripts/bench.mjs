@@ -2,7 +2,10 @@
 // `npm run bench`: speed and memory of the analysis, as ratios to a floor measured in
 // the same run on the same machine (so the targets hold on slow and fast hardware).
 //
-//   node --expose-gc scripts/bench.mjs [--mb 50] [--runs 3] [--large [--large-mb 1000]]
+//   node --expose-gc scripts/bench.mjs [--mb 50] [--runs 3] [--large [--large-mb 1000]] [--server-only]
+//
+// --server-only runs step c alone (and the floor server beside it), skipping the floor and the
+// CLI: for work on the server's memory, where those steps only cost time.
 //
 // Builds nothing: `npm run bench` runs scripts/build.mjs first. Every measured step runs
 // in a fresh child process, so each peak RSS belongs to that step alone.
@@ -34,7 +37,7 @@ const PRELOAD = path.join(ROOT, 'scripts/bench/peak-rss.cjs');
 const GC_PRELOAD = path.join(ROOT, 'scripts/bench/gc-on-signal.cjs');
 // The Node options VS Code starts the language server with (client/src/extension.ts reads the
 // same file): the bench measures the server as it runs there.
-const SERVER_FLAGS = JSON.parse(fs.readFileSync(path.join(ROOT, 'server/src/serverFlags.json'), 'utf8')).execArgv;
+const { execArgv: SERVER_FLAGS, env: SERVER_ENV } = JSON.parse(fs.readFileSync(path.join(ROOT, 'server/src/serverFlags.json'), 'utf8'));
 const K8S_DUMP = path.resolve(ROOT, '../shared/corpus/sysdig/k8strouble__capture.scap.txt');
 const WAIT_MS = 120_000; // upper bound for every wait, so the bench never hangs
 const MB = 1e6; // sizes and throughput use decimal megabytes
@@ -51,11 +54,12 @@ const TARGETS = {
 };
 
 function parseArgs(argv) {
-  const o = { mb: 50, runs: 3, large: false, largeMb: 1000 };
+  const o = { mb: 50, runs: 3, large: false, largeMb: 1000, serverOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--mb') o.mb = Number(argv[++i]);
     else if (argv[i] === '--large') o.large = true;
     else if (argv[i] === '--large-mb') { o.large = true; o.largeMb = Number(argv[++i]); }
+    else if (argv[i] === '--server-only') o.serverOnly = true;
     else if (argv[i] === '--runs') o.runs = Math.max(1, Number(argv[++i]) | 0);
     else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -266,9 +270,10 @@ function startServer(serverJs = path.join(ROOT, 'server/out/server.js')) {
   if (!fs.existsSync(serverJs)) throw new Error('server/out/server.js missing (run npm run build)');
   // --expose-gc + the preload let the bench ask for one full collection (SIGUSR2) after
   // indexing; the servers run unchanged otherwise. Both the server and the floor server get
-  // the product's Node options (SERVER_FLAGS), so that the floor differs from the server by
-  // the analysis alone, not by how V8 sizes its heap.
-  const child = spawn(process.execPath, [...SERVER_FLAGS, '--expose-gc', '--require', GC_PRELOAD, serverJs, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  // the product's Node options and environment (SERVER_FLAGS, SERVER_ENV), so that the floor
+  // differs from the server by the analysis alone, not by how V8 or the C library size the heap.
+  const child = spawn(process.execPath, [...SERVER_FLAGS, '--expose-gc', '--require', GC_PRELOAD, serverJs, '--stdio'],
+    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...SERVER_ENV } });
   let stderr = '';
   child.stderr.on('data', (d) => { if (stderr.length < 20000) stderr += d; });
   // Any wait fails fast (instead of running into its time limit) once the server is gone.
@@ -631,10 +636,11 @@ async function run() {
     }
   };
 
-  const { floor, cli } = await stepFloorAndCli(file, opts.runs, attempt);
+  const skipped = { error: 'skipped (--server-only)' };
+  const { floor, cli } = opts.serverOnly ? { floor: skipped, cli: skipped } : await stepFloorAndCli(file, opts.runs, attempt);
   // The generated dump is a stress mix: 77 % of its lines are socket calls, where the real
   // captures of the corpus have 1.4-20 %. The same ratio on a real one, for comparison.
-  const real = fs.existsSync(K8S_DUMP)
+  const real = opts.serverOnly ? { floor: skipped, cli: {} } : fs.existsSync(K8S_DUMP)
     ? await stepFloorAndCli(K8S_DUMP, opts.runs, (name, fn) => attempt(`real capture: ${name}`, fn))
     : { floor: { error: 'the shared corpus is not checked out next to this repository' }, cli: {} };
   const server = await attempt('language server', () => stepServer(file, fileBytes));

@@ -13,6 +13,7 @@ import {
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Sequence } from '../../server/src/analysis/sequence';
 import { SEQUENCE_CSS, renderSequenceSvg } from '../../server/src/analysis/sequenceSvg';
+import { lineAfterChanges } from './lineAfterChanges';
 import { Commands, type DumpPosition, Requests, type SequenceDiagramResult } from '../../server/src/lsp_ext';
 
 const DUMP_LANGUAGES = new Set(['scap', 'strace']);
@@ -42,7 +43,7 @@ export function registerDiagramPanel(context: ExtensionContext, client: () => La
       void window.showInformationMessage(`Scap Lens: ${result.message ?? 'no sequence diagram here.'}`);
       return;
     }
-    DiagramPanel.show(context, position, result.sequence);
+    DiagramPanel.show(context, position, result.sequence, client);
   }));
 }
 
@@ -61,15 +62,22 @@ function dumpPosition(argument: unknown): DumpPosition | undefined {
   return { uri: editor.document.uri.toString(), line: editor.selection.active.line };
 }
 
+/** How long the panel waits after the last edit before it asks the server again. */
+const REFRESH_DELAY_MS = 300;
+
 class DiagramPanel {
   private static current: DiagramPanel | undefined;
   private readonly disposables: Disposable[] = [];
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts refreshes, so that the answer to an older one never replaces a newer one. */
+  private refreshes = 0;
 
   private constructor(
     private readonly context: ExtensionContext,
     private readonly panel: WebviewPanel,
     private position: DumpPosition,
     private sequence: Sequence,
+    private readonly client: () => LanguageClient | undefined,
   ) {
     panel.webview.html = this.html();
     this.disposables.push(
@@ -78,15 +86,61 @@ class DiagramPanel {
         if (event.textEditor.document.uri.toString() !== this.position.uri) return;
         void panel.webview.postMessage({ type: 'cursor', line: event.selections[0].active.line });
       }),
+      // An edit or a reload from disk (sysdig -r run again into the same file) changes the
+      // analysis: the panel follows its event to its new line and draws the diagram again.
+      workspace.onDidChangeTextDocument((event) => {
+        if (event.document.uri.toString() !== this.position.uri || event.contentChanges.length === 0) return;
+        this.position = { uri: this.position.uri, line: lineAfterChanges(this.position.line, event.contentChanges) };
+        this.scheduleRefresh();
+      }),
       panel.onDidDispose(() => this.dispose()),
     );
   }
 
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, REFRESH_DELAY_MS);
+  }
+
+  /** Asks the server for the sequence at the panel's (moved) line and shows it, or says it is gone. */
+  private async refresh(): Promise<void> {
+    const language = this.client();
+    if (!language) return;
+    const asked = ++this.refreshes;
+    const position = this.position;
+    let result: SequenceDiagramResult;
+    try {
+      result = await language.sendRequest<SequenceDiagramResult>(Requests.sequenceDiagram, position);
+    } catch (error) {
+      result = { message: `no sequence diagram after the change: ${(error as Error).message ?? error}` };
+    }
+    if (asked !== this.refreshes || DiagramPanel.current !== this) return;
+    if (!result.sequence) {
+      void this.panel.webview.postMessage({
+        type: 'gone',
+        message: `The dump changed: line ${position.line + 1} holds no connection now (${result.message ?? 'no sequence diagram here'}).`,
+      });
+      return;
+    }
+    this.sequence = result.sequence;
+    this.panel.title = DiagramPanel.title(result.sequence);
+    void this.panel.webview.postMessage({ type: 'show', sequence: this.sequence, line: position.line, refreshed: true });
+  }
+
+  private static title(sequence: Sequence): string {
+    return `Sequence: ${sequence.lifelines.map((l) => l.process || `tid ${l.tid}`).join(' ⟷ ')}`;
+  }
+
   /** Shows the sequence in the panel (created beside the dump on first use). */
-  static show(context: ExtensionContext, position: DumpPosition, sequence: Sequence): void {
-    const title = `Sequence: ${sequence.lifelines.map((l) => l.process || `tid ${l.tid}`).join(' ⟷ ')}`;
+  static show(context: ExtensionContext, position: DumpPosition, sequence: Sequence, client: () => LanguageClient | undefined): void {
+    const title = DiagramPanel.title(sequence);
     const existing = DiagramPanel.current;
     if (existing) {
+      // A refresh still under way was for the previous position: its answer is dropped.
+      existing.refreshes++;
       existing.position = position;
       existing.sequence = sequence;
       existing.panel.title = title;
@@ -100,7 +154,7 @@ class DiagramPanel {
       localResourceRoots: [Uri.joinPath(context.extensionUri, 'client', 'out', 'webview')],
       retainContextWhenHidden: true,
     });
-    DiagramPanel.current = new DiagramPanel(context, panel, position, sequence);
+    DiagramPanel.current = new DiagramPanel(context, panel, position, sequence, client);
   }
 
   private post(): void {
@@ -167,6 +221,7 @@ class DiagramPanel {
 
   private dispose(): void {
     DiagramPanel.current = undefined;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

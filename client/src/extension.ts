@@ -18,9 +18,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
   registerLanguageDetection(context);
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
-    // The server's Node options (its heap sizing) are in one file, which the bench reads too.
-    run: { module, transport: TransportKind.ipc, options: { execArgv: serverFlags.execArgv } },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...serverFlags.execArgv, '--nolazy', '--inspect=6009'] } },
+    // The server's Node options and environment (its heap sizing) are in one file, which the
+    // bench reads too. The language client adds `env` to this process's environment.
+    run: { module, transport: TransportKind.ipc, options: { execArgv: serverFlags.execArgv, env: serverFlags.env } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...serverFlags.execArgv, '--nolazy', '--inspect=6009'], env: serverFlags.env } },
   };
   client = new LanguageClient('scapLens', 'Scap Lens', serverOptions, {
     documentSelector: [{ language: 'scap' }, { language: 'strace' }],

@@ -15,7 +15,10 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-type FromExtension = { type: 'show'; sequence: Sequence; line: number } | { type: 'cursor'; line: number };
+type FromExtension =
+  | { type: 'show'; sequence: Sequence; line: number; refreshed?: boolean }
+  | { type: 'cursor'; line: number }
+  | { type: 'gone'; message: string };
 
 const vscode = acquireVsCodeApi();
 const scroller = document.getElementById('scroller') as HTMLDivElement;
@@ -43,7 +46,12 @@ const MIN_SCALE = 0.75;
 /** How far beyond the view rows are drawn, so that a scroll of a screen needs no redraw. */
 const MARGIN = 1.0;
 
-function show(next: Sequence, line: number): void {
+/**
+ * Draws a sequence. A refresh (the dump was edited or reloaded from disk) keeps the scroll
+ * position, so that the rows the user was reading stay where they were.
+ */
+function show(next: Sequence, line: number, refreshed = false): void {
+  const scrollTop = scroller.scrollTop;
   sequence = next;
   rowOfLine = new Map();
   next.rows.forEach((row, i) => {
@@ -52,11 +60,23 @@ function show(next: Sequence, line: number): void {
   const marked = new Set(next.unread.map((u) => u.row));
   notable = next.rows.flatMap((row, i) => (marked.has(i) || ['failed', 'close', 'shutdown', 'eof'].includes(row.kind) ? [i] : []));
   selected = rowOfLine.get(line) ?? -1;
-  scroller.scrollTop = 0;
+  scroller.scrollTop = refreshed ? scrollTop : 0;
   relayout();
-  if (selected >= 0) scrollToRow(selected);
+  if (selected >= 0 && !refreshed) scrollToRow(selected);
   draw(true);
   announce();
+}
+
+/** The dump changed and its line no longer holds a connection: an empty page that says so. */
+function gone(message: string): void {
+  sequence = undefined;
+  layout = undefined;
+  rowOfLine = new Map();
+  notable = [];
+  selected = -1;
+  header.innerHTML = '';
+  body.innerHTML = '';
+  status.textContent = message;
 }
 
 /** Sizes both SVGs for the layout (again after a resize: the lanes follow the panel's width). */
@@ -130,7 +150,8 @@ function announce(): void {
 
 window.addEventListener('message', (event: MessageEvent<FromExtension>) => {
   const message = event.data;
-  if (message.type === 'show') show(message.sequence, message.line);
+  if (message.type === 'show') show(message.sequence, message.line, message.refreshed);
+  else if (message.type === 'gone') gone(message.message);
   else if (message.type === 'cursor' && sequence) {
     const row = rowOfLine.get(message.line);
     if (row !== undefined && row !== selected) select(row, false);

@@ -31,7 +31,7 @@ let settings: Settings = { ...defaultSettings };
 const store = new DumpStore(
   connection,
   () => settings,
-  (index) => void connection.sendDiagnostics({ uri: index.document.uri, version: index.document.version, diagnostics: provideDiagnostics(index) }),
+  (index) => connection.sendDiagnostics({ uri: index.document.uri, version: index.document.version, diagnostics: provideDiagnostics(index) }),
   () => capabilities.window?.workDoneProgress === true,
 );
 

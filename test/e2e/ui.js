@@ -621,6 +621,28 @@ async function main() {
       return label;
     });
 
+    await check('an edit of the dump above the connection redraws the diagram: the EPIPE arrow names its new line, and again after undo', async () => {
+      await showTab(FIXTURE);
+      await wb.goToLine(page, 1);
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Enter');
+      const frame = await diagramFrame();
+      try {
+        await frame.locator(`g.arrow.failed[data-line="${L.epipe}"]`).waitFor({ timeout: 15000 }).catch(async () => {
+          throw new Error(`after a line inserted at the top, the EPIPE arrow is at line ${Number(await frame.locator('g.arrow.failed').getAttribute('data-line')) + 1}, not ${L.epipe + 1}`);
+        });
+      } finally {
+        // Undo, so that the dump is as saved for the checks after this one.
+        await page.keyboard.press('Control+z');
+      }
+      await frame.locator(`g.arrow.failed[data-line="${L.epipe - 1}"]`).waitFor({ timeout: 15000 }).catch(() => {
+        throw new Error(`after undo the EPIPE arrow is not back at line ${L.epipe}`);
+      });
+      const dirty = await page.locator('.tabs-container .tab.dirty', { hasText: FIXTURE }).count();
+      if (dirty) throw new Error(`${FIXTURE} is still modified after undo`);
+      return `EPIPE arrow at line ${L.epipe + 1} after the insert, at ${L.epipe} after undo`;
+    });
+
     await check('a connection of 10 000 calls: the diagram opens and draws its first rows at once, and scrolls in single frames', async () => {
       const calls = BIG_CALLS;
       await wb.quickOpen(page, 'big-10000.scap.txt', '10:00:00.000001500');

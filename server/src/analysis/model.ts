@@ -272,6 +272,25 @@ export class Syscall {
   }
 }
 
+/**
+ * A call's packed field, for callTable.ts to copy into its columns; -1 when the call has
+ * something in the side tables (enterTimes, wideColumns, ...), whose keys are the call objects
+ * themselves, so that only the call itself can answer for it. Functions beside Syscall that
+ * read its private fields by name, not methods: the CLI, which never packs, bundles without them.
+ */
+export function storedPacked(call: Syscall): number {
+  const packed: number = call['packed'];
+  if ((packed & HAS_RARE) !== 0) return -1;
+  if (((packed >> TYPE_COL_SHIFT) & COLUMN_BITS) === COLUMN_BITS || ((packed >> FD_COL_SHIFT) & COLUMN_BITS) === COLUMN_BITS
+    || ((packed >> RES_COL_SHIFT) & COLUMN_BITS) === COLUMN_BITS) return -1;
+  return packed;
+}
+
+/** A call's spot (a range start or an enter time, see Syscall.spot), for callTable.ts. */
+export function storedSpot(call: Syscall): number | undefined {
+  return call['spot'];
+}
+
 /** One end of a connection: a process and the fd it holds (threads of one process share it). */
 export interface Endpoint {
   id: number;
