@@ -631,6 +631,7 @@ async function main() {
         await frame.locator(`g.arrow.failed[data-line="${L.epipe}"]`).waitFor({ timeout: 15000 }).catch(async () => {
           throw new Error(`after a line inserted at the top, the EPIPE arrow is at line ${Number(await frame.locator('g.arrow.failed').getAttribute('data-line')) + 1}, not ${L.epipe + 1}`);
         });
+        await wb.shot(page, '11-diagram-after-edit');
       } finally {
         // Undo, so that the dump is as saved for the checks after this one.
         await page.keyboard.press('Control+z');
