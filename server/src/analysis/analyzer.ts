@@ -205,7 +205,7 @@ export class DumpAnalyzer {
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.retainCalls = options.retainCalls !== false;
     this.packing = this.retainCalls ? undefined : {
-      packer: new ConnectionPacker(), hot: [], since: [], head: 0, limit: options.hotConnections ?? HOT_CONNECTIONS, created: 0, unpackedAny: false,
+      packer: new ConnectionPacker(), hot: [], since: [], head: 0, limit: options.hotConnections ?? HOT_CONNECTIONS, created: 0, outOfOrder: false,
     };
   }
 
@@ -1044,26 +1044,34 @@ export class DumpAnalyzer {
     }
     connection.released = true;
     alignConnection(connection, sampledPayload, true);
-    this.findings.push(...connectionFindings(connection, this.options));
+    connectionFindings(connection, this.options, this.findings);
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
     if (!this.options.keepConnections) {
-      // Most connections close soon after they open, near the list's end: spliced out there.
-      // Older ones are dropped in batches: finding and splicing each would cost the list's
-      // length, quadratic when connections close in the order they opened (issue 12).
+      // Most connections close soon after they open, near the list's end: the last connection
+      // takes their place there (finish puts the list back in order of creation). Older ones
+      // are dropped in batches: finding each would cost the list's length, quadratic when
+      // connections close in the order they opened (issue 12). A splice moved the ones after
+      // it and made a list of the one removed, for every connection.
       const list = this.connections;
       let at = list.length - 1;
       while (at >= 0 && at >= list.length - RECENT_CONNECTIONS && list[at] !== connection) at--;
-      if (at >= 0 && list[at] === connection) list.splice(at, 1);
-      else if (++this.releasedInList >= 1024 && this.releasedInList * 2 >= list.length) this.dropReleased();
+      if (at >= 0 && list[at] === connection) {
+        const last = list.pop()!;
+        if (last !== connection) {
+          list[at] = last;
+          this.packing!.outOfOrder = true;
+        }
+      } else if (++this.releasedInList >= 1024 && this.releasedInList * 2 >= list.length) this.dropReleased();
     }
-    connection.calls = [];
+    // The lists let go of their calls; one already empty is kept rather than replaced.
+    if (connection.calls.length > 0) connection.calls = [];
     for (const e of connection.endpoints) {
       if (e.local !== undefined) this.joins.forgetLocal(e);
       e.firstCall = undefined;
       e.lastCall = undefined;
-      e.writes = [];
-      e.reads = [];
+      if (e.writes.length > 0) e.writes = [];
+      if (e.reads.length > 0) e.reads = [];
       e.sample = undefined;
     }
   }
@@ -1103,7 +1111,7 @@ export class DumpAnalyzer {
     const connection = packing.packer.unpack(key, packed);
     this.live.set(key, connection);
     this.connections.push(connection);
-    packing.unpackedAny = true;
+    packing.outOfOrder = true;
     queueHot(packing, connection, this.callCount);
     return connection;
   }
@@ -1176,8 +1184,9 @@ export class DumpAnalyzer {
       const calls = this.retainCalls ? this.calls.slice() : this.calls;
       return { stats: this.stats, calls, connections: this.connections, findings: sortFindings(this.findings), format: this.format?.name };
     }
-    // Unpacked connections joined the list at its end: the list is in order of creation again.
-    if (packing.unpackedAny) this.connections.sort((a, b) => a.id - b.id);
+    // Unpacked connections joined the list at its end, released ones left their place to the
+    // last one: the list is in order of creation again.
+    if (packing.outOfOrder) this.connections.sort((a, b) => a.id - b.id);
     // Lean mode: the packed connections are unpacked one at a time, in order of creation among
     // the others, and with dropOpenConnections dropped once their findings are known: as
     // objects all at once, millions of them would not fit.
@@ -1225,7 +1234,7 @@ export class DumpAnalyzer {
   private finishConnection(connection: Connection, payloads?: PayloadSource): void {
     if (payloads !== undefined) alignConnection(connection, payloads);
     else if (!this.retainCalls && !connection.released) alignConnection(connection, sampledPayload, true);
-    if (!connection.released) this.findings.push(...connectionFindings(connection, this.options));
+    if (!connection.released) connectionFindings(connection, this.options, this.findings);
     // The language server keeps these lists for as long as the document is open. Grown
     // one push at a time, a short list has room for 17: an exact copy is a third the size.
     if (this.retainCalls && this.trimmed.get(connection) !== connection.calls.length) trimLists(connection);
@@ -1259,8 +1268,11 @@ interface Packing {
   readonly limit: number;
   /** Connections made so far, for their ids. */
   created: number;
-  /** Whether a connection was unpacked: it joined the list at its end, out of order. */
-  unpackedAny: boolean;
+  /**
+   * Whether the connection list may be out of order of creation: an unpacked connection joined
+   * it at its end, or a released one's place went to the last one (releaseIfDone).
+   */
+  outOfOrder: boolean;
 }
 
 /** Queues a connection that is objects now; `callCount` tells later whether it had a call since. */
