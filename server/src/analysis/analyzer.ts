@@ -4,7 +4,7 @@
 
 import {
   type Analysis, type CallRole, type Connection, type DumpStats, type Endpoint, type Finding,
-  Syscall, type TraceEvent, newEndpoint, peerOf,
+  NO_CALLS, Syscall, type TraceEvent, newEndpoint, peerOf,
 } from './model';
 import { newTraceEvent, parseSysdigSpan } from './sysdigParser';
 import { threadFdKey } from './straceParser';
@@ -804,15 +804,17 @@ export class DumpAnalyzer {
       call.rangeStart = endpoint.bytesWritten;
       endpoint.bytesWritten += res;
       // A first element as a literal: grown by push, a list of one has room for 17 (128 bytes
-      // more for each of millions of connections left open, issue 12).
+      // more for each of millions of connections left open, issue 12). It also takes the
+      // place of NO_CALLS, which an end starts with and which must stay empty.
       if (endpoint.writes.length === 0) endpoint.writes = [call];
       else endpoint.writes.push(call);
     } else if (role === 'read') {
       if (res > 0) {
         call.rangeStart = endpoint.bytesRead;
         endpoint.bytesRead += res;
-        if (this.retainCalls) endpoint.reads.push(call);
-        else this.forgetConsumed(endpoint, call);
+        if (!this.retainCalls) this.forgetConsumed(endpoint, call);
+        else if (endpoint.reads.length === 0) endpoint.reads = [call];
+        else endpoint.reads.push(call);
       } else if (res === 0 && errno === undefined) {
         endpoint.eof ??= call;
       }
@@ -862,11 +864,10 @@ export class DumpAnalyzer {
    */
   private forgetConsumed(reader: Endpoint, read: Syscall): void {
     // Setting an array's length is a call into the runtime: overwrite the one element instead.
+    // The first read takes the place of NO_CALLS (see account) with a list of one: emptied and
+    // grown by push, the list would have room for 17.
     if (reader.reads.length === 1) reader.reads[0] = read;
-    else {
-      reader.reads.length = 0;
-      reader.reads.push(read);
-    }
+    else reader.reads = [read];
     const writer = peerOf(reader);
     // Offsets are the reader's: they say what was consumed only when the writer opened inside
     // the capture. Otherwise the writes wait for alignment.ts, as long as it may use them.
@@ -1064,14 +1065,14 @@ export class DumpAnalyzer {
         }
       } else if (++this.releasedInList >= 1024 && this.releasedInList * 2 >= list.length) this.dropReleased();
     }
-    // The lists let go of their calls; one already empty is kept rather than replaced.
+    // The lists let go of their calls (connection.calls: one already empty is kept).
     if (connection.calls.length > 0) connection.calls = [];
     for (const e of connection.endpoints) {
       if (e.local !== undefined) this.joins.forgetLocal(e);
       e.firstCall = undefined;
       e.lastCall = undefined;
-      if (e.writes.length > 0) e.writes = [];
-      if (e.reads.length > 0) e.reads = [];
+      e.writes = NO_CALLS as Syscall[];
+      e.reads = NO_CALLS as Syscall[];
       e.sample = undefined;
     }
   }
