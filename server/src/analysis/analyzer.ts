@@ -487,10 +487,10 @@ export class DumpAnalyzer {
       this.pending.set(event.tid, event.type);
       return;
     }
+    // newCall gave the call the enter's fd column.
     const call = this.newCall(event, role);
     call.enterNum = event.num;
     call.enterLine = event.line;
-    call.fdCol = event.fdCol;
     call.size = event.size;
     const known = waits ? this.joins.endpointByLocal.get(event.local!) : undefined;
     if (address) {
@@ -687,7 +687,8 @@ export class DumpAnalyzer {
     call.exitLine = event.line;
     if (event.errno !== undefined && !Number.isNaN(event.time)) call.exitTime = event.time;
     call.res = event.res;
-    call.errno = event.errno === undefined ? undefined : this.intern(event.errno);
+    // A call has no errno before its exit: only a failed one needs the side table's setter.
+    if (event.errno !== undefined) call.errno = this.intern(event.errno);
     call.resCol = event.resCol;
     if (call.size === undefined) call.size = event.size;
 
