@@ -513,7 +513,7 @@ export class DumpAnalyzer {
       // Closed without a line ever naming its peer: the peer is not in the capture.
       if (role === 'close') this.joins.joinAlone(event.local!);
     }
-    this.markClose(call);
+    this.markClose(call, role);
     if (closesDatagrams !== undefined) {
       for (const end of closesDatagrams) {
         if (end === call.endpoint || end.closed !== undefined) continue;
@@ -628,11 +628,13 @@ export class DumpAnalyzer {
     return role;
   }
 
-  /** A close takes effect at its enter: that is the moment the peer's next write can fail. */
-  private markClose(call: Syscall): void {
+  /**
+   * A close takes effect at its enter: that is the moment the peer's next write can fail.
+   * `role` is the call's, which addEnter knows already (the getter is a call per socket call).
+   */
+  private markClose(call: Syscall, role: CallRole = call.role): void {
     const endpoint = call.endpoint;
     if (!endpoint || call.enterLine < 0) return;
-    const role = call.role;
     if (role === 'close') {
       endpoint.closed ??= call;
       if (!this.retainCalls) this.releaseIfDone(endpoint.connection);
@@ -736,7 +738,7 @@ export class DumpAnalyzer {
       this.attach(call, address, undefined, event.local);
       if (!call.endpoint) return;
     }
-    this.account(call);
+    this.account(call, callRole);
   }
 
   /**
@@ -792,12 +794,11 @@ export class DumpAnalyzer {
     this.receiveFrom(call, unpaired, tuple);
   }
 
-  /** Moves a finished read or write's bytes into its direction of the stream. */
-  private account(call: Syscall): void {
+  /** Moves a finished read or write's bytes into its direction of the stream; `role` is the call's. */
+  private account(call: Syscall, role: CallRole = call.role): void {
     const res = call.res ?? 0;
     const endpoint = call.endpoint!;
-    // Read once: the role and errno are getters of the compact Syscall, costly until V8 optimises.
-    const role = call.role;
+    // Read once: the errno is a getter of the compact Syscall, costly until V8 optimises.
     const errno = call.errno;
     if (!this.retainCalls && (errno === 'EPIPE' || errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
     if (!this.retainCalls && (role === 'read' || role === 'write')) this.sampleCall(call, res, role === 'write');

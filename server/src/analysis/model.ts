@@ -201,7 +201,9 @@ export class Syscall {
   }
 
   set resCol(column: number) {
-    this.setColumn(RES_COL_SHIFT, column);
+    // Set at every exit: the narrow case here, where V8 inlines it (it did not inline setColumn).
+    if (column >= -1 && column < WIDE_COLUMN) this.packed = (this.packed & ~(COLUMN_BITS << RES_COL_SHIFT)) | ((column + 1) << RES_COL_SHIFT);
+    else this.setColumn(RES_COL_SHIFT, column);
   }
 
   private column(shift: number): number {
