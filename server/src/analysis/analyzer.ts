@@ -898,7 +898,8 @@ export class DumpAnalyzer {
 
   /** An address parsed from a line's `tuple=`, with its strings copied out of the line. */
   private ownAddress(address: SocketAddress | undefined): SocketAddress | undefined {
-    if (address === undefined || this.retainCalls) return address;
+    // The byte reader's tuple is a string of its own already: the address is as good as a copy.
+    if (address === undefined || this.retainCalls || this.stringsOwned) return address;
     return { kind: address.kind, key: this.own(address.key), tuple: this.own(address.tuple), path: address.path === undefined ? undefined : this.own(address.path) };
   }
 
