@@ -90,6 +90,15 @@ const MAX_CACHED_NAME = 1024;
 const ADDRESS_CACHE_LIMIT = 50000;
 const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
+/**
+ * An fd name's address as socketAddress caches it: with the fd's tag, and the live connection
+ * its last call joined, which attach takes rather than looking the key up in the live map.
+ * `connection` is cleared when that connection leaves the live map (forgetCached): a cache
+ * entry lives long, and a released connection it pointed to could not die young. The entries
+ * that hold one connection are chained by `sameConnection` from cachedBy.
+ */
+type CachedAddress = SocketAddress & { tag: string; connection: Connection | undefined; sameConnection: CachedAddress | undefined };
+
 /** The byte reader's line being added through addSysdigEvent (byteScanner.ts). */
 export interface ScannedLine {
   /** Up to `length` characters from column `from`. */
@@ -107,7 +116,9 @@ export class DumpAnalyzer {
   private readonly state = newDumpState();
   private readonly parseCache = this.state.cache;
   private readonly findings: Finding[] = [];
-  private readonly addressCache = new Map<string, SocketAddress & { tag: string }>();
+  private readonly addressCache = new Map<string, CachedAddress>();
+  /** The first of the cache entries that hold a live connection (CachedAddress). */
+  private readonly cachedBy = new Map<Connection, CachedAddress>();
   private readonly retainCalls: boolean;
   private readonly calls: Syscall[] = [];
   private readonly connections: Connection[] = [];
@@ -218,9 +229,9 @@ export class DumpAnalyzer {
     if (name.length > MAX_CACHED_NAME) return address;
     if (this.addressCache.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.addressCache.clear();
     // Own copies: the cache must not keep the input chunk the name was sliced from.
-    const entry = {
+    const entry: CachedAddress = {
       kind: address.kind, tag, key: this.own(address.key), tuple: this.own(address.tuple),
-      path: address.path === undefined ? undefined : this.own(address.path),
+      path: address.path === undefined ? undefined : this.own(address.path), connection: undefined, sameConnection: undefined,
     };
     // The key is the event's own string when the reader made it (byteScanner.ts keeps one string
     // per name): the next lookup then finds the very same object and compares no characters.
@@ -923,7 +934,9 @@ export class DumpAnalyzer {
     const fdKey = local !== undefined && address.kind !== 'unix' ? threadFdKey(local.slice(0, local.indexOf(':')), call.tid, call.fd) : undefined;
     if (local !== undefined && this.joins.waitingByLocal.size > 0) this.joins.joinWaiting(address, local, fdKey);
     const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
-    const found = this.live.get(address.key);
+    // Most calls come with a cached address (socketAddress) that holds their connection already.
+    const cached = (address as CachedAddress).connection;
+    const found = cached !== undefined ? cached : this.live.get(address.key);
     let connection = typeof found === 'string' ? this.unpackLive(address.key, found) : found;
     // Both ends' names (and a connect's tuple) give the same key in different string objects.
     // Adopting the live connection's one lets the next lookup from this address find it by
@@ -948,6 +961,8 @@ export class DumpAnalyzer {
       // A connect after the other end closed is a new connection on reused addresses.
       if (allClosed && !reopened && endpoint === undefined && opening !== 'connect' && local !== undefined && isPeerSide(connection, local)) allClosed = false;
       if (allClosed || reopened) {
+        // Replaced in the live map below (unless over budget: then it is looked up there again).
+        this.forgetCached(connection);
         connection = undefined;
         endpoint = undefined;
       }
@@ -986,6 +1001,8 @@ export class DumpAnalyzer {
       // `<4t>`, on either end, says it is TCP (sysdig-inspect__502Error: haproxy → python).
       connection.kind = address.kind;
     }
+    // Only socketAddress's addresses have a tag: the next call with this one finds its connection here.
+    if (cached !== connection && connection !== undefined && (address as CachedAddress).tag !== undefined) this.cacheConnection(address as CachedAddress, connection);
     if (!endpoint) {
       // A third holder of the same socket (a forked child, a dup) is an endpoint too: sysdig
       // counts its bytes per process and fd. Which end it shares is not known, so a
@@ -1030,6 +1047,26 @@ export class DumpAnalyzer {
     return true;
   }
 
+  /** attach's connection for the next call with `entry` (CachedAddress). */
+  private cacheConnection(entry: CachedAddress, connection: Connection): void {
+    entry.connection = connection;
+    entry.sameConnection = this.cachedBy.get(connection);
+    this.cachedBy.set(connection, entry);
+  }
+
+  /** A connection leaves the live map: the cache entries that held it let go of it. */
+  private forgetCached(connection: Connection): void {
+    let entry = this.cachedBy.get(connection);
+    if (entry === undefined) return;
+    this.cachedBy.delete(connection);
+    while (entry !== undefined) {
+      const next: CachedAddress | undefined = entry.sameConnection;
+      if (entry.connection === connection) entry.connection = undefined;
+      entry.sameConnection = undefined;
+      entry = next;
+    }
+  }
+
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection, now = false): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
@@ -1047,6 +1084,7 @@ export class DumpAnalyzer {
     this.findings.push(...connectionFindings(connection, this.options));
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
+    this.forgetCached(connection);
     if (!this.options.keepConnections) {
       // Most connections close soon after they open, near the list's end: spliced out there.
       // Older ones are dropped in batches: finding and splicing each would cost the list's
@@ -1133,6 +1171,7 @@ export class DumpAnalyzer {
     // a character makes V8 copy it into one flat string, and the pieces are then garbage.
     connection.key.charCodeAt(0);
     this.live.set(connection.key, packed);
+    this.forgetCached(connection);
     // The object stays in the list until dropReleased: it keeps nothing else alive.
     connection.endpoints = PACKED;
     connection.calls = [];
