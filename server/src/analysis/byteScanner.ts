@@ -249,6 +249,8 @@ export class ByteLineReader implements ScannedLine {
     const ints = this.ints;
     const analyzer = this.analyzer;
     const event = this.event;
+    // Replaced only when the scanner's intern table starts over, between two scans.
+    const strings = this.strings;
     for (let r = 0, d = 0, i = 0; r < count; r++, d += RECORD_DOUBLES, i += RECORD_INTS) {
       const line = this.line++;
       if (ints[i + I_KIND] === 0 || !analyzer.takesSysdigEvents) {
@@ -256,12 +258,19 @@ export class ByteLineReader implements ScannedLine {
         analyzer.addLine(this.memory.toString('latin1', this.inputBase + ints[i + I_START], this.inputBase + ints[i + I_END]), line);
         continue;
       }
-      const pid = doubles[d + D_PID];
+      const pidValue = doubles[d + D_PID];
+      const pid = pidValue === pidValue ? integer(pidValue) : undefined;
+      const tid = integer(doubles[d + D_TID]);
       const tag = ints[i + I_TAG];
       const open = ints[i + I_OPEN] === 1;
+      const exit = ints[i + I_EXIT] === 1;
+      // Read once for both calls below. The array first: text() is a call of its own where V8
+      // does not inline it into this large loop.
+      const typeId = ints[i + I_TYPE];
+      const type = strings[typeId] ?? this.text(typeId);
+      const fdTag = tag < 0 ? undefined : strings[tag] ?? this.text(tag);
       // Most events cannot touch a socket: the analyzer takes them from these few fields.
-      if (!open && analyzer.addQuietEvent(line, integer(doubles[d + D_TID]), pid === pid ? integer(pid) : undefined,
-        this.text(ints[i + I_TYPE]), ints[i + I_EXIT] === 1, tag < 0 ? undefined : this.text(tag))) continue;
+      if (!open && analyzer.addQuietEvent(line, tid, pid, type, exit, fdTag)) continue;
       const fd = doubles[d + D_FD];
       const name = ints[i + I_FD_NAME];
       const res = doubles[d + D_RES];
@@ -270,16 +279,17 @@ export class ByteLineReader implements ScannedLine {
       const tupleStart = ints[i + I_TUPLE_START];
       event.line = line;
       event.num = integer(doubles[d + D_NUM]);
-      event.process = this.text(ints[i + I_PROCESS]);
-      event.tid = integer(doubles[d + D_TID]);
-      event.pid = pid === pid ? integer(pid) : undefined;
-      event.exit = ints[i + I_EXIT] === 1;
-      event.type = this.text(ints[i + I_TYPE]);
+      const processId = ints[i + I_PROCESS];
+      event.process = strings[processId] ?? this.text(processId);
+      event.tid = tid;
+      event.pid = pid;
+      event.exit = exit;
+      event.type = type;
       event.typeCol = ints[i + I_TYPE_COL];
       event.fd = fd === fd ? integer(fd) : undefined;
       event.fdCol = ints[i + I_FD_COL];
-      event.fdTag = tag < 0 ? undefined : this.text(tag);
-      event.fdName = name < 0 ? undefined : this.text(name);
+      event.fdTag = fdTag;
+      event.fdName = name < 0 ? undefined : strings[name] ?? this.text(name);
       event.res = res === res ? integer(res) : undefined;
       event.resCol = ints[i + I_RES_COL];
       event.errno = errno < 0 ? undefined : this.text(errno);
