@@ -150,6 +150,8 @@ export class DumpAnalyzer {
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
   private endpointCount = 0;
+  /** The role of the event being added through addSysdigEvent: the byte reader knows it by the name's intern id. */
+  private readerRole: EventRole | undefined = undefined;
   /** True while the event being added holds strings of its own, not slices of a line or chunk. */
   private stringsOwned = false;
   /** The line of the event being added. */
@@ -334,7 +336,7 @@ export class DumpAnalyzer {
    * The line's length and text are asked of scannerLine, only in the rare cases that need them:
    * reading them for every line was a tenth of the byte reader's cost per line.
    */
-  addSysdigEvent(event: TraceEvent, open: boolean): void {
+  addSysdigEvent(event: TraceEvent, open: boolean, role: EventRole): void {
     this.stats.lines++;
     if (this.payloadLeft > 0) {
       const length = this.scannerLine!.lineLength();
@@ -346,9 +348,11 @@ export class DumpAnalyzer {
     }
     this.stringsOwned = true;
     if (this.format === undefined) this.setFormat(sysdigFormat);
+    this.readerRole = role;
     // Only a record that goes on below (`open`) needs the length (takeRecord).
     this.takeRecord(event, open, open ? this.scannerLine!.lineLength() : 0);
     this.stringsOwned = false;
+    this.readerRole = undefined;
   }
 
   /**
@@ -359,17 +363,15 @@ export class DumpAnalyzer {
    *   `7 21:05:36.040337566 1 kubelet (2231) > select`
    *   `9 21:05:36.040342158 1 kubelet (2231) < read res=512 data=...` on an fd `<f>` named at its enter
    * For them the analyzer keeps only the thread's pending call (addEnter, addExit) and the
-   * pid of a `(pid.tid)`, and the reader reads no other field of the line. `tag` is the fd's
-   * `<T>` (undefined without one). A record that continues on the next lines (`open`), a
-   * line inside a payload and the dump's first event always take the whole path.
+   * pid of a `(pid.tid)`, and the reader reads no other field of the line. `socket` says
+   * whether the fd's `<T>` is a socket's (SOCKET_TAGS: only sockets have addresses, and only
+   * they open the paths of messageEnter and closeEnter); `role` is roleOf(type). The reader
+   * knows both by intern id, without a lookup by string. A record that continues on the next
+   * lines (`open`), a line inside a payload and the dump's first event always take the whole path.
    */
-  addQuietEvent(line: number, tid: number, pid: number | undefined, type: string, exit: boolean, tag: string | undefined): boolean {
+  addQuietEvent(line: number, tid: number, pid: number | undefined, type: string, exit: boolean, socket: boolean, role: EventRole): boolean {
     if (this.payloadLeft > 0 || this.awaitingTuple !== undefined || this.format === undefined) return false;
-    // Only sockets have addresses (parseSocketAddress), and only socket tags open the paths of
-    // messageEnter and closeEnter.
-    const socket = tag !== undefined && SOCKET_TAGS.has(tag);
     const pending = exit ? this.pending.get(tid) : undefined;
-    let role: EventRole | undefined;
     if (exit) {
       // addExit: its own enter's exit is quiet; a socket call's exit takes the whole path, and
       // so does an exit without its enter that names a socket (it may become a call).
@@ -379,7 +381,6 @@ export class DumpAnalyzer {
       // addEnter: an event without an exit, a call the lean analysis does not keep (`other`),
       // and any call on an fd that is not a socket (but a connect or an accept, which learn
       // their socket at their exit) only leave the thread's pending call.
-      role = this.roleOf(type);
       if (role !== 'event' && !(role === 'other' && !this.retainCalls) && (socket || role === 'connect' || role === 'accept')) return false;
     }
     this.stats.lines++;
@@ -457,7 +458,7 @@ export class DumpAnalyzer {
 
   // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
   private addEnter(event: TraceEvent): void {
-    const role = this.roleOf(event.type);
+    const role = this.readerRole ?? this.roleOf(event.type);
     // An event without an exit (a `switch` while the call blocks) leaves the pending call be.
     if (role === 'event') return;
     // The enter of a call that has an exit replaces whatever this thread left pending: that
@@ -630,7 +631,7 @@ export class DumpAnalyzer {
    * a Map finds its own key by identity; ROLE_BY_TYPE's keys are other objects, so each lookup
    * there compares the characters. A dump has a few hundred names: the map stays small.
    */
-  private roleOf(type: string): EventRole {
+  roleOf(type: string): EventRole {
     let role = this.roles.get(type);
     if (role === undefined) {
       role = EVENT_ROLE_BY_TYPE.get(type) ?? 'other';
