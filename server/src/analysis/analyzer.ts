@@ -130,7 +130,12 @@ export class DumpAnalyzer {
    * every other line keeps rebuilding its table (11 MB of garbage for the 50 MB bench dump).
    */
   private readonly pending = new Map<number, Syscall | string | undefined>();
-  private readonly pendingTag = new Map<number, string>();
+  /**
+   * The fd's tag of a thread's pending connect, with the connect: one an earlier connect left
+   * (its exit lost) names another call and is ignored, so neither an enter nor every exit of a
+   * socket call need delete it (they did while any connect was in flight: most of the time).
+   */
+  private readonly pendingTag = new Map<number, { call: Syscall; tag: string }>();
   private readonly pendingLocal = new Map<number, string>();
   /**
    * Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit
@@ -396,7 +401,6 @@ export class DumpAnalyzer {
         if (pending !== undefined) this.pending.set(tid, undefined);
       }
     } else if (role !== 'event') {
-      if (this.pendingTag.size > 0) this.pendingTag.delete(tid);
       if (this.pendingLocal.size > 0) this.pendingLocal.delete(tid);
       this.pending.set(tid, type);
     }
@@ -463,7 +467,6 @@ export class DumpAnalyzer {
     if (role === 'event') return;
     // The enter of a call that has an exit replaces whatever this thread left pending: that
     // call's exit was lost.
-    if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
     let address = this.socketAddress(event.fdTag, event.fdName);
     // A read that learns its peer at its exit: see the exit, which attaches it.
@@ -534,7 +537,7 @@ export class DumpAnalyzer {
       }
     }
     this.pending.set(event.tid, call);
-    if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, event.fdTag);
+    if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, { call, tag: event.fdTag });
     if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
     if (unpaired) this.pendingUnpaired.set(event.tid, { call, address: unpaired });
   }
@@ -658,7 +661,6 @@ export class DumpAnalyzer {
   private addExit(event: TraceEvent): void {
     const pending = this.pending.get(event.tid);
     let call: Syscall | undefined;
-    let fdTag: string | undefined;
     let local: string | undefined;
     let unpaired: SocketAddress | undefined;
     if (typeof pending === 'string' && pending === event.type) {
@@ -668,10 +670,6 @@ export class DumpAnalyzer {
     if (pending !== undefined && typeof pending !== 'string' && pending.type === event.type) {
       this.pending.set(event.tid, undefined);
       call = pending;
-      if (this.pendingTag.size > 0) {
-        fdTag = this.pendingTag.get(event.tid);
-        this.pendingTag.delete(event.tid);
-      }
       if (this.pendingLocal.size > 0) {
         local = this.pendingLocal.get(event.tid);
         this.pendingLocal.delete(event.tid);
@@ -717,6 +715,12 @@ export class DumpAnalyzer {
       // `< connect res=0 tuple=ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s`; a failed
       // connect (`res=-2(ENOENT) tuple=0->ffff...`) opens nothing. EINPROGRESS is a non-blocking
       // connect that completes later, so it does open the connection.
+      const pendingTag = this.pendingTag.get(event.tid);
+      let fdTag: string | undefined;
+      if (pendingTag !== undefined && pendingTag.call === call) {
+        fdTag = pendingTag.tag;
+        this.pendingTag.delete(event.tid);
+      }
       if (call.res === undefined || (call.res < 0 && call.errno !== 'EINPROGRESS')) return;
       const address = this.ownAddress(addressOfTuple(fdTag === 'u' ? 'u' : fdTag, event.tuple));
       if (address && !call.endpoint) this.attach(call, address, 'connect', local);
