@@ -103,6 +103,11 @@ type CachedAddress = SocketAddress & { tag: string; connection: Connection | und
 export interface ScannedLine {
   /** Up to `length` characters from column `from`. */
   lineText(from: number, length: number): string;
+  /**
+   * The line's `tuple=` value (undefined without one): decoded only when asked, as most tuples
+   * (an accept's, a send's on a connected socket) repeat what the fd's name says.
+   */
+  lineTuple(): string | undefined;
   /** The line's length as addLineAt measures it: without the `\r` of a CRLF line end. */
   lineLength(): number;
   /** positional(readPayload(...)) of the line from column `from`, for at most `length` characters, when in sysdig's printable form. */
@@ -556,7 +561,7 @@ export class DumpAnalyzer {
     // `messages`: a datagram socket. sysdig names an unconnected one after its last datagram,
     // e.g. `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`: its name says nothing of this message's peer.
     if (role === 'write') {
-      const peer = messages ? this.ownAddress(datagramAddress(tag, event.tuple)) : undefined;
+      const peer = messages ? this.ownAddress(datagramAddress(tag, this.tupleOf(event))) : undefined;
       if (peer !== undefined) {
         address = peer;
         this.enterDatagram = true;
@@ -707,7 +712,7 @@ export class DumpAnalyzer {
       if (event.fd === undefined || event.fd < 0) return;
       call.fd = event.fd;
       call.fdCol = event.fdCol;
-      const address = this.socketAddress(event.fdTag, event.fdName) ?? this.ownAddress(addressOfTuple(undefined, event.tuple));
+      const address = this.socketAddress(event.fdTag, event.fdName) ?? this.ownAddress(addressOfTuple(undefined, this.tupleOf(event)));
       if (address) this.attach(call, address, 'accept', event.local);
       return;
     }
@@ -722,7 +727,7 @@ export class DumpAnalyzer {
         this.pendingTag.delete(event.tid);
       }
       if (call.res === undefined || (call.res < 0 && call.errno !== 'EINPROGRESS')) return;
-      const address = this.ownAddress(addressOfTuple(fdTag === 'u' ? 'u' : fdTag, event.tuple));
+      const address = this.ownAddress(addressOfTuple(fdTag === 'u' ? 'u' : fdTag, this.tupleOf(event)));
       if (address && !call.endpoint) this.attach(call, address, 'connect', local);
       else if (call.endpoint && call.endpoint.opened === undefined) {
         // strace: the peer's accept named this socket while the connect was in flight
@@ -737,11 +742,12 @@ export class DumpAnalyzer {
     }
     if (!call.endpoint && unpaired) {
       // With -A, -x or -X the payload is on the lines below, and the tuple after it: wait for them.
-      if (event.tuple === undefined && this.recordOpen) {
+      const tuple = this.tupleOf(event);
+      if (tuple === undefined && this.recordOpen) {
         this.awaitingTuple = { call, unpaired, tuple: undefined };
         return;
       }
-      this.receiveFrom(call, unpaired, event.tuple);
+      this.receiveFrom(call, unpaired, tuple);
       return;
     } else if (!call.endpoint) {
       const address = this.socketAddress(event.fdTag, event.fdName);
@@ -752,6 +758,11 @@ export class DumpAnalyzer {
       if (!call.endpoint) return;
     }
     this.account(call);
+  }
+
+  /** An event's `tuple=`: the byte reader decodes it only when asked (ScannedLine.lineTuple). */
+  private tupleOf(event: TraceEvent): string | undefined {
+    return event.tuple !== undefined || !this.stringsOwned ? event.tuple : this.scannerLine!.lineTuple();
   }
 
   /**

@@ -164,6 +164,14 @@ export class ByteLineReader implements ScannedLine {
     };
   }
 
+  /** The `tuple=` value of the line being handed over, or undefined. */
+  lineTuple(): string | undefined {
+    const tupleStart = this.ints[this.record + I_TUPLE_START];
+    if (tupleStart < 0) return undefined;
+    const lineStart = this.inputBase + this.ints[this.record + I_START];
+    return this.memory.toString('latin1', lineStart + tupleStart, lineStart + this.ints[this.record + I_TUPLE_END]);
+  }
+
   /** The length of the line being handed over as addLineAt measures it: without the `\r` of a CRLF line end. */
   lineLength(): number {
     const end = this.ints[this.record + I_END];
@@ -327,8 +335,9 @@ export class ByteLineReader implements ScannedLine {
   /**
    * readRecords for an event that may touch a socket, e.g.
    *   `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<4t>10.0.0.1:80->10.0.0.2:4711) size=8`
-   * as the whole TraceEvent, of which line, tid, pid, exit and type are set already. A method of its own, so that V8 compiles it with its own budget
-   * for inlining (readRecords spends its budget on addQuietEvent).
+   * as the whole TraceEvent, of which line, tid, pid, exit and type are set already. A method
+   * of its own, so that V8 compiles it with its own budget for inlining (readRecords spends its
+   * budget on addQuietEvent).
    */
   private addEvent(d: number, i: number, open: boolean, role: EventRole): void {
     const doubles = this.doubles;
@@ -340,7 +349,6 @@ export class ByteLineReader implements ScannedLine {
     const res = doubles[d + D_RES];
     const errno = ints[i + I_ERRNO];
     const size = doubles[d + D_SIZE];
-    const tupleStart = ints[i + I_TUPLE_START];
     event.num = integer(doubles[d + D_NUM]);
     event.process = this.text(ints[i + I_PROCESS]);
     event.typeCol = ints[i + I_TYPE_COL];
@@ -352,11 +360,8 @@ export class ByteLineReader implements ScannedLine {
     event.resCol = ints[i + I_RES_COL];
     event.errno = errno < 0 ? undefined : this.text(errno);
     event.size = size === size ? integer(size) : undefined;
-    if (tupleStart < 0) event.tuple = undefined;
-    else {
-      const lineStart = this.inputBase + ints[i + I_START];
-      event.tuple = this.memory.toString('latin1', lineStart + tupleStart, lineStart + ints[i + I_TUPLE_END]);
-    }
+    // Decoded when the analyzer asks (lineTuple).
+    event.tuple = undefined;
     event.local = undefined;
     // Read only for a record that goes on below (analyzer.ts takeRecord).
     event.dataCol = open ? ints[i + I_DATA_COL] : -1;
