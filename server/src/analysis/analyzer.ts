@@ -957,7 +957,8 @@ export class DumpAnalyzer {
     // Both ends' names (and a connect's tuple) give the same key in different string objects.
     // Adopting the live connection's one lets the next lookup from this address find it by
     // identity, without comparing its 40 characters again.
-    if (connection !== undefined && connection.key !== address.key) address.key = connection.key;
+    // The key of a connection found through the address's cache entry was adopted when cached.
+    if (connection !== undefined && connection !== cached && connection.key !== address.key) address.key = connection.key;
     let endpoint: Endpoint | undefined;
     if (connection) {
       let allClosed = true;
@@ -1028,7 +1029,8 @@ export class DumpAnalyzer {
       else connection.endpoints.push(endpoint);
       if (connection.endpoints.length === 2) connection.pairedLine = this.lineNow;
       if (local !== undefined) this.joins.endpointByLocal.set(local, endpoint);
-    } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
+    } else if (endpoint.tids[0] !== call.tid && endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
+      // A new thread of this end. Most ends have one: it is compared before the list is searched.
       endpoint.tids.push(call.tid);
     }
     if (opening !== undefined && endpoint.opened === undefined) {
