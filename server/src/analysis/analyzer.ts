@@ -757,7 +757,7 @@ export class DumpAnalyzer {
       this.attach(call, address, undefined, event.local);
       if (!call.endpoint) return;
     }
-    this.account(call);
+    this.account(call, callRole);
   }
 
   /** An event's `tuple=`: the byte reader decodes it only when asked (ScannedLine.lineTuple). */
@@ -819,11 +819,11 @@ export class DumpAnalyzer {
   }
 
   /** Moves a finished read or write's bytes into its direction of the stream. */
-  private account(call: Syscall): void {
+  private account(call: Syscall, role: CallRole = call.role): void {
     const res = call.res ?? 0;
     const endpoint = call.endpoint!;
-    // Read once: the role and errno are getters of the compact Syscall, costly until V8 optimises.
-    const role = call.role;
+    // Read once (or given by addExit, which read it): the role and errno are getters of the
+    // compact Syscall, costly until V8 optimises.
     const errno = call.errno;
     if (!this.retainCalls && (errno === 'EPIPE' || errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
     if (!this.retainCalls && (role === 'read' || role === 'write')) this.sampleCall(call, res, role === 'write');
