@@ -19,7 +19,8 @@
 //   d. --large only: a ~1 GB dump generated in a temporary folder (and removed after),
 //              analysed from disk by the CLI and by the server's disk path
 //              (Requests.analyzeFromDisk, which runs the CLI as a child): peak RSS and time
-//              against the byte floor.
+//              against the byte floor; also the CLI's scanner alone, with no model
+//              (scripts/bench/scanner-only.mjs), the least this design pays.
 // A step that fails is reported as "n/a (reason)"; the exit status is 0 only when every
 // step produced its numbers. See bench/README.md for what each number means.
 
@@ -580,6 +581,8 @@ async function stepLarge(mb, attempt) {
     // Untimed warm-up, then one timed run of each: at 1 GB one run is long enough to be stable.
     await runNode(['scripts/bench/floor-bytes.mjs', file]).catch(() => {});
     await attempt('large: byte floor', async () => { out.byteFloor = await runFloor(file, 'scripts/bench/floor-bytes.mjs'); });
+    // The CLI's scanner with no model: the least this design pays (scripts/bench/scanner-only.mjs).
+    await attempt('large: scanner alone', async () => { out.scannerOnly = await runFloor(file, 'scripts/bench/scanner-only.mjs'); });
     await attempt('large: CLI', async () => { out.cli = await runCli(file); });
     await attempt('large: server disk path', async () => { out.disk = await stepDiskPath(file); });
     return out;
@@ -723,6 +726,10 @@ async function run() {
   else if (large) {
     const floorS = large.byteFloor?.seconds;
     row('large dump from disk (--large)', `${fmt(large.bytes / MB, 0)} MB; byte floor ${floorS ? `${fmt(floorS, 2)} s` : na('no floor')}`);
+    const scan = large.scannerOnly;
+    if (scan && !scan.error && floorS) {
+      row('  scanner alone, no model (for reference)', `${fmt(scan.seconds, 2)} s (${fmt(scan.seconds / floorS)}x byte floor; CPU ${fmt(scan.cpuSeconds, 2)} s)`);
+    }
     for (const [label, r, rss] of [['  CLI', large.cli, large.cli?.peakRss], ['  server disk path (CLI child)', large.disk, large.disk?.childPeakRss]]) {
       if (!r || r.error) { row(`${label} time`, na(r?.error ?? 'did not run')); continue; }
       const ratio = floorS ? r.seconds / floorS : null;
