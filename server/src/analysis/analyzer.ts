@@ -91,8 +91,9 @@ const ADDRESS_CACHE_LIMIT = 50000;
 const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
 /**
- * An fd name's address as socketAddress caches it: with the fd's tag, and the live connection
- * its last call joined, which attach takes rather than looking the key up in the live map.
+ * An fd name's address as socketAddress caches it: with the fd's tag, and (lean mode) the live
+ * connection its last call joined, which attach takes rather than looking the key up in the
+ * live map.
  * `connection` is cleared when that connection leaves the live map (forgetCached): a cache
  * entry lives long, and a released connection it pointed to could not die young. The entries
  * that hold one connection are chained by `sameConnection` from cachedBy.
@@ -1018,8 +1019,12 @@ export class DumpAnalyzer {
       // `<4t>`, on either end, says it is TCP (sysdig-inspect__502Error: haproxy → python).
       connection.kind = address.kind;
     }
-    // Only socketAddress's addresses have a tag: the next call with this one finds its connection here.
-    if (cached !== connection && connection !== undefined && (address as CachedAddress).tag !== undefined) this.cacheConnection(address as CachedAddress, connection);
+    // Only socketAddress's addresses have a tag: the next call with this one finds its connection
+    // here. Lean mode only: the language server keeps every connection live to the end, and
+    // cachedBy would hold an entry for each.
+    if (cached !== connection && connection !== undefined && this.packing !== undefined && (address as CachedAddress).tag !== undefined) {
+      this.cacheConnection(address as CachedAddress, connection);
+    }
     if (!endpoint) {
       // A third holder of the same socket (a forked child, a dup) is an endpoint too: sysdig
       // counts its bytes per process and fd. Which end it shares is not known, so a
