@@ -383,10 +383,12 @@ export class DumpAnalyzer {
   addQuietEvent(line: number, tid: number, pid: number | undefined, type: string, exit: boolean, socket: boolean, role: EventRole): boolean {
     if (this.payloadLeft > 0 || this.awaitingTuple !== undefined || this.format === undefined) return false;
     const pending = exit ? this.pending.get(tid) : undefined;
+    // An exit whose enter is the thread's pending call; below, only one of a call not kept (a string).
+    let matches = false;
     if (exit) {
       // addExit: its own enter's exit is quiet; a socket call's exit takes the whole path, and
       // so does an exit without its enter that names a socket (it may become a call).
-      const matches = typeof pending === 'string' ? pending === type : pending !== undefined && pending.type === type;
+      matches = typeof pending === 'string' ? pending === type : pending !== undefined && pending.type === type;
       if (matches ? typeof pending !== 'string' : socket && !PID_TYPES.has(type)) return false;
     } else {
       // addEnter: an event without an exit, a call the lean analysis does not keep (`other`),
@@ -400,7 +402,7 @@ export class DumpAnalyzer {
     this.lineNow = line;
     if (pid !== undefined) this.pidOfTid.set(tid, pid);
     if (exit) {
-      if (typeof pending === 'string' && pending === type) this.pending.set(tid, undefined);
+      if (matches) this.pending.set(tid, undefined);
       else if (!PID_TYPES.has(type)) {
         // An exit whose enter is not in the capture, on no socket: counted, and nothing more.
         this.stats.orphanExits++;
