@@ -41,7 +41,12 @@ export function parseSocketAddress(tag: string, name: string): SocketAddress | u
   const b = tuple.slice(arrow + 2);
   if (a.length === 0 || b.length === 0) return undefined;
   const family = kind === 'unix' ? 'u' : 'ip';
-  return { kind, key: a < b ? `${family}|${a}|${b}` : `${family}|${b}|${a}`, tuple, path };
+  const key = a < b ? `${family}|${a}|${b}` : `${family}|${b}|${a}`;
+  // A concatenation is a chain of pieces, which a Map must flatten to hash and compares through
+  // the runtime (the key is looked up in the live map on a connection's first calls). Reading a
+  // character makes V8 flatten it once, here.
+  key.charCodeAt(0);
+  return { kind, key, tuple, path };
 }
 
 /** Reads a connect/accept `tuple=` value: same shapes as fd names, the tag comes from the fd. */

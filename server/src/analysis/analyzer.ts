@@ -92,10 +92,25 @@ const MAX_CACHED_NAME = 1024;
 const ADDRESS_CACHE_LIMIT = 50000;
 const LEAN_ADDRESS_CACHE_LIMIT = 4096;
 
+/**
+ * An fd name's address as socketAddress caches it: with the fd's tag, and (lean mode) the live
+ * connection its last call joined, which attach takes rather than looking the key up in the
+ * live map.
+ * `connection` is cleared when that connection leaves the live map (forgetCached): a cache
+ * entry lives long, and a released connection it pointed to could not die young. The entries
+ * that hold one connection are chained by `sameConnection` from cachedBy.
+ */
+type CachedAddress = SocketAddress & { tag: string; connection: Connection | undefined; sameConnection: CachedAddress | undefined };
+
 /** The byte reader's line being added through addSysdigEvent (byteScanner.ts). */
 export interface ScannedLine {
   /** Up to `length` characters from column `from`. */
   lineText(from: number, length: number): string;
+  /**
+   * The line's `tuple=` value (undefined without one): decoded only when asked, as most tuples
+   * (an accept's, a send's on a connected socket) repeat what the fd's name says.
+   */
+  lineTuple(): string | undefined;
   /** The line's length as addLineAt measures it: without the `\r` of a CRLF line end. */
   lineLength(): number;
   /** positional(readPayload(...)) of the line from column `from`, for at most `length` characters, when in sysdig's printable form. */
@@ -109,7 +124,9 @@ export class DumpAnalyzer {
   private readonly state = newDumpState();
   private readonly parseCache = this.state.cache;
   private readonly findings: Finding[] = [];
-  private readonly addressCache = new Map<string, SocketAddress & { tag: string }>();
+  private readonly addressCache = new Map<string, CachedAddress>();
+  /** The first of the cache entries that hold a live connection (CachedAddress). */
+  private readonly cachedBy = new Map<Connection, CachedAddress>();
   private readonly retainCalls: boolean;
   private readonly calls: Syscall[] = [];
   private readonly connections: Connection[] = [];
@@ -121,7 +138,12 @@ export class DumpAnalyzer {
    * every other line keeps rebuilding its table (11 MB of garbage for the 50 MB bench dump).
    */
   private readonly pending = new Map<number, Syscall | string | undefined>();
-  private readonly pendingTag = new Map<number, string>();
+  /**
+   * The fd's tag of a thread's pending connect, with the connect: one an earlier connect left
+   * (its exit lost) names another call and is ignored, so neither an enter nor every exit of a
+   * socket call need delete it (they did while any connect was in flight: most of the time).
+   */
+  private readonly pendingTag = new Map<number, { call: Syscall; tag: string }>();
   private readonly pendingLocal = new Map<number, string>();
   /**
    * Per thread, a pending read on a socket whose fd names no pair: where it goes if its exit
@@ -141,6 +163,8 @@ export class DumpAnalyzer {
   private readonly pidOfTid = new Map<number, number>();
   private readonly errnos = new Map<string, string>();
   private endpointCount = 0;
+  /** The role of the event being added through addSysdigEvent: the byte reader knows it by the name's intern id. */
+  private readerRole: EventRole | undefined = undefined;
   /** True while the event being added holds strings of its own, not slices of a line or chunk. */
   private stringsOwned = false;
   /** The line of the event being added. */
@@ -220,9 +244,9 @@ export class DumpAnalyzer {
     if (name.length > MAX_CACHED_NAME) return address;
     if (this.addressCache.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.addressCache.clear();
     // Own copies: the cache must not keep the input chunk the name was sliced from.
-    const entry = {
+    const entry: CachedAddress = {
       kind: address.kind, tag, key: this.own(address.key), tuple: this.own(address.tuple),
-      path: address.path === undefined ? undefined : this.own(address.path),
+      path: address.path === undefined ? undefined : this.own(address.path), connection: undefined, sameConnection: undefined,
     };
     // The key is the event's own string when the reader made it (byteScanner.ts keeps one string
     // per name): the next lookup then finds the very same object and compares no characters.
@@ -325,7 +349,7 @@ export class DumpAnalyzer {
    * The line's length and text are asked of scannerLine, only in the rare cases that need them:
    * reading them for every line was a tenth of the byte reader's cost per line.
    */
-  addSysdigEvent(event: TraceEvent, open: boolean): void {
+  addSysdigEvent(event: TraceEvent, open: boolean, role: EventRole): void {
     this.stats.lines++;
     if (this.payloadLeft > 0) {
       const length = this.scannerLine!.lineLength();
@@ -337,9 +361,11 @@ export class DumpAnalyzer {
     }
     this.stringsOwned = true;
     if (this.format === undefined) this.setFormat(sysdigFormat);
+    this.readerRole = role;
     // Only a record that goes on below (`open`) needs the length (takeRecord).
     this.takeRecord(event, open, open ? this.scannerLine!.lineLength() : 0);
     this.stringsOwned = false;
+    this.readerRole = undefined;
   }
 
   /**
@@ -350,27 +376,26 @@ export class DumpAnalyzer {
    *   `7 21:05:36.040337566 1 kubelet (2231) > select`
    *   `9 21:05:36.040342158 1 kubelet (2231) < read res=512 data=...` on an fd `<f>` named at its enter
    * For them the analyzer keeps only the thread's pending call (addEnter, addExit) and the
-   * pid of a `(pid.tid)`, and the reader reads no other field of the line. `tag` is the fd's
-   * `<T>` (undefined without one). A record that continues on the next lines (`open`), a
-   * line inside a payload and the dump's first event always take the whole path.
+   * pid of a `(pid.tid)`, and the reader reads no other field of the line. `socket` says
+   * whether the fd's `<T>` is a socket's (SOCKET_TAGS: only sockets have addresses, and only
+   * they open the paths of messageEnter and closeEnter); `role` is roleOf(type). The reader
+   * knows both by intern id, without a lookup by string. A record that continues on the next
+   * lines (`open`), a line inside a payload and the dump's first event always take the whole path.
    */
-  addQuietEvent(line: number, tid: number, pid: number | undefined, type: string, exit: boolean, tag: string | undefined): boolean {
+  addQuietEvent(line: number, tid: number, pid: number | undefined, type: string, exit: boolean, socket: boolean, role: EventRole): boolean {
     if (this.payloadLeft > 0 || this.awaitingTuple !== undefined || this.format === undefined) return false;
-    // Only sockets have addresses (parseSocketAddress), and only socket tags open the paths of
-    // messageEnter and closeEnter.
-    const socket = tag !== undefined && SOCKET_TAGS.has(tag);
     const pending = exit ? this.pending.get(tid) : undefined;
-    let role: EventRole | undefined;
+    // An exit whose enter is the thread's pending call; below, only one of a call not kept (a string).
+    let matches = false;
     if (exit) {
       // addExit: its own enter's exit is quiet; a socket call's exit takes the whole path, and
       // so does an exit without its enter that names a socket (it may become a call).
-      const matches = typeof pending === 'string' ? pending === type : pending !== undefined && pending.type === type;
+      matches = typeof pending === 'string' ? pending === type : pending !== undefined && pending.type === type;
       if (matches ? typeof pending !== 'string' : socket && !PID_TYPES.has(type)) return false;
     } else {
       // addEnter: an event without an exit, a call the lean analysis does not keep (`other`),
       // and any call on an fd that is not a socket (but a connect or an accept, which learn
       // their socket at their exit) only leave the thread's pending call.
-      role = this.roleOf(type);
       if (role !== 'event' && !(role === 'other' && !this.retainCalls) && (socket || role === 'connect' || role === 'accept')) return false;
     }
     this.stats.lines++;
@@ -379,14 +404,13 @@ export class DumpAnalyzer {
     this.lineNow = line;
     if (pid !== undefined) this.pidOfTid.set(tid, pid);
     if (exit) {
-      if (typeof pending === 'string' && pending === type) this.pending.set(tid, undefined);
+      if (matches) this.pending.set(tid, undefined);
       else if (!PID_TYPES.has(type)) {
         // An exit whose enter is not in the capture, on no socket: counted, and nothing more.
         this.stats.orphanExits++;
         if (pending !== undefined) this.pending.set(tid, undefined);
       }
     } else if (role !== 'event') {
-      if (this.pendingTag.size > 0) this.pendingTag.delete(tid);
       if (this.pendingLocal.size > 0) this.pendingLocal.delete(tid);
       this.pending.set(tid, type);
     }
@@ -448,12 +472,11 @@ export class DumpAnalyzer {
 
   // `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<u>ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s) size=8`
   private addEnter(event: TraceEvent): void {
-    const role = this.roleOf(event.type);
+    const role = this.readerRole ?? this.roleOf(event.type);
     // An event without an exit (a `switch` while the call blocks) leaves the pending call be.
     if (role === 'event') return;
     // The enter of a call that has an exit replaces whatever this thread left pending: that
     // call's exit was lost.
-    if (this.pendingTag.size > 0) this.pendingTag.delete(event.tid);
     if (this.pendingLocal.size > 0) this.pendingLocal.delete(event.tid);
     let address = this.socketAddress(event.fdTag, event.fdName);
     // A read that learns its peer at its exit: see the exit, which attaches it.
@@ -524,7 +547,7 @@ export class DumpAnalyzer {
       }
     }
     this.pending.set(event.tid, call);
-    if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, event.fdTag);
+    if (role === 'connect' && event.fdTag !== undefined) this.pendingTag.set(event.tid, { call, tag: event.fdTag });
     if (event.local !== undefined) this.pendingLocal.set(event.tid, event.local);
     if (unpaired) this.pendingUnpaired.set(event.tid, { call, address: unpaired });
   }
@@ -543,7 +566,7 @@ export class DumpAnalyzer {
     // `messages`: a datagram socket. sysdig names an unconnected one after its last datagram,
     // e.g. `fd=3(<4u>100.64.0.10:53->100.64.0.10:53)`: its name says nothing of this message's peer.
     if (role === 'write') {
-      const peer = messages ? this.ownAddress(datagramAddress(tag, event.tuple)) : undefined;
+      const peer = messages ? this.ownAddress(datagramAddress(tag, this.tupleOf(event))) : undefined;
       if (peer !== undefined) {
         address = peer;
         this.enterDatagram = true;
@@ -621,7 +644,7 @@ export class DumpAnalyzer {
    * a Map finds its own key by identity; ROLE_BY_TYPE's keys are other objects, so each lookup
    * there compares the characters. A dump has a few hundred names: the map stays small.
    */
-  private roleOf(type: string): EventRole {
+  roleOf(type: string): EventRole {
     let role = this.roles.get(type);
     if (role === undefined) {
       role = EVENT_ROLE_BY_TYPE.get(type) ?? 'other';
@@ -650,7 +673,6 @@ export class DumpAnalyzer {
   private addExit(event: TraceEvent): void {
     const pending = this.pending.get(event.tid);
     let call: Syscall | undefined;
-    let fdTag: string | undefined;
     let local: string | undefined;
     let unpaired: SocketAddress | undefined;
     if (typeof pending === 'string' && pending === event.type) {
@@ -660,10 +682,6 @@ export class DumpAnalyzer {
     if (pending !== undefined && typeof pending !== 'string' && pending.type === event.type) {
       this.pending.set(event.tid, undefined);
       call = pending;
-      if (this.pendingTag.size > 0) {
-        fdTag = this.pendingTag.get(event.tid);
-        this.pendingTag.delete(event.tid);
-      }
       if (this.pendingLocal.size > 0) {
         local = this.pendingLocal.get(event.tid);
         this.pendingLocal.delete(event.tid);
@@ -702,7 +720,7 @@ export class DumpAnalyzer {
       if (event.fd === undefined || event.fd < 0) return;
       call.fd = event.fd;
       call.fdCol = event.fdCol;
-      const address = this.socketAddress(event.fdTag, event.fdName) ?? this.ownAddress(addressOfTuple(undefined, event.tuple));
+      const address = this.socketAddress(event.fdTag, event.fdName) ?? this.ownAddress(addressOfTuple(undefined, this.tupleOf(event)));
       if (address) this.attach(call, address, 'accept', event.local);
       return;
     }
@@ -710,8 +728,14 @@ export class DumpAnalyzer {
       // `< connect res=0 tuple=ffff880108bcc440->ffff880108bcba80 /tmp/helloFastCGI.s`; a failed
       // connect (`res=-2(ENOENT) tuple=0->ffff...`) opens nothing. EINPROGRESS is a non-blocking
       // connect that completes later, so it does open the connection.
+      const pendingTag = this.pendingTag.get(event.tid);
+      let fdTag: string | undefined;
+      if (pendingTag !== undefined && pendingTag.call === call) {
+        fdTag = pendingTag.tag;
+        this.pendingTag.delete(event.tid);
+      }
       if (call.res === undefined || (call.res < 0 && call.errno !== 'EINPROGRESS')) return;
-      const address = this.ownAddress(addressOfTuple(fdTag === 'u' ? 'u' : fdTag, event.tuple));
+      const address = this.ownAddress(addressOfTuple(fdTag === 'u' ? 'u' : fdTag, this.tupleOf(event)));
       if (address && !call.endpoint) this.attach(call, address, 'connect', local);
       else if (call.endpoint && call.endpoint.opened === undefined) {
         // strace: the peer's accept named this socket while the connect was in flight
@@ -726,11 +750,12 @@ export class DumpAnalyzer {
     }
     if (!call.endpoint && unpaired) {
       // With -A, -x or -X the payload is on the lines below, and the tuple after it: wait for them.
-      if (event.tuple === undefined && this.recordOpen) {
+      const tuple = this.tupleOf(event);
+      if (tuple === undefined && this.recordOpen) {
         this.awaitingTuple = { call, unpaired, tuple: undefined };
         return;
       }
-      this.receiveFrom(call, unpaired, event.tuple);
+      this.receiveFrom(call, unpaired, tuple);
       return;
     } else if (!call.endpoint) {
       const address = this.socketAddress(event.fdTag, event.fdName);
@@ -741,6 +766,11 @@ export class DumpAnalyzer {
       if (!call.endpoint) return;
     }
     this.account(call, callRole);
+  }
+
+  /** An event's `tuple=`: the byte reader decodes it only when asked (ScannedLine.lineTuple). */
+  private tupleOf(event: TraceEvent): string | undefined {
+    return event.tuple !== undefined || !this.stringsOwned ? event.tuple : this.scannerLine!.lineTuple();
   }
 
   /**
@@ -796,11 +826,12 @@ export class DumpAnalyzer {
     this.receiveFrom(call, unpaired, tuple);
   }
 
-  /** Moves a finished read or write's bytes into its direction of the stream; `role` is the call's. */
+  /** Moves a finished read or write's bytes into its direction of the stream. */
   private account(call: Syscall, role: CallRole = call.role): void {
     const res = call.res ?? 0;
     const endpoint = call.endpoint!;
-    // Read once: the errno is a getter of the compact Syscall, costly until V8 optimises.
+    // Read once (or given by addExit, which read it): the role and errno are getters of the
+    // compact Syscall, costly until V8 optimises.
     const errno = call.errno;
     if (!this.retainCalls && (errno === 'EPIPE' || errno === 'ECONNRESET')) endpoint.connection.calls.push(call);
     if (!this.retainCalls && (role === 'read' || role === 'write')) this.sampleCall(call, res, role === 'write');
@@ -933,12 +964,15 @@ export class DumpAnalyzer {
     const fdKey = local !== undefined && address.kind !== 'unix' ? threadFdKey(local.slice(0, local.indexOf(':')), call.tid, call.fd) : undefined;
     if (local !== undefined && this.joins.waitingByLocal.size > 0) this.joins.joinWaiting(address, local, fdKey);
     const pid = this.pidOfTid.size > 0 ? this.pidOfTid.get(call.tid) : undefined;
-    const found = this.live.get(address.key);
+    // Most calls come with a cached address (socketAddress) that holds their connection already.
+    const cached = (address as CachedAddress).connection;
+    const found = cached !== undefined ? cached : this.live.get(address.key);
     let connection = typeof found === 'string' ? this.unpackLive(address.key, found) : found;
     // Both ends' names (and a connect's tuple) give the same key in different string objects.
     // Adopting the live connection's one lets the next lookup from this address find it by
     // identity, without comparing its 40 characters again.
-    if (connection !== undefined && connection.key !== address.key) address.key = connection.key;
+    // The key of a connection found through the address's cache entry was adopted when cached.
+    if (connection !== undefined && connection !== cached && connection.key !== address.key) address.key = connection.key;
     let endpoint: Endpoint | undefined;
     if (connection) {
       let allClosed = true;
@@ -958,6 +992,8 @@ export class DumpAnalyzer {
       // A connect after the other end closed is a new connection on reused addresses.
       if (allClosed && !reopened && endpoint === undefined && opening !== 'connect' && local !== undefined && isPeerSide(connection, local)) allClosed = false;
       if (allClosed || reopened) {
+        // Replaced in the live map below (unless over budget: then it is looked up there again).
+        this.forgetCached(connection);
         connection = undefined;
         endpoint = undefined;
       }
@@ -996,6 +1032,12 @@ export class DumpAnalyzer {
       // `<4t>`, on either end, says it is TCP (sysdig-inspect__502Error: haproxy → python).
       connection.kind = address.kind;
     }
+    // Only socketAddress's addresses have a tag: the next call with this one finds its connection
+    // here. Lean mode only: the language server keeps every connection live to the end, and
+    // cachedBy would hold an entry for each.
+    if (cached !== connection && connection !== undefined && this.packing !== undefined && (address as CachedAddress).tag !== undefined) {
+      this.cacheConnection(address as CachedAddress, connection);
+    }
     if (!endpoint) {
       // A third holder of the same socket (a forked child, a dup) is an endpoint too: sysdig
       // counts its bytes per process and fd. Which end it shares is not known, so a
@@ -1005,7 +1047,8 @@ export class DumpAnalyzer {
       else connection.endpoints.push(endpoint);
       if (connection.endpoints.length === 2) connection.pairedLine = this.lineNow;
       if (local !== undefined) this.joins.endpointByLocal.set(local, endpoint);
-    } else if (endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
+    } else if (endpoint.tids[0] !== call.tid && endpoint.tids.length < MAX_ENDPOINT_TIDS && !endpoint.tids.includes(call.tid)) {
+      // A new thread of this end. Most ends have one: it is compared before the list is searched.
       endpoint.tids.push(call.tid);
     }
     if (opening !== undefined && endpoint.opened === undefined) {
@@ -1040,6 +1083,26 @@ export class DumpAnalyzer {
     return true;
   }
 
+  /** attach's connection for the next call with `entry` (CachedAddress). */
+  private cacheConnection(entry: CachedAddress, connection: Connection): void {
+    entry.connection = connection;
+    entry.sameConnection = this.cachedBy.get(connection);
+    this.cachedBy.set(connection, entry);
+  }
+
+  /** A connection leaves the live map: the cache entries that held it let go of it. */
+  private forgetCached(connection: Connection): void {
+    let entry = this.cachedBy.get(connection);
+    if (entry === undefined) return;
+    this.cachedBy.delete(connection);
+    while (entry !== undefined) {
+      const next: CachedAddress | undefined = entry.sameConnection;
+      if (entry.connection === connection) entry.connection = undefined;
+      entry.sameConnection = undefined;
+      entry = next;
+    }
+  }
+
   /** In lean mode: once every end has closed, report the connection's findings and drop its calls. */
   private releaseIfDone(connection: Connection, now = false): void {
     for (const e of connection.endpoints) if (e.closed === undefined) return;
@@ -1057,6 +1120,7 @@ export class DumpAnalyzer {
     connectionFindings(connection, this.options, this.findings);
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
+    this.forgetCached(connection);
     if (!this.options.keepConnections) {
       // Most connections close soon after they open, near the list's end: the last connection
       // takes their place there (finish puts the list back in order of creation). Older ones
@@ -1151,6 +1215,7 @@ export class DumpAnalyzer {
     // a character makes V8 copy it into one flat string, and the pieces are then garbage.
     connection.key.charCodeAt(0);
     this.live.set(connection.key, packed);
+    this.forgetCached(connection);
     // The object stays in the list until dropReleased: it keeps nothing else alive.
     connection.endpoints = PACKED;
     connection.calls = [];

@@ -6,6 +6,8 @@
 
 import scannerWasm from './wasm/scanner.wasm';
 import { DumpAnalyzer, MAX_LINE_LENGTH, type ScannedLine } from './analyzer';
+import type { EventRole } from './pairing';
+import { SOCKET_TAGS } from './addresses';
 import { newTraceEvent } from './sysdigParser';
 import { type Payload, looksLikeStraceLine } from './payload';
 import {
@@ -86,6 +88,12 @@ export class ByteLineReader implements ScannedLine {
   private readonly arenaBase: number;
   /** Intern id → string, decoded on first use; emptied when the scanner empties its table. */
   private strings: (string | undefined)[] = [];
+  /**
+   * Intern id → what the analyzer would look up by string for every event: a syscall name's
+   * role (DumpAnalyzer.roleOf), and whether an fd tag is a socket's. Emptied with `strings`.
+   */
+  private roles: (EventRole | undefined)[] = [];
+  private socketTags: (boolean | undefined)[] = [];
   /** How often the scanner's intern table filled up and started over (a test checks it happens). */
   internResets = 0;
   /** Lines handed to the JavaScript path (not recognised, or a name found the intern table full). */
@@ -156,6 +164,14 @@ export class ByteLineReader implements ScannedLine {
     };
   }
 
+  /** The `tuple=` value of the line being handed over, or undefined. */
+  lineTuple(): string | undefined {
+    const tupleStart = this.ints[this.record + I_TUPLE_START];
+    if (tupleStart < 0) return undefined;
+    const lineStart = this.inputBase + this.ints[this.record + I_START];
+    return this.memory.toString('latin1', lineStart + tupleStart, lineStart + this.ints[this.record + I_TUPLE_END]);
+  }
+
   /** The length of the line being handed over as addLineAt measures it: without the `\r` of a CRLF line end. */
   lineLength(): number {
     const end = this.ints[this.record + I_END];
@@ -217,6 +233,8 @@ export class ByteLineReader implements ScannedLine {
       const count = scanner.scan(from, this.filled, final ? 1 : 0);
       if (scanner.internWasReset() !== 0) {
         this.strings = [];
+        this.roles = [];
+        this.socketTags = [];
         this.internResets++;
       }
       this.readRecords(count);
@@ -233,12 +251,49 @@ export class ByteLineReader implements ScannedLine {
     }
   }
 
+  /**
+   * The string of an intern id. Kept this small (under V8's 27 bytes of bytecode) so that V8
+   * inlines it into readRecords however large that loop grows: as a call it cost 5 % of the CLI.
+   */
   private text(id: number): string {
-    const known = this.strings[id];
-    if (known !== undefined) return known;
+    return this.strings[id] ?? this.decode(id);
+  }
+
+  /** The role of the syscall name of an intern id; small for the same reason as text(). */
+  private roleOf(id: number): EventRole {
+    return this.roles[id] ?? this.learnRole(id);
+  }
+
+  private learnRole(id: number): EventRole {
+    const role = this.analyzer.roleOf(this.text(id));
+    const roles = this.roles;
+    while (roles.length < id) roles.push(undefined);
+    roles[id] = role;
+    return role;
+  }
+
+  /** Whether the fd tag of an intern id is a socket's (`<4t>`, `<u>`...); small as text(). */
+  private isSocketTag(id: number): boolean {
+    return this.socketTags[id] ?? this.learnTag(id);
+  }
+
+  private learnTag(id: number): boolean {
+    const socket = SOCKET_TAGS.has(this.text(id));
+    const tags = this.socketTags;
+    while (tags.length < id) tags.push(undefined);
+    tags[id] = socket;
+    return socket;
+  }
+
+  /** text() of an id seen for the first time since the intern table started. */
+  private decode(id: number): string {
     const start = this.arenaBase + this.scanner.entryStart(id);
     const text = this.memory.toString('latin1', start, start + this.scanner.entryLength(id));
-    this.strings[id] = text;
+    // Ids come roughly in order, with gaps (names never asked for): a store far past the end
+    // would turn the array into a dictionary, so it grows one element at a time.
+    const strings = this.strings;
+    while (strings.length < id) strings.push(undefined);
+    strings[id] = text;
     return text;
   }
 
@@ -256,46 +311,63 @@ export class ByteLineReader implements ScannedLine {
         analyzer.addLine(this.memory.toString('latin1', this.inputBase + ints[i + I_START], this.inputBase + ints[i + I_END]), line);
         continue;
       }
-      const pid = doubles[d + D_PID];
+      const pidValue = doubles[d + D_PID];
+      const pid = pidValue === pidValue ? integer(pidValue) : undefined;
+      const tid = integer(doubles[d + D_TID]);
       const tag = ints[i + I_TAG];
       const open = ints[i + I_OPEN] === 1;
+      const exit = ints[i + I_EXIT] === 1;
+      // Read once for both calls below.
+      const typeId = ints[i + I_TYPE];
+      const type = this.text(typeId);
+      const role = this.roleOf(typeId);
       // Most events cannot touch a socket: the analyzer takes them from these few fields.
-      if (!open && analyzer.addQuietEvent(line, integer(doubles[d + D_TID]), pid === pid ? integer(pid) : undefined,
-        this.text(ints[i + I_TYPE]), ints[i + I_EXIT] === 1, tag < 0 ? undefined : this.text(tag))) continue;
-      const fd = doubles[d + D_FD];
-      const name = ints[i + I_FD_NAME];
-      const res = doubles[d + D_RES];
-      const errno = ints[i + I_ERRNO];
-      const size = doubles[d + D_SIZE];
-      const tupleStart = ints[i + I_TUPLE_START];
+      if (!open && analyzer.addQuietEvent(line, tid, pid, type, exit, tag >= 0 && this.isSocketTag(tag), role)) continue;
       event.line = line;
-      event.num = integer(doubles[d + D_NUM]);
-      event.process = this.text(ints[i + I_PROCESS]);
-      event.tid = integer(doubles[d + D_TID]);
-      event.pid = pid === pid ? integer(pid) : undefined;
-      event.exit = ints[i + I_EXIT] === 1;
-      event.type = this.text(ints[i + I_TYPE]);
-      event.typeCol = ints[i + I_TYPE_COL];
-      event.fd = fd === fd ? integer(fd) : undefined;
-      event.fdCol = ints[i + I_FD_COL];
-      event.fdTag = tag < 0 ? undefined : this.text(tag);
-      event.fdName = name < 0 ? undefined : this.text(name);
-      event.res = res === res ? integer(res) : undefined;
-      event.resCol = ints[i + I_RES_COL];
-      event.errno = errno < 0 ? undefined : this.text(errno);
-      event.size = size === size ? integer(size) : undefined;
-      if (tupleStart < 0) event.tuple = undefined;
-      else {
-        const lineStart = this.inputBase + ints[i + I_START];
-        event.tuple = this.memory.toString('latin1', lineStart + tupleStart, lineStart + ints[i + I_TUPLE_END]);
-      }
-      event.local = undefined;
-      // Read only for a record that goes on below (analyzer.ts takeRecord).
-      event.dataCol = open ? ints[i + I_DATA_COL] : -1;
-      // NaN unless the model keeps this event's time (the scanner decides as sysdigParser.ts does).
-      event.time = doubles[d + D_TIME];
-      this.record = i;
-      analyzer.addSysdigEvent(event, open);
+      event.tid = tid;
+      event.pid = pid;
+      event.exit = exit;
+      event.type = type;
+      this.addEvent(d, i, open, role);
     }
+  }
+
+  /**
+   * readRecords for an event that may touch a socket, e.g.
+   *   `89254 07:12:54.259984241 6 httpd (22014) > writev fd=26(<4t>10.0.0.1:80->10.0.0.2:4711) size=8`
+   * as the whole TraceEvent, of which line, tid, pid, exit and type are set already. A method
+   * of its own, so that V8 compiles it with its own budget for inlining (readRecords spends its
+   * budget on addQuietEvent).
+   */
+  private addEvent(d: number, i: number, open: boolean, role: EventRole): void {
+    const doubles = this.doubles;
+    const ints = this.ints;
+    const event = this.event;
+    const tag = ints[i + I_TAG];
+    const fd = doubles[d + D_FD];
+    const name = ints[i + I_FD_NAME];
+    const res = doubles[d + D_RES];
+    const errno = ints[i + I_ERRNO];
+    const size = doubles[d + D_SIZE];
+    event.num = integer(doubles[d + D_NUM]);
+    event.process = this.text(ints[i + I_PROCESS]);
+    event.typeCol = ints[i + I_TYPE_COL];
+    event.fd = fd === fd ? integer(fd) : undefined;
+    event.fdCol = ints[i + I_FD_COL];
+    event.fdTag = tag < 0 ? undefined : this.text(tag);
+    event.fdName = name < 0 ? undefined : this.text(name);
+    event.res = res === res ? integer(res) : undefined;
+    event.resCol = ints[i + I_RES_COL];
+    event.errno = errno < 0 ? undefined : this.text(errno);
+    event.size = size === size ? integer(size) : undefined;
+    // Decoded when the analyzer asks (lineTuple).
+    event.tuple = undefined;
+    event.local = undefined;
+    // Read only for a record that goes on below (analyzer.ts takeRecord).
+    event.dataCol = open ? ints[i + I_DATA_COL] : -1;
+    // NaN unless the model keeps this event's time (the scanner decides as sysdigParser.ts does).
+    event.time = doubles[d + D_TIME];
+    this.record = i;
+    this.analyzer.addSysdigEvent(event, open, role);
   }
 }
