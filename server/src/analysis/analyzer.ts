@@ -98,9 +98,10 @@ const LEAN_ADDRESS_CACHE_LIMIT = 4096;
  * live map.
  * `connection` is cleared when that connection leaves the live map (forgetCached): a cache
  * entry lives long, and a released connection it pointed to could not die young. The entries
- * that hold one connection are chained by `sameConnection` from cachedBy.
+ * that hold one connection are chained by `sameConnection` from cachedBy. `name` is the entry's
+ * key in the cache, which a released connection's entries leave (forgetCached).
  */
-type CachedAddress = SocketAddress & { tag: string; connection: Connection | undefined; sameConnection: CachedAddress | undefined };
+type CachedAddress = SocketAddress & { tag: string; name: string; connection: Connection | undefined; sameConnection: CachedAddress | undefined };
 
 /** The byte reader's line being added through addSysdigEvent (byteScanner.ts). */
 export interface ScannedLine {
@@ -243,14 +244,15 @@ export class DumpAnalyzer {
     if (!address) return undefined;
     if (name.length > MAX_CACHED_NAME) return address;
     if (this.addressCache.size >= (this.retainCalls ? ADDRESS_CACHE_LIMIT : LEAN_ADDRESS_CACHE_LIMIT)) this.addressCache.clear();
+    // The key is the event's own string when the reader made it (byteScanner.ts keeps one string
+    // per name): the next lookup then finds the very same object and compares no characters.
+    const key = this.stringsOwned ? name : this.own(name);
     // Own copies: the cache must not keep the input chunk the name was sliced from.
     const entry: CachedAddress = {
       kind: address.kind, tag, key: this.own(address.key), tuple: this.own(address.tuple),
-      path: address.path === undefined ? undefined : this.own(address.path), connection: undefined, sameConnection: undefined,
+      path: address.path === undefined ? undefined : this.own(address.path), name: key, connection: undefined, sameConnection: undefined,
     };
-    // The key is the event's own string when the reader made it (byteScanner.ts keeps one string
-    // per name): the next lookup then finds the very same object and compares no characters.
-    this.addressCache.set(this.stringsOwned ? name : this.own(name), entry);
+    this.addressCache.set(key, entry);
     return entry;
   }
 
@@ -1090,13 +1092,20 @@ export class DumpAnalyzer {
     this.cachedBy.set(connection, entry);
   }
 
-  /** A connection leaves the live map: the cache entries that held it let go of it. */
-  private forgetCached(connection: Connection): void {
+  /**
+   * A connection leaves the live map: the cache entries that held it let go of it. A released
+   * connection's names come back only if its addresses are reused, so with `evict` its entries
+   * leave the cache too: kept until the cache filled up (4 096 names), they lived long enough
+   * to be promoted to V8's old generation, to die there, and their number made V8 allocate
+   * them there directly; either way the old generation grew until a full collection.
+   */
+  private forgetCached(connection: Connection, evict = false): void {
     let entry = this.cachedBy.get(connection);
     if (entry === undefined) return;
     this.cachedBy.delete(connection);
     while (entry !== undefined) {
       const next: CachedAddress | undefined = entry.sameConnection;
+      if (evict && this.addressCache.get(entry.name) === entry) this.addressCache.delete(entry.name);
       if (entry.connection === connection) entry.connection = undefined;
       entry.sameConnection = undefined;
       entry = next;
@@ -1120,7 +1129,7 @@ export class DumpAnalyzer {
     connectionFindings(connection, this.options, this.findings);
     // Nothing more can happen on it: a new event on its address starts a new connection.
     if (this.live.get(connection.key) === connection) this.live.delete(connection.key);
-    this.forgetCached(connection);
+    this.forgetCached(connection, true);
     if (!this.options.keepConnections) {
       // Most connections close soon after they open, near the list's end: the last connection
       // takes their place there (finish puts the list back in order of creation). Older ones
