@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DumpAnalyzer, analyzeFile, connectionAlignment, firstLine, unreadBytes, type Analysis, type Connection, type Syscall } from '../../server/src/analysis';
+import { DumpAnalyzer, NO_CALLS, analyzeFile, analyzeText, connectionAlignment, firstLine, unreadBytes, type Analysis, type Connection, type Syscall } from '../../server/src/analysis';
 import { ConnectionPacker, packable } from '../../server/src/analysis/leanPack';
 import { fixturePath, readFixture } from '../helpers/repo';
 
@@ -70,6 +70,16 @@ function callsOf(connection: Connection) {
     enterTime: c.enterTime, exitTime: c.exitTime, range: c.range,
   }));
 }
+
+test('the empty list of calls that every end starts with is still empty after every fixture, lean or not', async () => {
+  // Ends share NO_CALLS until their first write or read: a call added to it would be on them all.
+  for (const name of fixtureDumps()) {
+    await analyzeFile(fixturePath(name), { hotConnections: 0 });
+    await analyzeFile(fixturePath(name), { keepConnections: true });
+    analyzeText(readFixture(name));
+    assert.equal(NO_CALLS.length, 0, name);
+  }
+});
 
 test('a packed connection unpacks into objects equal to the ones packed', () => {
   let checked = 0;

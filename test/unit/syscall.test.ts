@@ -25,6 +25,15 @@ test('a call gives back its role and columns, narrow and wide', () => {
   assert.equal(wide.fdCol, -1);
 });
 
+test('every role comes back, with either column wide', () => {
+  for (const role of ['write', 'read', 'connect', 'accept', 'close', 'shutdown', 'other'] as const) {
+    for (const [typeCol, fdCol] of [[0, -1], [253, 253], [254, 7], [7, 300]]) {
+      const call = new Syscall(0, 'x', role, 'p', 1, 3, fdCol, typeCol);
+      assert.deepEqual([call.role, call.typeCol, call.fdCol, call.resCol], [role, typeCol, fdCol, -1], `${role} ${typeCol} ${fdCol}`);
+    }
+  }
+});
+
 test('a read or write has a range, a close an enter time, in the same field', () => {
   const write = new Syscall(0, 'write', 'write', 'p', 1, 3, -1, 30);
   assert.equal(write.range, undefined);

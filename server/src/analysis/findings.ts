@@ -20,19 +20,24 @@ export interface FindingOptions {
   unreadWrite?: boolean;
 }
 
-/** The findings of one connection: its failed calls, and unread bytes in each direction. */
-export function connectionFindings(connection: Connection, options: FindingOptions): Finding[] {
-  const findings: Finding[] = [];
+/**
+ * The findings of one connection: its failed calls, and unread bytes in each direction, added
+ * to `findings`. The CLI asks this of every connection as it closes, and most have none: they
+ * go straight into the analysis's list, with no list of their own made and thrown away.
+ */
+export function connectionFindings(connection: Connection, options: FindingOptions, findings: Finding[] = []): Finding[] {
   for (const call of connection.calls) {
     if (call.errno === 'EPIPE' && call.role === 'write') findings.push(epipeFinding(call));
     else if (call.errno === 'ECONNRESET' && (call.role === 'write' || call.role === 'read')) findings.push(econnresetFinding(call));
   }
   if (options.unreadWrite !== false && connection.endpoints.length === 2 && !connection.datagram) {
-    const [a, b] = connection.endpoints;
-    for (const [writer, reader] of [[a, b], [b, a]]) {
-      const unread = unreadWriteFinding(writer, reader) ?? unreadAtEndNote(writer, reader);
-      if (unread) findings.push(unread);
-    }
+    // Each direction in turn, by index: pairs in a list, taken apart, are objects made per connection.
+    const a = connection.endpoints[0];
+    const b = connection.endpoints[1];
+    const ab = unreadWriteFinding(a, b) ?? unreadAtEndNote(a, b);
+    if (ab) findings.push(ab);
+    const ba = unreadWriteFinding(b, a) ?? unreadAtEndNote(b, a);
+    if (ba) findings.push(ba);
   }
   return findings;
 }
@@ -68,12 +73,12 @@ function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undef
   const unread = writer.bytesWritten - readUpTo;
   // A reader that read more than the writer wrote means events were lost: claim nothing.
   if (unread <= 0) return undefined;
-  const unreadWrites = writer.writes.filter((w) => w.range!.end > readUpTo);
+  const unreadWrites = writer.writes.filter((w) => w.rangeEnd > readUpTo);
   const first = unreadWrites[0];
   const close = reader.closed;
-  const firstUnread = first.range!.end - Math.max(first.range!.start, readUpTo);
+  const firstUnread = first.rangeEnd - Math.max(first.rangeStart, readUpTo);
   const scope = unreadWrites.length === 1
-    ? (firstUnread === first.range!.end - first.range!.start ? 'written here' : `of the ${first.range!.end - first.range!.start} written here`)
+    ? (firstUnread === first.rangeEnd - first.rangeStart ? 'written here' : `of the ${first.rangeEnd - first.rangeStart} written here`)
     : `written here and in ${unreadWrites.length - 1} later write${unreadWrites.length > 2 ? 's' : ''}`;
   const message = `${unread} bytes ${scope} were never read: ${threadLabel(reader)} closed fd ${reader.fd} at ${callRef(close, true)}`
     + (readUpTo > 0 ? ` after reading ${readUpTo} of ${writer.bytesWritten} bytes` : ' without reading any of them');
@@ -81,7 +86,7 @@ function unreadWriteFinding(writer: Endpoint, reader: Endpoint): Finding | undef
     relatedEvent(close, `${threadLabel(reader)} closed fd ${reader.fd} with bytes ${readUpTo}–${writer.bytesWritten} of this stream unread`),
   ];
   for (const write of unreadWrites.slice(1)) {
-    related.push(relatedEvent(write, `also never read: bytes ${write.range!.start}–${write.range!.end} (${write.type} of ${write.res} bytes)`));
+    related.push(relatedEvent(write, `also never read: bytes ${write.rangeStart}–${write.rangeEnd} (${write.type} of ${write.res} bytes)`));
   }
   const lastRead = lastReadEvent(writer, reader);
   if (lastRead) related.push(lastRead);
@@ -98,7 +103,7 @@ function unreadAtEndNote(writer: Endpoint, reader: Endpoint): Finding | undefine
   if (reader.closed || writer.writes.length === 0 || readUpTo === undefined) return undefined;
   const unread = writer.bytesWritten - readUpTo;
   if (unread <= 0) return undefined;
-  const first = writer.writes.find((w) => w.range!.end > readUpTo)!;
+  const first = writer.writes.find((w) => w.rangeEnd > readUpTo)!;
   const message = `${unread} bytes written from here on had not been read by ${threadLabel(reader)} when the capture ended; `
     + 'it still had the socket open, so whether it read them later is not in the capture';
   const lastRead = lastReadEvent(writer, reader);
@@ -170,8 +175,8 @@ function addUnreadRelated(writer: Endpoint, reader: Endpoint, related: RelatedEv
   const readUpTo = alignedReadUpTo(writer, reader);
   if (readUpTo === undefined) return;
   for (const write of writer.writes) {
-    if (write.range!.end > readUpTo) {
-      related.push(relatedEvent(write, `never read by ${threadLabel(reader)}: bytes ${Math.max(write.range!.start, readUpTo)}–${write.range!.end}`));
+    if (write.rangeEnd > readUpTo) {
+      related.push(relatedEvent(write, `never read by ${threadLabel(reader)}: bytes ${Math.max(write.rangeStart, readUpTo)}–${write.rangeEnd}`));
     }
   }
   const lastRead = lastReadEvent(writer, reader);
@@ -183,8 +188,8 @@ function lastReadEvent(writer: Endpoint, reader: Endpoint): RelatedEvent | undef
   const lastRead = reader.reads[reader.reads.length - 1];
   const shift = alignmentOf(writer)?.shift ?? 0;
   if (!lastRead) return undefined;
-  const start = Math.max(0, lastRead.range!.start - shift);
-  const end = Math.max(0, lastRead.range!.end - shift);
+  const start = Math.max(0, lastRead.rangeStart - shift);
+  const end = Math.max(0, lastRead.rangeEnd - shift);
   return relatedEvent(lastRead, `last read by ${threadLabel(reader)}: bytes ${start}–${end}`);
 }
 
