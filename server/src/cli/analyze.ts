@@ -4,11 +4,8 @@
 // not hold cli.ts's dispatcher.
 
 import { statSync } from 'node:fs';
-// node:v8 is loaded at start-up although a small dump never asks the heap's size: required on
-// first use, it came during the analysis of a dump with thousands of connections, and its
-// modules (heap snapshots pull in Node's streams) tipped V8 into a full collection there,
-// 76 M instructions where loading it first costs 33 M.
-import { getHeapStatistics } from 'node:v8';
+import { totalmem } from 'node:os';
+import type * as V8 from 'node:v8';
 import { type Analysis, type AnalyzerOptions } from '../analysis';
 import { inputKind } from '../sysdigCapture';
 import { terminalText } from '../terminal';
@@ -24,8 +21,32 @@ import { writeErr } from './output';
 const HEAP_BUDGET = 0.6;
 const YOUNG_GENERATION = 64e6;
 
+/**
+ * node:v8, for the heap's limit, loaded only when the heap is large enough for the budget to
+ * matter. Its modules (heap snapshots pull in Node's streams) cost 33 M instructions, a fifth
+ * of the CLI's start-up, and most runs never come near the budget. Loaded at the first check
+ * of a dump with thousands of connections, they tipped V8 into a full collection (76 M
+ * instructions), so the check below asks process.memoryUsage() first, which loads nothing.
+ */
+let v8: typeof V8 | undefined;
+function heapStatistics(): V8.HeapInfo {
+  v8 ??= require('node:v8') as typeof V8;
+  return v8.getHeapStatistics();
+}
+
+/**
+ * Below this much used heap the budget cannot be reached with V8's own heap limit: its old
+ * generation is a quarter of the machine's memory, so 60 % of it is over 100 MB on any machine
+ * with 1 GB (a 32nd of the memory leaves room for the smallest). A limit set by hand
+ * (--max-old-space-size, --max-heap-size, in the command line or NODE_OPTIONS) may be lower:
+ * then node:v8 is asked from the first check.
+ */
+const HEAP_FLAG = /--max[-_](old[-_]space|heap)[-_]size/;
+const QUIET_HEAP = HEAP_FLAG.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`) ? 0 : Math.min(100e6, totalmem() / 32);
+
 function overBudget(): boolean {
-  const heap = getHeapStatistics();
+  if (v8 === undefined && process.memoryUsage().heapUsed < QUIET_HEAP) return false;
+  const heap = heapStatistics();
   // The limit counts the young generation too (about 50 MB, never kept data): leave it out.
   return heap.used_heap_size > (heap.heap_size_limit - YOUNG_GENERATION) * HEAP_BUDGET;
 }
@@ -112,7 +133,7 @@ export function statusAfter(status: number, file: string, analysis: Analysis): n
   if (status === EXIT_OK && hasError) status = EXIT_FINDINGS;
   const skipped = analysis.stats.overBudgetSocketCalls;
   if (skipped > 0) {
-    const heapMb = Math.round(getHeapStatistics().heap_size_limit / 1e6);
+    const heapMb = Math.round(heapStatistics().heap_size_limit / 1e6);
     writeErr(`scap-lens: ${terminalText(file)}: too many connections open at once for the memory budget (${Math.round(HEAP_BUDGET * 100)} % of a ${heapMb} MB heap): `
       + `${skipped} socket calls on connections opened after it was reached were not followed; the findings cover the ${analysis.stats.connections} connections followed. `
       + `A larger heap (NODE_OPTIONS=--max-old-space-size=MB) follows more.\n`);
