@@ -72,6 +72,17 @@ function integer(value: number): number {
   return small === value && (small !== 0 || 1 / value > 0) ? small : value;
 }
 
+/**
+ * Stores `value` at `id` of a list indexed by intern id, and returns it. Ids come roughly in
+ * order, with gaps (names never asked for): a store far past the end would turn the array into
+ * a dictionary, so it grows one element at a time.
+ */
+function storeAt<T>(list: (T | undefined)[], id: number, value: T): T {
+  while (list.length < id) list.push(undefined);
+  list[id] = value;
+  return value;
+}
+
 export class ByteLineReader implements ScannedLine {
   private readonly scanner = newScanner();
   /** The whole wasm memory, to decode a line or a name as latin1 (one character per byte). */
@@ -265,11 +276,7 @@ export class ByteLineReader implements ScannedLine {
   }
 
   private learnRole(id: number): EventRole {
-    const role = this.analyzer.roleOf(this.text(id));
-    const roles = this.roles;
-    while (roles.length < id) roles.push(undefined);
-    roles[id] = role;
-    return role;
+    return storeAt(this.roles, id, this.analyzer.roleOf(this.text(id)));
   }
 
   /** Whether the fd tag of an intern id is a socket's (`<4t>`, `<u>`...); small as text(). */
@@ -278,23 +285,13 @@ export class ByteLineReader implements ScannedLine {
   }
 
   private learnTag(id: number): boolean {
-    const socket = SOCKET_TAGS.has(this.text(id));
-    const tags = this.socketTags;
-    while (tags.length < id) tags.push(undefined);
-    tags[id] = socket;
-    return socket;
+    return storeAt(this.socketTags, id, SOCKET_TAGS.has(this.text(id)));
   }
 
   /** text() of an id seen for the first time since the intern table started. */
   private decode(id: number): string {
     const start = this.arenaBase + this.scanner.entryStart(id);
-    const text = this.memory.toString('latin1', start, start + this.scanner.entryLength(id));
-    // Ids come roughly in order, with gaps (names never asked for): a store far past the end
-    // would turn the array into a dictionary, so it grows one element at a time.
-    const strings = this.strings;
-    while (strings.length < id) strings.push(undefined);
-    strings[id] = text;
-    return text;
+    return storeAt(this.strings, id, this.memory.toString('latin1', start, start + this.scanner.entryLength(id)));
   }
 
   // `89285 07:12:54.260023713 6 httpd (22014) < writev res=-32(EPIPE) data=........ ` as a record:
